@@ -1,0 +1,69 @@
+"""Command-line entry point: ``devops-planner`` and ``python -m planner``.
+
+Subcommands are found through the ``devops_planner.commands`` entry-point group declared in
+``pyproject.toml``. Each names a module with ``HELP: str``, ``add_arguments(parser)`` and
+``run(args) -> int``; command modules keep their top-level imports light and import the heavy
+libraries inside ``run``. The CLI parses, calls the library and prints; it decides nothing.
+Every :class:`~planner.exceptions.PlannerError` becomes one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from planner.exceptions import PlannerError
+
+__all__ = ["PROG", "main"]
+
+PROG = "devops-planner"
+ENTRY_POINT_GROUP = "devops_planner.commands"
+
+
+def _commands() -> dict[str, ModuleType]:
+    modules = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            modules[ep.name] = importlib.import_module(ep.value)
+        except ModuleNotFoundError as exc:  # a command whose module this install lacks
+            if exc.name != ep.value:
+                raise
+    return modules
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Plan risky changes, replay rollouts over real history, export to engines.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in _commands().items():
+        cmd = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return the process exit status (0 ok, 1 failed check, 2 bad input)."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        status: int = args._run(args)
+    except PlannerError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file we were told to read or write; never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return status

@@ -1,0 +1,58 @@
+"""Small I/O helpers shared by every command: safe YAML/JSON reading and atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.exceptions import PlannerError
+
+__all__ = ["atomic_write_text", "read_structured"]
+
+
+def read_structured(path: str | Path, error: type[PlannerError] = PlannerError) -> Any:
+    """Read a YAML or JSON file (chosen by content; YAML is a superset) with a safe loader.
+
+    Raises:
+        error: the file cannot be read or does not parse; the message names the file.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if p.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise error(f"{p}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise error(f"{p}{line}: invalid YAML: {problem}") from None
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename.
+
+    A reader never sees a half-written file and a failed write leaves the old file intact.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,352 @@
+"""The plan document: frozen records and their stable JSON form.
+
+This module is the contract between the planner, the simulations, the exporters and the
+notebooks. ``Plan.to_dict()`` gives the JSON document (``schema_version`` first);
+``Plan.from_dict()`` reads one back and rejects another schema version or a malformed field with
+a :class:`~planner.exceptions.PlanError` naming the field.
+
+Units: monitor values are in the monitor's ``unit``: ``"ratio"`` is a fraction (0.005 is 0.5 %),
+``"ms"`` milliseconds, ``"per_hour"`` events per hour. ``direction`` says which way is worse:
+``"above"`` (worse when the value rises: error rate, latency) or ``"below"`` (success rate,
+traffic). Durations are minutes. Exposure is a percentage of users/traffic, 0 to 100.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, cast
+
+from planner.exceptions import PlanError
+
+__all__ = [
+    "LEVELS",
+    "SCHEMA_VERSION",
+    "Change",
+    "Commit",
+    "DecisionRow",
+    "FailureMode",
+    "FileRisk",
+    "Monitor",
+    "Plan",
+    "Risk",
+    "Rollback",
+    "RollbackFiles",
+    "RollbackLevel",
+    "ScheduledStage",
+    "Stage",
+    "Step",
+    "Triggers",
+    "Wait",
+]
+
+SCHEMA_VERSION = "1.0"
+LEVELS = ("ZERO", "LOW", "MEDIUM", "HIGH")
+RiskLevel = Literal["ZERO", "LOW", "MEDIUM", "HIGH"]
+Severity = Literal["CRITICAL", "HIGH", "MODERATE"]
+Direction = Literal["above", "below"]
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """What is being shipped. ``source`` is ``"git"`` or ``"manifest"``."""
+
+    source: str
+    repo: str | None = None
+    base: str | None = None
+    head: str | None = None
+    commits: tuple[Commit, ...] = ()
+    feature: str = ""
+    service: str = ""
+    feature_flag: str | None = None
+    integration_points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileRisk:
+    """One changed file: ``change`` is added, modified, deleted or renamed."""
+
+    path: str
+    change: str
+    level: RiskLevel
+    reasons: tuple[str, ...]
+    old_path: str | None = None
+    added_lines: int = 0
+    deleted_lines: int = 0
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise PlanError(
+                f"risk.files[{self.path!r}].level: {self.level!r} is not one of {LEVELS}"
+            )
+
+
+@dataclass(frozen=True)
+class Risk:
+    overall: RiskLevel
+    complexity: int
+    files: tuple[FileRisk, ...]
+    complexity_explained: str = ""
+
+
+@dataclass(frozen=True)
+class FailureMode:
+    scenario: str
+    severity: Severity
+    trigger: str
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Minutes to bake a stage before the next one: ``min <= max``."""
+
+    min: float
+    max: float
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min <= self.max:
+            raise PlanError(
+                f"wait_minutes: need 0 <= min <= max, got min={self.min} max={self.max}"
+            )
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """A watched metric. Breaching ``critical`` for ``for_minutes`` is a rollback trigger."""
+
+    metric: str
+    unit: str
+    direction: Direction
+    baseline: float
+    target: float
+    warning: float
+    critical: float
+    for_minutes: float
+    source: str = "default"
+
+    def __post_init__(self) -> None:
+        if self.direction not in ("above", "below"):
+            raise PlanError(
+                f"monitor {self.metric}: direction {self.direction!r} is not above/below"
+            )
+        looser = (
+            self.warning > self.critical
+            if self.direction == "above"
+            else self.warning < self.critical
+        )
+        if looser:
+            raise PlanError(
+                f"monitor {self.metric}: warning {self.warning} is beyond critical {self.critical}"
+            )
+        if self.for_minutes < 0:
+            raise PlanError(f"monitor {self.metric}: for_minutes {self.for_minutes} must be >= 0")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One of the five rollout stages. ``exposure_percent`` is 0 to 100."""
+
+    name: str
+    risk: str
+    exposure_percent: float
+    wait_minutes: Wait
+    deploy: tuple[str, ...]
+    commands: tuple[str, ...]
+    monitors: tuple[Monitor, ...]
+    success_criteria: tuple[str, ...]
+    rollback_level: int | None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.exposure_percent <= 100:
+            raise PlanError(
+                f"stages[{self.name}].exposure_percent: {self.exposure_percent} is outside 0-100"
+            )
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """``actions`` maps stage name to ``"Immediate"``, ``"Evaluate"`` or ``"-"``."""
+
+    condition: str
+    actions: Mapping[str, str]
+    action: str
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    command: str | None = None
+
+
+@dataclass(frozen=True)
+class RollbackLevel:
+    level: int
+    name: str
+    applicable: bool
+    target_minutes: float
+    estimated_minutes: float | None
+    steps: tuple[Step, ...]
+    reason: str = ""
+    estimate_explained: str = ""
+    over_target: bool = False
+
+
+@dataclass(frozen=True)
+class Triggers:
+    immediate: tuple[str, ...]
+    evaluate: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RollbackFiles:
+    delete: tuple[str, ...]
+    restore: tuple[str, ...]
+    revert: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rollback:
+    triggers: Triggers
+    levels: tuple[RollbackLevel, ...]
+    files: RollbackFiles
+    database: Mapping[str, Any] | None
+    post_rollback: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduledStage:
+    """A stage placed on the calendar. Times are ISO 8601 with offsets."""
+
+    stage: str
+    start: str
+    end: str
+    held_until: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    change: Change
+    risk: Risk
+    failure_modes: tuple[FailureMode, ...]
+    stages: tuple[Stage, ...]
+    decision_matrix: tuple[DecisionRow, ...]
+    rollback: Rollback
+    checklist: tuple[str, ...] = ()
+    windows: Mapping[str, str] = field(default_factory=dict)
+    on_call: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    schedule: tuple[ScheduledStage, ...] = ()
+    thresholds_source: str = "default"
+    schema_version: str = SCHEMA_VERSION
+
+    def __post_init__(self) -> None:
+        if not self.stages:
+            raise PlanError("stages: a plan needs at least one stage")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON document, ``schema_version`` first."""
+        body = _plain(dataclasses.asdict(self))
+        version = body.pop("schema_version")
+        return {"schema_version": version, **body}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
+        """Read a plan document; raise :class:`PlanError` naming the first bad field."""
+        if not isinstance(data, Mapping):
+            raise PlanError("plan: expected a JSON object at the top level")
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise PlanError(
+                f"schema_version: {version!r} is not supported "
+                f"(this planner reads {SCHEMA_VERSION!r})"
+            )
+        return _build(cls, data, "plan")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+T = TypeVar("T")
+
+
+def _build(cls: type[T], data: Any, where: str) -> T:
+    """Build dataclass ``cls`` from plain data, recursing by field type, with located errors."""
+    if not isinstance(data, Mapping):
+        raise PlanError(f"{where}: expected an object, got {type(data).__name__}")
+    hints = _field_types(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cast(Any, cls)):
+        if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise PlanError(f"{where}.{f.name}: missing")
+            continue
+        kwargs[f.name] = _convert(hints[f.name], data[f.name], f"{where}.{f.name}")
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise PlanError(f"{where}: {exc}") from None
+
+
+def _field_types(cls: type[Any]) -> dict[str, Any]:
+    import typing
+
+    return typing.get_type_hints(cls)
+
+
+def _convert(tp: Any, value: Any, where: str) -> Any:
+    import types
+    import typing
+
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value, where)
+    if dataclasses.is_dataclass(tp):
+        return _build(cast(type[Any], tp), value, where)
+    if origin is tuple:
+        if not isinstance(value, Sequence) or isinstance(value, str):
+            raise PlanError(f"{where}: expected a list, got {type(value).__name__}")
+        return tuple(_convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+    if origin is typing.Literal:
+        if value not in args:
+            raise PlanError(f"{where}: {value!r} is not one of {', '.join(map(str, args))}")
+        return value
+    if origin in (Mapping, dict) or tp is Mapping:
+        if not isinstance(value, Mapping):
+            raise PlanError(f"{where}: expected an object, got {type(value).__name__}")
+        if args and typing.get_origin(args[1]) is tuple:
+            return {k: tuple(v) for k, v in value.items()}
+        return dict(value)
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise PlanError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PlanError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if tp is str:
+        if not isinstance(value, str):
+            raise PlanError(f"{where}: expected a string, got {value!r}")
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise PlanError(f"{where}: expected true or false, got {value!r}")
+        return value
+    return value

@@ -1,0 +1,126 @@
+"""The canonical trace: a regular, UTC time series of service metrics with labelled incidents.
+
+A :class:`Trace` holds a DataFrame whose index is a tz-aware UTC ``DatetimeIndex`` named
+``timestamp`` with a fixed ``step``; each column is a metric described by a :class:`Metric`
+(kind, unit, which direction is worse). Missing samples are ``NaN``, never zero. Column names and
+units are defined once here (:data:`CANONICAL_METRICS`) and documented in ``data/README.md``.
+Incidents are labelled windows ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from simulations.exceptions import TraceError
+
+__all__ = [
+    "CANONICAL_METRICS",
+    "Incident",
+    "Metric",
+    "MetricKind",
+    "RepairReport",
+    "Trace",
+]
+
+MetricKind = Literal[
+    "error_ratio",  # failed / total requests, a fraction in [0, 1]
+    "error_count",  # failed requests per step (needs a request_count column beside it)
+    "request_count",  # requests per step
+    "request_rate",  # requests per second
+    "latency",  # a latency statistic (see Metric.statistic), in Metric.unit
+    "saturation",  # utilisation, a fraction in [0, 1]
+]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric column. ``direction`` is ``"above"`` when higher is worse, else ``"below"``."""
+
+    name: str
+    kind: MetricKind
+    unit: str
+    direction: Literal["above", "below"] = "above"
+    statistic: str | None = None  # "p50", "p95", "p99", "mean" for latency
+
+
+# The column names every loader produces and every simulation reads.
+CANONICAL_METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric("requests", "request_count", "requests/step", "below"),
+        Metric("errors", "error_count", "errors/step", "above"),
+        Metric("error_ratio", "error_ratio", "ratio", "above"),
+        Metric("latency_p50_ms", "latency", "ms", "above", "p50"),
+        Metric("latency_p95_ms", "latency", "ms", "above", "p95"),
+        Metric("latency_p99_ms", "latency", "ms", "above", "p99"),
+        Metric("request_rate", "request_rate", "requests/s", "below"),
+        Metric("saturation", "saturation", "ratio", "above"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A labelled window ``[start, end)`` in UTC."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    severity: str = "unknown"
+    cause: str = ""
+    metric: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise TraceError(f"incident {self.start}..{self.end}: times must be tz-aware (UTC)")
+        if self.end <= self.start:
+            raise TraceError(f"incident {self.start}..{self.end}: end must be after start")
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    """Every change a loader made to the raw data, counted, so the user can read it."""
+
+    source: str = ""
+    rows_read: int = 0
+    duplicates_dropped: int = 0
+    duplicate_policy: str = "last"
+    unsorted_rows: int = 0
+    gaps_filled_with_nan: int = 0
+    zero_runs_as_gaps: int = 0
+    percent_normalised: tuple[str, ...] = ()
+    resampled_to: str | None = None
+    empty_values: int = 0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A canonical trace. ``frame`` columns are the ``metrics`` names, in order."""
+
+    frame: pd.DataFrame
+    metrics: tuple[Metric, ...]
+    step: pd.Timedelta
+    incidents: tuple[Incident, ...] = ()
+    name: str = ""
+    repairs: RepairReport = field(default_factory=RepairReport)
+
+    def __post_init__(self) -> None:
+        idx = self.frame.index
+        if not isinstance(idx, pd.DatetimeIndex) or idx.tz is None:
+            raise TraceError(f"trace {self.name!r}: index must be a tz-aware DatetimeIndex")
+        names = [m.name for m in self.metrics]
+        if list(self.frame.columns) != names:
+            raise TraceError(f"trace {self.name!r}: columns {list(self.frame.columns)} != {names}")
+
+    def metric(self, name: str) -> Metric:
+        """The :class:`Metric` called ``name``; raises :class:`TraceError` if absent."""
+        for m in self.metrics:
+            if m.name == name:
+                return m
+        raise TraceError(
+            f"trace {self.name!r}: no metric {name!r} "
+            f"(has {', '.join(m.name for m in self.metrics)})"
+        )
