@@ -80,6 +80,10 @@ class FileRisk:
     old_path: str | None = None
     added_lines: int = 0
     deleted_lines: int = 0
+    # What the file is, from the rule that matched: test, docs, types, flagged_off, new_file,
+    # api_route, middleware, controller, config, dependency, lockfile, ci, infrastructure,
+    # migration, migration_destructive, auth, payments, data_write, source.
+    categories: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
