@@ -16,6 +16,7 @@ __all__ = [
     "PlannerError",
     "PolicyError",
     "ProfileError",
+    "ThresholdsError",
 ]
 
 
@@ -53,3 +54,7 @@ class ExportError(PlannerError):
 
 class CalendarError(PlannerError):
     """A deployment calendar is invalid (unknown zone, country, or window)."""
+
+
+class ThresholdsError(PlannerError):
+    """A thresholds file has an unknown family or field, a bad duration or an inconsistent rule."""

@@ -7,6 +7,7 @@ Every error a user can cause derives from :class:`SimulationError` (itself a
 from __future__ import annotations
 
 from planner.exceptions import PlannerError
+from planner.exceptions import ThresholdsError as PlannerThresholdsError
 
 __all__ = [
     "BacktestError",
@@ -35,8 +36,12 @@ class ReplayError(SimulationError):
     """A replay cannot run with the given plan, trace or incident."""
 
 
-class ThresholdsError(SimulationError):
-    """A thresholds file has an unknown family or field, or an inconsistent rule."""
+class ThresholdsError(SimulationError, PlannerThresholdsError):
+    """A thresholds file has an unknown family or field, or an inconsistent rule.
+
+    Also a :class:`planner.exceptions.ThresholdsError`, which :mod:`planner.thresholds` raises
+    while reading a file; catch that one to handle both.
+    """
 
 
 class BacktestError(SimulationError):
