@@ -24,6 +24,8 @@ class ChangedFile:
     ``content`` is the text at ``head`` (``None`` when deleted, binary or not available, as for a
     manifest); ``base_content`` the text at ``base``. ``integrated`` is False for a new file that
     nothing calls yet (a manifest says so; for git it is True unless a policy says otherwise).
+    ``behind_flag`` is True for code that only runs when the change's feature flag is on (a
+    manifest says so); it is ZERO risk at deploy time while the flag stays OFF.
     """
 
     path: str
@@ -34,6 +36,7 @@ class ChangedFile:
     integrated: bool = True
     content: str | None = None
     base_content: str | None = None
+    behind_flag: bool = False
 
 
 @dataclass(frozen=True)
