@@ -9,7 +9,7 @@ Incidents are labelled windows ``[start, end)``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pandas as pd
@@ -23,6 +23,8 @@ __all__ = [
     "MetricKind",
     "RepairReport",
     "Trace",
+    "canonical_metric",
+    "ensure_utc_index",
 ]
 
 MetricKind = Literal[
@@ -60,6 +62,33 @@ CANONICAL_METRICS: dict[str, Metric] = {
         Metric("saturation", "saturation", "ratio", "above"),
     )
 }
+
+
+def canonical_metric(column: str) -> Metric:
+    """The :class:`Metric` for a column name.
+
+    A column is a canonical name (``error_ratio``) or a canonical name followed by the labels of
+    one of several series, ``error_ratio{pod="a"}`` (as :mod:`simulations.prometheus` names them);
+    the suffix is kept in the returned metric's ``name``.
+
+    Raises:
+        TraceError: the base name is not one of :data:`CANONICAL_METRICS`.
+    """
+    base, brace, _ = column.partition("{")
+    metric = CANONICAL_METRICS.get(base)
+    if metric is None or (brace and not column.endswith("}")):
+        raise TraceError(
+            f"column {column!r} is not a canonical metric "
+            f"(expected one of {', '.join(CANONICAL_METRICS)}, optionally with a {{labels}} suffix)"
+        )
+    return metric if column == base else replace(metric, name=column)
+
+
+def ensure_utc_index(index: pd.Index) -> pd.DatetimeIndex:
+    """``index`` as a nanosecond, UTC, tz-aware ``DatetimeIndex`` named ``timestamp``."""
+    idx = pd.DatetimeIndex(index)
+    idx = idx.tz_localize("UTC") if idx.tz is None else idx.tz_convert("UTC")
+    return idx.as_unit("ns").rename("timestamp")
 
 
 @dataclass(frozen=True)
