@@ -246,6 +246,10 @@ def _rule(data: Any, where: str, default_name: str) -> Rule:
     else:
         critical = _number(data, "critical", where)
         warning = _number(data, "warning", where) if "warning" in data else critical
+    if "relative" in data and family in ("burn_rate", "baseline"):
+        raise ThresholdsError(
+            f"{where}.relative: a {family} rule is already relative; use absolute bounds"
+        )
     try:
         return Rule(
             family=family,

@@ -10,8 +10,7 @@ argo        ``interval`` (1m), ``count`` (unbounded),               Argo Rollout
 flagger     ``interval`` (1m), ``threshold`` (1), ``stepWeight``,    Flagger Canary ``analysis``
             ``maxWeight``, ``stepWeights``
 burn_rate   ``slo`` (0.999), ``windows`` (1h/5m x14.4, 6h/30m x6)    Google SRE Workbook ch. 5
-baseline    ``for`` (0s), ``evaluation_interval`` (1m),             Keptn-style canary vs baseline
-            ``baseline_window`` (1h)
+baseline    ``interval`` (1m), ``min_absolute_difference`` (0)      Keptn-style canary vs baseline
 =========== ======================================================= ==============================
 
 Argo evaluates a measurement every ``interval``; it runs once when ``interval`` is omitted, which
@@ -189,18 +188,16 @@ class BurnRateParams:
 class BaselineParams:
     """Canary vs baseline: bounds are the relative increase over the baseline (0.1 = +10 %)."""
 
-    for_minutes: float = 0.0
-    evaluation_interval_minutes: float = 1.0
-    baseline_window_minutes: float = 60.0
+    interval_minutes: float = 1.0
+    min_absolute_difference: float = 0.0
 
     def describe(self) -> str:
-        return f"vs baseline for {format_duration(self.for_minutes)}"
+        return f"vs baseline every {format_duration(self.interval_minutes)}"
 
     def to_fields(self) -> dict[str, Any]:
         return {
-            "for": format_duration(self.for_minutes),
-            "evaluation_interval": format_duration(self.evaluation_interval_minutes),
-            "baseline_window": format_duration(self.baseline_window_minutes),
+            "interval": format_duration(self.interval_minutes),
+            "min_absolute_difference": self.min_absolute_difference,
         }
 
 
@@ -220,7 +217,7 @@ FAMILIES: dict[str, frozenset[str]] = {
     ),
     "flagger": frozenset({"interval", "threshold", "stepWeight", "maxWeight", "stepWeights"}),
     "burn_rate": frozenset({"slo", "windows"}),
-    "baseline": frozenset({"for", "evaluation_interval", "baseline_window"}),
+    "baseline": frozenset({"interval", "min_absolute_difference"}),
 }
 
 
@@ -248,9 +245,12 @@ def parse_params(family: str, data: Mapping[str, Any], where: str) -> FamilyPara
     if family == "static":
         return StaticParams(dur("for", 0.0), dur("evaluation_interval", 1.0, True))
     if family == "baseline":
-        return BaselineParams(
-            dur("for", 0.0), dur("evaluation_interval", 1.0, True), dur("baseline_window", 60, True)
-        )
+        diff = data.get("min_absolute_difference", 0.0)
+        if isinstance(diff, bool) or not isinstance(diff, int | float) or diff < 0:
+            raise ThresholdsError(
+                f"{where}.min_absolute_difference: expected a number >= 0, got {diff!r}"
+            )
+        return BaselineParams(dur("interval", 1.0, True), float(diff))
     if family == "argo":
         return ArgoParams(
             interval_minutes=dur("interval", 1.0, True),
