@@ -1,0 +1,77 @@
+"""Canary versus baseline comparison with a relative criterion (Keptn quality-gate style).
+
+Every ``interval_minutes`` the canary's metric over the last interval is compared with the
+stable version's (``Observed.baseline``) over the same samples. An evaluation fails when the
+canary is worse than the baseline by more than ``max_increase_percent`` (Keptn's ``<=+10%``)
+and by more than ``min_absolute_difference`` in the metric's unit (so that 0.0002 against
+0.0001 does not count as +100 %). The first failed evaluation calls for rollback, as a failed
+Keptn evaluation does. Evaluations with no data on either side neither pass nor fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulations.detectors.base import (
+    BoolArray,
+    Direction,
+    Observed,
+    Scope,
+    hold,
+    latch,
+    steps_per,
+    window_value,
+)
+from simulations.exceptions import ThresholdsError
+
+__all__ = ["BaselineComparison"]
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    """Fail when the canary is more than ``max_increase_percent`` worse than the baseline.
+
+    Attributes:
+        metric: canonical metric name compared.
+        max_increase_percent: allowed relative degradation in percent (10 = Keptn ``<=+10%``).
+        direction: ``"above"`` when higher is worse (for ``"below"`` the allowance is a drop).
+        interval_minutes: evaluation period and comparison window (a multiple of the step).
+        min_absolute_difference: also needed excess, in the metric's unit (>= 0).
+        scope: ``"canary"`` (the default) or ``"fleet"``.
+        name: label used in results.
+    """
+
+    metric: str
+    max_increase_percent: float = 10.0
+    direction: Direction = "above"
+    interval_minutes: float = 1.0
+    min_absolute_difference: float = 0.0
+    scope: Scope = "canary"
+    name: str = "baseline"
+
+    def __post_init__(self) -> None:
+        if self.max_increase_percent < 0:
+            raise ThresholdsError(
+                f"baseline.max_increase_percent(={self.max_increase_percent}) must be >= 0"
+            )
+        if self.min_absolute_difference < 0:
+            raise ThresholdsError(
+                f"baseline.min_absolute_difference(={self.min_absolute_difference}) must be >= 0"
+            )
+
+    def firing(self, obs: Observed) -> BoolArray:
+        """Per step: an evaluation has failed (latched)."""
+        if obs.baseline is None:
+            raise ThresholdsError(f"{self.name}: the baseline comparison needs Observed.baseline")
+        k = steps_per(self.interval_minutes, obs.step_minutes, "baseline.interval")
+        canary = window_value(obs, k)[..., k - 1 :: k]
+        base = window_value(Observed(obs.step_minutes, obs.baseline), k)[..., k - 1 :: k]
+        rel = self.max_increase_percent / 100.0
+        with np.errstate(invalid="ignore"):
+            if self.direction == "above":
+                bad = (canary > base * (1 + rel)) & (canary - base > self.min_absolute_difference)
+            else:
+                bad = (canary < base * (1 - rel)) & (base - canary > self.min_absolute_difference)
+        return hold(latch(np.asarray(bad, dtype=np.bool_)), k, obs.n_steps)

@@ -1,0 +1,106 @@
+"""Flagger canary analysis: a metric check every ``interval``, rollback after ``threshold`` fails.
+
+Field names follow Flagger's ``analysis`` block (``interval``, ``threshold``, ``stepWeight``,
+``maxWeight``, ``stepWeights``, a metric's ``thresholdRange {min, max}``) as snake_case
+attributes. Checks run at ``interval, 2 * interval, ...`` after the analysis starts; each reads
+the metric over the trailing ``interval`` (Flagger templates use ``[{{ interval }}]``). A check
+fails when the value is outside ``thresholdRange``; Flagger's ``failedChecks`` counter is not reset
+by a passing check, and the canary is rolled back when it reaches ``threshold`` (default 1), so a
+step incident starting on a check boundary is caught after exactly ``interval x threshold``. A
+check with no data (NaN) halts advancement without counting as failed (Flagger's "no values
+found" path). ``stepWeight`` / ``maxWeight`` / ``stepWeights`` give the traffic schedule
+(:meth:`FlaggerAnalysis.weights`), used when a replay follows Flagger's own progression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulations.detectors.base import (
+    BoolArray,
+    Direction,
+    Observed,
+    Scope,
+    breach,
+    hold,
+    latch,
+    steps_per,
+    window_value,
+)
+from simulations.exceptions import ThresholdsError
+
+__all__ = ["FlaggerAnalysis"]
+
+
+@dataclass(frozen=True)
+class FlaggerAnalysis:
+    """One Flagger analysis with one metric check.
+
+    Attributes:
+        metric: canonical metric name the check reads.
+        threshold_range_max: Flagger ``thresholdRange.max`` (fail above it), or None.
+        threshold_range_min: Flagger ``thresholdRange.min`` (fail below it), or None.
+        interval_minutes: Flagger ``interval`` (default 1m; a multiple of the step).
+        threshold: Flagger ``threshold``: failed checks before rollback (default 1).
+        step_weight: Flagger ``stepWeight`` (percent), or None.
+        max_weight: Flagger ``maxWeight`` (percent), or None.
+        step_weights: Flagger ``stepWeights`` (percent), overrides ``step_weight``.
+        scope: ``"canary"`` (the default, as Flagger queries the canary) or ``"fleet"``.
+        name: label used in results.
+    """
+
+    metric: str
+    threshold_range_max: float | None = None
+    threshold_range_min: float | None = None
+    interval_minutes: float = 1.0
+    threshold: int = 1
+    step_weight: float | None = None
+    max_weight: float | None = None
+    step_weights: tuple[float, ...] = ()
+    scope: Scope = "canary"
+    name: str = "flagger"
+
+    def __post_init__(self) -> None:
+        if self.threshold_range_max is None and self.threshold_range_min is None:
+            raise ThresholdsError("flagger.thresholdRange: set min, max or both")
+        if self.threshold < 1:
+            raise ThresholdsError(f"flagger.threshold(={self.threshold}) must be >= 1")
+        if self.interval_minutes <= 0:
+            raise ThresholdsError(f"flagger.interval(={self.interval_minutes}) must be > 0")
+        weights = [*self.step_weights, self.step_weight or 0, self.max_weight or 0]
+        if any(not 0 <= x <= 100 for x in weights):
+            raise ThresholdsError(f"flagger weights {weights} must be within 0-100")
+
+    @property
+    def direction(self) -> Direction:
+        """``"above"`` when a maximum is set (higher is worse), else ``"below"``."""
+        return "above" if self.threshold_range_max is not None else "below"
+
+    def weights(self) -> tuple[float, ...]:
+        """Canary weights (percent) Flagger steps through, from ``stepWeights`` or the step."""
+        if self.step_weights:
+            return self.step_weights
+        if self.step_weight is None or self.step_weight <= 0:
+            return ()
+        top = self.max_weight if self.max_weight is not None else 50.0
+        n = int(np.floor(top / self.step_weight + 1e-9))
+        return tuple(float(self.step_weight * i) for i in range(1, n + 1))
+
+    def failed_checks(self, obs: Observed) -> BoolArray:
+        """Per check (one every ``interval``, the first at ``interval``): the check failed."""
+        k = steps_per(self.interval_minutes, obs.step_minutes, "flagger.interval")
+        v = window_value(obs, k)[..., k - 1 :: k]
+        failed = np.zeros(v.shape, dtype=np.bool_)
+        if self.threshold_range_max is not None:
+            failed |= breach(v, self.threshold_range_max, "above")
+        if self.threshold_range_min is not None:
+            failed |= breach(v, self.threshold_range_min, "below")
+        return failed
+
+    def firing(self, obs: Observed) -> BoolArray:
+        """Per step: ``failedChecks`` has reached ``threshold`` (rollback)."""
+        k = steps_per(self.interval_minutes, obs.step_minutes, "flagger.interval")
+        reached = np.cumsum(self.failed_checks(obs), axis=-1) >= self.threshold
+        return hold(latch(reached), k, obs.n_steps)

@@ -1,0 +1,84 @@
+"""Static threshold with a sustain window: a Prometheus alerting rule with ``for:``.
+
+The rule ``expr: <metric over range> > threshold`` is evaluated every
+``evaluation_interval_minutes`` (Prometheus ``evaluation_interval``, default 1m). When the
+expression first holds the alert goes *pending* (``activeAt`` = that evaluation); it *fires* at
+the first evaluation where it still holds and ``eval_time - activeAt >= for``. A single
+evaluation where it does not hold, or where there is no sample (NaN: the series is absent),
+resets it. ``for: 0`` fires at the first breaching evaluation. The plan's monitors map onto it:
+``critical`` is the threshold, ``for_minutes`` the sustain window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulations.detectors.base import (
+    BoolArray,
+    Direction,
+    Observed,
+    Scope,
+    breach,
+    hold,
+    steps_per,
+    window_value,
+)
+from simulations.exceptions import ThresholdsError
+
+__all__ = ["StaticThreshold"]
+
+
+@dataclass(frozen=True)
+class StaticThreshold:
+    """Alert when ``metric`` is beyond ``threshold`` for ``for_minutes`` (Prometheus ``for:``).
+
+    Attributes:
+        metric: canonical metric name (``error_ratio``, ``latency_p95_ms``, ...).
+        threshold: the bound, in the metric's unit; breached strictly (``>`` / ``<``).
+        direction: ``"above"`` when higher is worse, ``"below"`` otherwise.
+        for_minutes: Prometheus ``for``: how long the breach must hold (>= 0).
+        evaluation_interval_minutes: Prometheus ``evaluation_interval`` (a multiple of the step).
+        range_minutes: the range of the query (``rate(x[range])``); None means one step.
+        scope: ``"fleet"`` (service-wide alert, the default) or ``"canary"``.
+        name: label used in results.
+    """
+
+    metric: str
+    threshold: float
+    direction: Direction = "above"
+    for_minutes: float = 0.0
+    evaluation_interval_minutes: float = 1.0
+    range_minutes: float | None = None
+    scope: Scope = "fleet"
+    name: str = "static"
+
+    def __post_init__(self) -> None:
+        if self.for_minutes < 0:
+            raise ThresholdsError(f"static.for_minutes(={self.for_minutes}) must be >= 0")
+        if self.evaluation_interval_minutes <= 0:
+            raise ThresholdsError(
+                f"static.evaluation_interval_minutes(={self.evaluation_interval_minutes}) "
+                "must be > 0"
+            )
+        if self.direction not in ("above", "below"):
+            raise ThresholdsError(f"static.direction: {self.direction!r} is not above/below")
+
+    def firing(self, obs: Observed) -> BoolArray:
+        """Per step: the alert is firing (see the module docstring for the state machine)."""
+        k = steps_per(
+            self.evaluation_interval_minutes, obs.step_minutes, "static.evaluation_interval"
+        )
+        w = (
+            1
+            if self.range_minutes is None
+            else steps_per(self.range_minutes, obs.step_minutes, "static.range_minutes")
+        )
+        v = window_value(obs, w)[..., k - 1 :: k]
+        cond = breach(v, self.threshold, self.direction)
+        m = np.arange(cond.shape[-1])
+        last_false = np.maximum.accumulate(np.where(cond, -1, m), axis=-1)
+        held_evals = m - last_false - 1  # evaluations since activeAt
+        fired = cond & (held_evals * self.evaluation_interval_minutes >= self.for_minutes - 1e-9)
+        return hold(fired, k, obs.n_steps)
