@@ -1,0 +1,92 @@
+"""Recognising schema migrations and the destructive statements in them.
+
+Covers the conventional layouts of alembic, Django, knex, sequelize, prisma, rails, flyway,
+golang-migrate, goose and dbmate. Only the forward ("up") part of a migration counts: the
+``downgrade()`` of an additive alembic migration drops what ``upgrade()`` adds, and that is the
+rollback, not a risk of the deploy.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["DESTRUCTIVE", "is_down_migration", "is_migration", "up_sections"]
+
+# Paths are matched after planner.rules.normalise_path (lower case, camelCase split by "_").
+_MIGRATION_PATH = re.compile(
+    r"(?:^|/)(?:migrations?|migrate|alembic/versions|db/migration|versions)/[^/]+\.[a-z]+$"
+    r"|(?:^|/)prisma/migrations/.+\.sql$"
+    r"|(?:^|/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$"  # flyway V1__x.sql, U1__x.sql, R__x.sql
+    r"|(?:^|/)r__[^/]+\.sql$"
+    r"|(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$"  # golang-migrate
+)
+_NOT_MIGRATION = re.compile(r"(?:^|/)(?:__init__\.py|readme[^/]*|script\.py\.mako|env\.py)$")
+_DOWN_FILE = re.compile(r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql)$")
+
+DESTRUCTIVE = re.compile(
+    # SQL (raw files, prisma migration.sql, flyway, and SQL inside execute()/raw()/RunSQL)
+    r"\bDROP\s+(?:TABLE|COLUMN|SCHEMA|DATABASE|VIEW|CONSTRAINT|TYPE|INDEX)\b"
+    r"|\bALTER\s+TABLE\s+[\w.\"`\[\]]+\s+(?:DROP|RENAME)\b"
+    r"|\bALTER\s+COLUMN\s+[\w\"`\[\]]+\s+(?:SET\s+DATA\s+)?TYPE\b"
+    r"|\bRENAME\s+COLUMN\b"
+    r"|\bDELETE\s+FROM\b"
+    r"|\bTRUNCATE\b"
+    r"|\bUPDATE\s+[\w.\"`\[\]]+\s+SET\b"
+    # alembic
+    r"|\bop\.(?:drop_column|drop_table|drop_constraint|rename_table)\b"
+    r"|\bbatch_op\.(?:drop_column|drop_constraint)\b"
+    r"|\bop\.alter_column\([^)]*\b(?:type_|new_column_name)\s*="
+    # Django
+    r"|\bmigrations\.(?:RemoveField|DeleteModel|RenameField|RenameModel|RunPython)\b"
+    # knex
+    r"|\.(?:dropColumns?|dropTable|dropTableIfExists|renameColumn|renameTable)\s*\("
+    # sequelize
+    r"|\b(?:removeColumn|renameColumn|changeColumn|bulkDelete|bulkUpdate)\s*\("
+    # rails
+    r"|\b(?:remove_column|remove_columns|drop_table|remove_reference|rename_column|"
+    r"change_column|rename_table|update_all|delete_all|destroy_all)\b",
+    re.IGNORECASE,
+)
+
+# Where a "down"/"up" section starts, per migration style.
+_SECTION = re.compile(
+    r"^[ \t]*def[ \t]+(?P<down1>downgrade|down)\b"
+    r"|^[ \t]*def[ \t]+(?:upgrade|up|change)\b"
+    r"|\bexports\.(?:(?P<down2>down)|up)\b"
+    r"|^[ \t]*(?:async[ \t]+)?(?:(?P<down3>down)|up)[ \t]*(?::|\()"
+    r"|\bexport[ \t]+(?:async[ \t]+)?function[ \t]+(?:(?P<down4>down)|up)\b"
+    r"|\bexport[ \t]+const[ \t]+(?:(?P<down5>down)|up)\b"
+    r"|--[ \t]*\+goose[ \t]+(?:(?P<down6>Down)|Up)\b"
+    r"|--[ \t]*migrate:(?:(?P<down7>down)|up)\b",
+    re.MULTILINE,
+)
+
+
+def is_migration(norm_path: str) -> bool:
+    """Whether a normalised path is a schema migration file of a known tool."""
+    return bool(_MIGRATION_PATH.search(norm_path)) and not _NOT_MIGRATION.search(norm_path)
+
+
+def is_down_migration(norm_path: str) -> bool:
+    """Whether a normalised path is a rollback-only migration (``*.down.sql``, flyway ``U*``)."""
+    return bool(_DOWN_FILE.search(norm_path))
+
+
+def up_sections(path: str, text: str) -> str:
+    """``text`` with its "down" sections blanked (line numbers kept).
+
+    A rollback-only file (``*.down.sql``, flyway undo ``U1__x.sql``) is blanked whole.
+    """
+    if is_down_migration(path.lower()):
+        return "\n" * text.count("\n")
+    marks = [(m.start(), m.lastgroup is not None) for m in _SECTION.finditer(text)]
+    if not any(down for _, down in marks):
+        return text
+    out: list[str] = []
+    pos = 0
+    down = False
+    for start, is_down in [*marks, (len(text), False)]:
+        chunk = text[pos:start]
+        out.append("\n" * chunk.count("\n") if down else chunk)
+        pos, down = start, is_down
+    return "".join(out)
