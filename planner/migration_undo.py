@@ -1,0 +1,230 @@
+"""Per-tool database rollback steps: the exact target read from the migration files.
+
+alembic: ``down_revision`` of the earliest added migration; Django: the migration before the
+first added one in each app (``zero`` when none); rails: ``db:migrate:down`` per version, newest
+first; knex: one ``migrate:down`` per added migration; sequelize: ``db:migrate:undo:all --to``;
+flyway: ``undo`` (Teams edition) or a repair script; prisma has no down migrations.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from planner.change import ChangedFile
+from planner.model import Step
+from planner.shell import join, q
+
+__all__ = ["FLYWAY", "UPGRADE", "undo_steps"]
+
+FLYWAY = re.compile(r"(^|/)V\d+(?:[._]\d+)*__[^/]+\.sql$")
+
+UPGRADE = {
+    "alembic": "alembic upgrade head",
+    "django": "python manage.py migrate",
+    "rails": "bin/rails db:migrate",
+    "prisma": "npx prisma migrate deploy",
+    "flyway": "flyway migrate",
+    "knex": "npx knex migrate:latest",
+    "sequelize": "npx sequelize-cli db:migrate",
+}
+
+
+def undo_steps(
+    tool: str, added: list[ChangedFile], paths: frozenset[str], base: str
+) -> tuple[str | None, tuple[Step, ...]]:
+    """The rollback target (``None`` when the tool has none) and the steps, in order."""
+    if not added:
+        return None, (Step("No migration was added: nothing to undo in the database"),)
+    names = [posixpath.basename(f.path) for f in added]
+    newest_first = list(reversed(added))
+    if tool == "alembic":
+        return _alembic(added, paths)
+    if tool == "django":
+        return _django(added, paths)
+    if tool == "rails":
+        versions = [posixpath.basename(f.path).split("_", 1)[0] for f in newest_first]
+        steps = [
+            Step(f"Undo migration {v}", join("bin/rails", "db:migrate:down", f"VERSION={v}"))
+            for v in versions
+        ]
+        return versions[-1], tuple(steps)
+    if tool == "knex":
+        steps = [
+            Step(
+                f"Undo {posixpath.basename(f.path)} (knex undoes the latest migration)",
+                "npx knex migrate:down",
+            )
+            for f in newest_first
+        ]
+        return names[0], tuple(steps)
+    if tool == "sequelize":
+        return names[0], (
+            Step(
+                f"Undo every migration down to and including {names[0]}",
+                join("npx", "sequelize-cli", "db:migrate:undo:all", "--to", names[0]),
+            ),
+        )
+    if tool == "flyway":
+        return _flyway(added, paths)
+    if tool == "prisma":
+        return _prisma(added, paths, base)
+    return None, tuple(
+        Step(f"No migration tool recognised: write, review and run the inverse of {f.path} by hand")
+        for f in newest_first
+    )
+
+
+_ALEMBIC_REV = re.compile(r"^revision\s*(?::[^=]+)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_ALEMBIC_DOWN = re.compile(
+    r"^down_revision\s*(?::[^=]+)?=\s*(None|['\"]([^'\"]+)['\"]|\(([^)]*)\))", re.M
+)
+
+
+def _alembic(
+    added: list[ChangedFile], paths: frozenset[str]
+) -> tuple[str | None, tuple[Step, ...]]:
+    revs: dict[str, str | None] = {}
+    for f in added:
+        rev = _ALEMBIC_REV.search(f.content or "")
+        down = _ALEMBIC_DOWN.search(f.content or "")
+        if rev is None or down is None:
+            revs = {}
+            break
+        parent = (
+            down.group(2) if down.group(2) else (None if down.group(1) == "None" else down.group(3))
+        )
+        revs[rev.group(1)] = parent
+    ini = min(
+        (p for p in paths if posixpath.basename(p) == "alembic.ini"), key=len, default="alembic.ini"
+    )
+    prefix = ["alembic"] if ini == "alembic.ini" else ["alembic", "-c", ini]
+    roots = [down for down in revs.values() if down not in revs]
+    if not revs or len(roots) != 1 or (roots[0] and "," in roots[0]):
+        relative = f"-{len(added)}"
+        return relative, (
+            Step(
+                f"Step back {len(added)} revision(s) (targets not readable)",
+                join(*prefix, "downgrade", relative),
+            ),
+        )
+    target = roots[0] or "base"
+    return target, (
+        Step(
+            f"Downgrade to {target}, the revision before the earliest added migration",
+            join(*prefix, "downgrade", target),
+        ),
+        Step("Check the current revision", join(*prefix, "current")),
+    )
+
+
+def _django(added: list[ChangedFile], paths: frozenset[str]) -> tuple[str | None, tuple[Step, ...]]:
+    manage = min(
+        (p for p in paths if posixpath.basename(p) == "manage.py"), key=len, default="manage.py"
+    )
+    steps: list[Step] = []
+    targets: list[str] = []
+    by_dir: dict[str, list[str]] = {}
+    for f in added:
+        by_dir.setdefault(posixpath.dirname(f.path), []).append(posixpath.basename(f.path))
+    for folder in sorted(by_dir):
+        app = posixpath.basename(posixpath.dirname(folder))
+        first = min(by_dir[folder])
+        earlier = sorted(
+            posixpath.basename(p)
+            for p in paths
+            if posixpath.dirname(p) == folder
+            and re.match(r"\d{4}_\w+\.py$", posixpath.basename(p))
+            and posixpath.basename(p) < first
+        )
+        previous = earlier[-1].removesuffix(".py") if earlier else "zero"
+        targets.append(f"{app} {previous}")
+        steps.append(
+            Step(
+                f"Migrate {app} back to {previous}",
+                join("python", manage, "migrate", app, previous),
+            )
+        )
+    return "; ".join(targets), tuple(steps)
+
+
+def _version(path: str) -> tuple[int, ...]:
+    head = posixpath.basename(path)[1:].split("__", 1)[0]
+    return tuple(int(p) for p in re.split(r"[._]", head))
+
+
+def _flyway(added: list[ChangedFile], paths: frozenset[str]) -> tuple[str | None, tuple[Step, ...]]:
+    added_paths = {f.path for f in added}
+    ordered = sorted(added, key=lambda f: _version(f.path), reverse=True)
+    first = _version(ordered[-1].path)
+    older = [
+        _version(p)
+        for p in paths
+        if FLYWAY.search(p) and p not in added_paths and _version(p) < first
+    ]
+    previous = ".".join(map(str, max(older))) if older else None
+    steps = [
+        Step(
+            f"Undo {posixpath.basename(f.path)} (needs its U-script and Flyway Teams/Enterprise)",
+            "flyway undo",
+        )
+        for f in ordered
+    ]
+    if previous:
+        steps.append(
+            Step(
+                f"Or in one run: undo everything above version {previous}",
+                join("flyway", "undo", f"-target={previous}"),
+            )
+        )
+    steps.append(
+        Step("Community edition: run a reviewed inverse script, then mark history", "flyway repair")
+    )
+    return previous, tuple(steps)
+
+
+def _prisma(
+    added: list[ChangedFile], paths: frozenset[str], base: str
+) -> tuple[str | None, tuple[Step, ...]]:
+    schema = min(
+        (p for p in paths if posixpath.basename(p) == "schema.prisma"),
+        key=len,
+        default="prisma/schema.prisma",
+    )
+    names = [posixpath.basename(posixpath.dirname(f.path)) for f in added]
+    steps = [
+        Step(
+            "Prisma has no down migrations: restore the pre-deploy backup or generate a down script"
+        ),
+        Step(
+            "Fetch the schema before the change",
+            f"git show {q(base + ':' + schema)} > schema.base.prisma",
+        ),
+        Step(
+            "Generate the SQL that takes the database back to it",
+            join(
+                "npx",
+                "prisma",
+                "migrate",
+                "diff",
+                "--from-schema-datasource",
+                schema,
+                "--to-schema-datamodel",
+                "schema.base.prisma",
+                "--script",
+            )
+            + " > down.sql",
+        ),
+        Step(
+            "Review down.sql, then run it",
+            join("npx", "prisma", "db", "execute", "--file", "down.sql", "--schema", schema),
+        ),
+    ]
+    steps += [
+        Step(
+            f"Mark {n} as rolled back",
+            join("npx", "prisma", "migrate", "resolve", "--rolled-back", n),
+        )
+        for n in reversed(names)
+    ]
+    return None, tuple(steps)
