@@ -124,6 +124,35 @@ class RepairReport:
     empty_values: int = 0
     notes: tuple[str, ...] = ()
 
+    def describe(self) -> str:
+        """A human-readable, multi-line account of every repair."""
+        report = self
+        lines = [f"{report.source or 'trace'}: {report.rows_read} rows read"]
+        if report.unsorted_rows:
+            lines.append(f"  sorted: {report.unsorted_rows} rows were out of time order")
+        if report.duplicates_dropped:
+            lines.append(
+                f"  de-duplicated: {report.duplicates_dropped} duplicate-timestamp rows dropped "
+                f"(policy: {report.duplicate_policy})"
+            )
+        if report.empty_values:
+            lines.append(f"  missing: {report.empty_values} empty values kept as NaN")
+        if report.zero_runs_as_gaps:
+            lines.append(f"  zero runs: {report.zero_runs_as_gaps} runs of zeros treated as gaps")
+        if report.percent_normalised:
+            lines.append(f"  percent -> fraction: {', '.join(report.percent_normalised)}")
+        if report.resampled_to:
+            lines.append(f"  resampled to a regular step of {report.resampled_to}")
+        if report.gaps_filled_with_nan:
+            lines.append(f"  gaps: {report.gaps_filled_with_nan} missing steps filled with NaN")
+        lines.extend(f"  {note}" for note in report.notes)
+        if len(lines) == 1:
+            lines.append("  no repairs needed")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
+
 
 @dataclass(frozen=True)
 class Trace:
