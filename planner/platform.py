@@ -8,6 +8,7 @@ the team's own tooling (a ``#`` comment says so). Every user-supplied name is sh
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from planner.profile import ServiceProfile
@@ -79,6 +80,7 @@ class Platform:
         p, tc = self.profile, self.toolchain
         if p.platform == "kubernetes":
             image = p.image or p.service
+            tag = _image_tag(tag)
             ref = (
                 q(f"{p.container_name}={image}:{tag}")
                 if tag
@@ -124,6 +126,7 @@ class Platform:
         if percent >= 100:
             return (*self.deploy(tag), self._kubectl("scale", self._canary, "--replicas=0"))
         image = p.image or p.service
+        tag = _image_tag(tag)
         ref = (
             q(f"{p.container_name}={image}:{tag}")
             if tag
@@ -135,6 +138,13 @@ class Platform:
             self._kubectl("scale", self._deployment, f"--replicas={p.replicas - max(canary, 1)}"),
             self._kubectl("rollout", "status", self._canary, "--timeout=10m"),
         )
+
+
+def _image_tag(tag: str | None) -> str | None:
+    """Image tags use the 12-character short SHA, as ``HEAD_TAG`` does."""
+    if tag and re.fullmatch(r"[0-9a-f]{40}", tag):
+        return tag[:12]
+    return tag
 
 
 def _pct(percent: float) -> str:
