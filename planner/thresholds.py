@@ -36,6 +36,7 @@ from planner.thresholds_fields import (
 
 __all__ = [
     "FAMILIES",
+    "PLAN_METRIC",
     "Relative",
     "Rule",
     "RuleSet",
@@ -290,8 +291,15 @@ def _relative(data: Any, where: str) -> Relative | None:
     return Relative(method, window)
 
 
+# Trace column names (simulations.trace) -> the plan's monitor names (planner.monitors).
+PLAN_METRIC = {
+    "error_ratio": "error_rate",
+    "latency_p50_ms": "latency_p50",
+    "latency_p95_ms": "latency_p95",
+    "latency_p99_ms": "latency_p99",
+}
 _UNITS = {
-    "error_ratio": "ratio",
+    "error_rate": "ratio",
     "success_rate": "ratio",
     "saturation": "ratio",
     "requests": "requests/step",
@@ -311,7 +319,8 @@ def monitors_from_thresholds(
     :class:`Monitor` with ``for_minutes`` = ``for`` (static), ``interval x threshold`` (flagger)
     or ``initialDelay + interval x (failureLimit + 1)`` (argo), and ``source`` =
     ``"<file>#<rule set>"``. It replaces the default monitor of the same metric and direction
-    (keeping that monitor's unit, baseline and target); other defaults are kept unchanged.
+    (keeping that monitor's unit, baseline and target); other defaults are kept unchanged. Trace
+    metric names become the plan's (:data:`PLAN_METRIC`: ``error_ratio`` -> ``error_rate``).
     Relative, burn-rate and baseline rules have no absolute bound and are left out.
     """
     chosen = thresholds.get(rule_set) if rule_set else thresholds.rule_sets[0]
@@ -329,8 +338,9 @@ def monitors_from_thresholds(
             sustain = p.interval_minutes * p.threshold
         else:
             sustain = p.initial_delay_minutes + p.interval_minutes * (p.failure_limit + 1)
+        metric = PLAN_METRIC.get(rule.metric, rule.metric)
         base = next(
-            (m for m in defaults if m.metric == rule.metric and m.direction == rule.direction),
+            (m for m in defaults if m.metric == metric and m.direction == rule.direction),
             None,
         )
         unit = (
@@ -338,7 +348,7 @@ def monitors_from_thresholds(
         )
         tuned.append(
             Monitor(
-                metric=rule.metric,
+                metric=metric,
                 unit=unit,
                 direction=rule.direction,
                 baseline=base.baseline if base else rule.warning,

@@ -1,0 +1,263 @@
+"""Replayed deploys cut from labelled traces: incident replays and healthy deploys, as matrices.
+
+Every labelled incident is replayed once per rollout stage: a deploy starts so that the
+incident's onset falls at the start of that stage (a replay whose deploy would start before the
+trace is skipped, except the canary one, which starts at the onset). The row runs until
+``horizon`` after the incident ends. The stretches with no incident (none within ``lead`` before
+or ``horizon`` after) are cut into healthy deploys of the rollout's whole duration, one starting
+every ``stride``. Rows of one step size share a :class:`DeployBatch`; what a detector sees for a
+(metric, scope, relative) triple is built once and cached (:meth:`DeployBatch.observed`).
+
+The new version's behaviour is the trace; the stable version's is the same metric with the
+labelled incident samples replaced by the trailing hour's median of the healthy samples (the
+model's assumption: incidents are caused by the deploy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from simulations.detectors.base import Observed
+from simulations.exceptions import BacktestError
+from simulations.relative import trailing_stats, transform
+from simulations.stage_exposure import Rollout, in_scope
+from simulations.trace import Trace
+
+__all__ = ["DeployBatch", "ReplaySettings", "build_batches", "trace_series"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+_COUNTED = ("error_ratio", "success_rate")
+
+
+@dataclass(frozen=True)
+class ReplaySettings:
+    """How deploys are cut: ``lead`` and ``horizon`` minutes, a healthy deploy every ``stride``."""
+
+    rollout: Rollout
+    lead_minutes: float = 15.0
+    horizon_minutes: float = 60.0
+    stride_minutes: float = 120.0
+
+
+def trace_series(trace: Trace, metric: str) -> FloatArray | None:
+    """The metric's values in ``trace`` (``error_ratio`` and ``success_rate`` may be derived)."""
+    cols = set(trace.frame.columns)
+    if metric in cols:
+        return np.asarray(trace.frame[metric].to_numpy(dtype=np.float64))
+    if metric == "success_rate":
+        ratio = trace_series(trace, "error_ratio")
+        return None if ratio is None else 1.0 - ratio
+    if metric == "error_ratio" and {"errors", "requests"} <= cols:
+        e = trace.frame["errors"].to_numpy(dtype=np.float64)
+        r = trace.frame["requests"].to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(r > 0, e / np.where(r > 0, r, 1.0), np.nan)
+    return None
+
+
+def _incident_mask(trace: Trace) -> NDArray[np.bool_]:
+    mask = np.zeros(len(trace.frame), dtype=np.bool_)
+    for s, e in _incident_steps(trace):
+        mask[s:e] = True
+    return mask
+
+
+def _stable(values: FloatArray, mask: NDArray[np.bool_], window: int) -> FloatArray:
+    healthy = pd.Series(np.where(mask, np.nan, values))
+    level = healthy.rolling(window, min_periods=1).median().ffill().bfill()
+    return np.where(mask, level.to_numpy(), values)
+
+
+def _incident_steps(trace: Trace) -> list[tuple[int, int]]:
+    idx = trace.frame.index
+    out = []
+    for inc in trace.incidents:
+        last = idx[-1] + trace.step
+        if inc.start < idx[0] or inc.end > last:
+            raise BacktestError(
+                f"trace {trace.name!r}: incident {inc.start.isoformat()}..{inc.end.isoformat()} "
+                f"lies outside the trace ({idx[0].isoformat()}..{last.isoformat()})"
+            )
+        s = int(idx.searchsorted(inc.start))
+        out.append((s, max(s + 1, int(idx.searchsorted(inc.end)))))
+    return out
+
+
+@dataclass(frozen=True)
+class DeployBatch:
+    """Deploy rows of one step size; ``incident`` rows carry onset/end steps, others -1."""
+
+    step_minutes: float
+    traces: tuple[Trace, ...]
+    trace_id: IntArray
+    start: IntArray
+    length: IntArray
+    incident_id: IntArray  # index into incidents(), -1 for a healthy deploy
+    stage: IntArray  # stage in which the onset falls, -1 for a healthy deploy
+    onset: IntArray
+    end: IntArray
+    exposure: FloatArray
+    _cache: dict[tuple[str, str, str, int], tuple[Observed, NDArray[np.bool_]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.start.size)
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.exposure.size)
+
+    def _gather(self, per_trace: Sequence[FloatArray | None]) -> FloatArray:
+        n = [len(t.frame) for t in self.traces]
+        flat = np.concatenate(
+            [p if p is not None else np.full(k, np.nan) for p, k in zip(per_trace, n, strict=True)]
+            + [np.array([np.nan])]
+        )
+        offsets = np.concatenate([[0], np.cumsum(n)])[self.trace_id]
+        steps = np.arange(self.n_steps)
+        idx = offsets[:, None] + self.start[:, None] + steps
+        idx = np.where(steps < self.length[:, None], idx, flat.size - 1)
+        return np.asarray(flat[idx], dtype=np.float64)
+
+    def observed(
+        self, metric: str, scope: str, relative: str = "", window_steps: int = 0
+    ) -> tuple[Observed, NDArray[np.bool_]]:
+        """What a ``scope`` detector of ``metric`` sees on each row, and which rows have it.
+
+        ``relative`` is ``""`` (absolute), ``"ratio"`` or ``"zscore"`` over ``window_steps``.
+        """
+        key = (metric, scope, relative, window_steps)
+        if key not in self._cache:
+            self._cache[key] = self._build(metric, scope, relative, window_steps)
+        return self._cache[key]
+
+    def _build(
+        self, metric: str, scope: str, relative: str, window_steps: int
+    ) -> tuple[Observed, NDArray[np.bool_]]:
+        new = [trace_series(t, metric) for t in self.traces]
+        masks = [_incident_mask(t) for t in self.traces]
+        hour = max(1, round(60 / self.step_minutes))
+        old = [None if v is None else _stable(v, m, hour) for v, m in zip(new, masks, strict=True)]
+        available = np.asarray([new[t] is not None for t in self.trace_id], dtype=np.bool_)
+        e = self.exposure
+        counted = metric in _COUNTED and all(
+            {"errors", "requests"} <= set(t.frame.columns) for t in self.traces
+        )
+        if counted:
+            obs = self._counted(metric, scope, masks, hour)
+        else:
+            v_new, v_old = self._gather(new), self._gather(old)
+            value = in_scope(metric, scope, v_new, v_old, e)
+            base = in_scope(metric, "canary", v_old, v_old, e) if scope == "canary" else v_old
+            obs = Observed(self.step_minutes, value, baseline=base)
+        if relative:
+            stats = [None if o is None else trailing_stats(o, window_steps) for o in old]
+            med = self._gather([None if s is None else s.median for s in stats])
+            scale = self._gather([None if s is None else s.scale for s in stats])
+            if scope == "canary" and metric in ("requests", "errors", "request_rate"):
+                med, scale = med * e, scale * e
+            obs = Observed(self.step_minutes, transform(obs.value, med, scale, relative))
+        return obs, available
+
+    def _counted(
+        self, metric: str, scope: str, masks: Sequence[NDArray[np.bool_]], hour: int
+    ) -> Observed:
+        req = [t.frame["requests"].to_numpy(dtype=np.float64) for t in self.traces]
+        err = [t.frame["errors"].to_numpy(dtype=np.float64) for t in self.traces]
+        ratio = [trace_series(t, "error_ratio") for t in self.traces]
+        old_ratio = [
+            _stable(r, m, hour) for r, m in zip(ratio, masks, strict=True) if r is not None
+        ]
+        req_old = [_stable(r, m, hour) for r, m in zip(req, masks, strict=True)]
+        err_old = [r * q for r, q in zip(req_old, old_ratio, strict=True)]
+        e = self.exposure
+        r_new, e_new = self._gather(req), self._gather(err)
+        if scope == "canary":
+            requests, errors = e * r_new, e * e_new
+        else:
+            r_old, e_old = self._gather(req_old), self._gather(err_old)
+            requests, errors = e * r_new + (1 - e) * r_old, e * e_new + (1 - e) * e_old
+        base = self._gather(old_ratio)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(requests > 0, errors / np.where(requests > 0, requests, 1.0), np.nan)
+        if metric == "success_rate":
+            return Observed(self.step_minutes, 1 - value, requests, requests - errors, 1 - base)
+        return Observed(self.step_minutes, value, requests, errors, base)
+
+    def incidents(self) -> list[tuple[int, int]]:
+        """(trace id, incident index in that trace) for each incident id."""
+        return [(t, i) for t, tr in enumerate(self.traces) for i in range(len(tr.incidents))]
+
+
+def build_batches(traces: Sequence[Trace], settings: ReplaySettings) -> list[DeployBatch]:
+    """Incident replays and healthy deploys of ``traces``, one pair of batches per step size.
+
+    Raises:
+        BacktestError: an incident lies outside its trace.
+    """
+    by_step: dict[float, list[Trace]] = {}
+    for t in traces:
+        by_step.setdefault(t.step.total_seconds() / 60.0, []).append(t)
+    batches = []
+    for step, group in sorted(by_step.items()):
+        for kind in ("incident", "healthy"):
+            batch = _batch(tuple(group), step, settings, kind)
+            if batch is not None:
+                batches.append(batch)
+    return batches
+
+
+def _steps(minutes: float, step: float) -> int:
+    return int(np.ceil(minutes / step - 1e-9))
+
+
+def _batch(
+    traces: tuple[Trace, ...], step: float, s: ReplaySettings, kind: str
+) -> DeployBatch | None:
+    rows: list[tuple[int, int, int, int, int, int, int]] = []
+    lead, horizon = _steps(s.lead_minutes, step), _steps(s.horizon_minutes, step)
+    deploy = max(1, _steps(s.rollout.duration_minutes, step))
+    offsets = [_steps(m, step) for m in s.rollout.stage_starts()]
+    gid = 0
+    for t, trace in enumerate(traces):
+        n = len(trace.frame)
+        spans = _incident_steps(trace)
+        if kind == "incident":
+            for i_s, i_e in spans:
+                for stage, off in enumerate(offsets):
+                    start = i_s - off
+                    if start < 0 and stage > 0:
+                        continue
+                    end = min(n, i_e + horizon)
+                    rows.append((t, start, end - start, gid, stage, i_s - start, i_e - start))
+                gid += 1
+            continue
+        starts = np.arange(0, n - deploy + 1, max(1, _steps(s.stride_minutes, step)))
+        ok = np.ones(starts.size, dtype=np.bool_)
+        for i_s, i_e in spans:
+            ok &= (starts + deploy <= i_s - lead) | (starts >= i_e + horizon)
+        rows.extend((t, int(a), deploy, -1, -1, -1, -1) for a in starts[ok])
+    if not rows:
+        return None
+    cols = np.asarray(rows, dtype=np.int64).T
+    width = int(cols[2].max())
+    return DeployBatch(
+        step_minutes=step,
+        traces=traces,
+        trace_id=cols[0],
+        start=cols[1],
+        length=cols[2],
+        incident_id=cols[3],
+        stage=cols[4],
+        onset=cols[5],
+        end=cols[6],
+        exposure=s.rollout.exposure(width, step),
+    )
