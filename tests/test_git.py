@@ -218,7 +218,7 @@ def test_parse_raw_and_numstat_handle_renames_and_submodules() -> None:
     ]
     assert (entries[1].old_blob, entries[1].new_blob) == (None, b)
     assert (entries[2].old_blob, entries[2].new_blob) == (None, None)
-    numstat = "3\t1\t\0old/name.py\0new/name.py\0-\t-\tlogo.png\010\t0\tadded.py\0"
+    numstat = "3\t1\t\x00old/name.py\x00new/name.py\x00-\t-\tlogo.png\x0010\t0\tadded.py\x00"
     assert parse_numstat(numstat) == {
         "new/name.py": (3, 1),
         "logo.png": (0, 0),
