@@ -26,6 +26,7 @@ __all__ = [
     "Change",
     "Commit",
     "DecisionRow",
+    "ExpectedDuration",
     "FailureMode",
     "FileRisk",
     "Monitor",
@@ -227,13 +228,35 @@ class Rollback:
 
 @dataclass(frozen=True)
 class ScheduledStage:
-    """A stage placed on the calendar. Times are ISO 8601 with offsets."""
+    """A stage placed on the calendar. Times are ISO 8601 with offsets.
+
+    ``start``/``end`` use every stage's minimum wait; ``latest_start``/``latest_end`` the
+    maximum waits. ``held_until`` (equal to ``start``) is set when the stage was ready earlier
+    (at the previous stage's ``end``) but waited for a window; ``reason`` says why.
+    """
 
     stage: str
     start: str
     end: str
     held_until: str | None = None
     reason: str = ""
+    latest_start: str | None = None
+    latest_end: str | None = None
+
+
+@dataclass(frozen=True)
+class ExpectedDuration:
+    """How long the scheduled rollout takes: first stage start to last stage end.
+
+    Minutes of elapsed time (nights, weekends and holds included); ``earliest`` uses every
+    stage's minimum wait, ``latest`` the maximum. Times are ISO 8601 with offsets.
+    """
+
+    start: str
+    earliest_end: str
+    latest_end: str
+    earliest_minutes: float
+    latest_minutes: float
 
 
 @dataclass(frozen=True)
@@ -248,6 +271,7 @@ class Plan:
     windows: Mapping[str, str] = field(default_factory=dict)
     on_call: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     schedule: tuple[ScheduledStage, ...] = ()
+    expected_duration: ExpectedDuration | None = None
     thresholds_source: str = "default"
     schema_version: str = SCHEMA_VERSION
 
