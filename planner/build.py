@@ -74,7 +74,11 @@ def build_plan(
         monitors=watched,
     )
     failure_modes = build_failure_modes(ctx)
-    immediate = tuple(_condition(f.trigger) for f in failure_modes if f.severity == "CRITICAL")
+    immediate = tuple(
+        c
+        for c in (_condition(f.trigger) for f in failure_modes if f.severity == "CRITICAL")
+        if not c.startswith(("Security incident", "Data loss"))  # default immediate triggers
+    )
     evaluate = tuple(
         c
         for c in (_condition(f.trigger) for f in failure_modes if f.severity == "HIGH")

@@ -14,6 +14,7 @@ import re
 from planner.change import ChangedFile
 from planner.model import Step
 from planner.shell import join, q
+from planner.sql_inverse import invert_sql, run_command
 
 __all__ = ["FLYWAY", "UPGRADE", "undo_steps"]
 
@@ -31,7 +32,11 @@ UPGRADE = {
 
 
 def undo_steps(
-    tool: str, added: list[ChangedFile], paths: frozenset[str], base: str
+    tool: str,
+    added: list[ChangedFile],
+    paths: frozenset[str],
+    base: str,
+    engine: str = "postgresql",
 ) -> tuple[str | None, tuple[Step, ...]]:
     """The rollback target (``None`` when the tool has none) and the steps, in order."""
     if not added:
@@ -69,10 +74,23 @@ def undo_steps(
         return _flyway(added, paths)
     if tool == "prisma":
         return _prisma(added, paths, base)
-    return None, tuple(
-        Step(f"No migration tool recognised: write, review and run the inverse of {f.path} by hand")
-        for f in newest_first
-    )
+    return None, tuple(step for f in newest_first for step in _plain_sql(f, engine))
+
+
+def _plain_sql(f: ChangedFile, engine: str) -> list[Step]:
+    name = posixpath.basename(f.path)
+    inverse, complete = invert_sql(f.content or "")
+    if not inverse:
+        return [Step(f"No migration tool recognised: write, review and run the inverse of {name}")]
+    steps = [
+        Step(
+            f"Undo {name} (inverse of its CREATE/ADD statements)",
+            run_command(engine, "; ".join(inverse) + ";"),
+        )
+    ]
+    if not complete:
+        steps.append(Step(f"{name} has statements that were not inverted: review them by hand"))
+    return steps
 
 
 _ALEMBIC_REV = re.compile(r"^revision\s*(?::[^=]+)?=\s*['\"]([^'\"]+)['\"]", re.M)

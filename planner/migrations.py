@@ -17,6 +17,7 @@ from planner.change import ChangedFile, ChangeSet
 from planner.migration_undo import FLYWAY, UPGRADE, undo_steps
 from planner.model import Risk, Step
 from planner.shell import join, q
+from planner.sql_inverse import apply_command
 from planner.toolchain import repo_paths
 
 __all__ = ["DatabasePlan", "MigrationFile", "plan_database"]
@@ -115,7 +116,7 @@ def plan_database(
     added = sorted(
         (f for f in files if f.change == "added"), key=lambda f: posixpath.basename(f.path)
     )
-    target, steps = undo_steps(tool, added, paths, base_ref)
+    target, steps = undo_steps(tool, added, paths, base_ref, engine)
     warnings = [
         f"{m.path} was {m.change}: a database that already ran it is not changed by reverting it"
         for m in migrations
@@ -130,8 +131,23 @@ def plan_database(
             "back; take the backup before deploying and restore it if Level 3 runs"
         )
     return DatabasePlan(
-        tool, migrations, UPGRADE.get(tool), steps, target, backup, restore, tuple(warnings)
+        tool,
+        migrations,
+        _upgrade(tool, added, engine),
+        steps,
+        target,
+        backup,
+        restore,
+        tuple(warnings),
     )
+
+
+def _upgrade(tool: str, added: list[ChangedFile], engine: str) -> str | None:
+    if tool in UPGRADE:
+        return UPGRADE[tool]
+    if not added:
+        return None
+    return " && ".join(apply_command(engine, f.path) for f in added)
 
 
 def _tool(changes: ChangeSet, paths: frozenset[str]) -> str:

@@ -136,7 +136,7 @@ def _infrastructure(ctx: PlanContext) -> Stage:
         files = [f.path for f in ctx.with_category(*cats)]
         if files:
             deploy.append(f"{label}: {listing(files)}")
-    note = "Wait 0: proceed to Stage 2 immediately."
+    note = ""
     if ctx.flag:
         deploy.append(f"Code: all files with `{ctx.flag}=false` (dormant)")
         commands += [
@@ -157,7 +157,9 @@ def _infrastructure(ctx: PlanContext) -> Stage:
         )
         level = 3
     if db is not None and db.destructive:
-        note += " Destructive migration: back up first; Level 3 then needs the restore."
+        note = (
+            f"{note} Destructive migration: back up first; Level 3 then needs the restore.".strip()
+        )
     criteria = (
         "Deployment completes without errors",
         f"Application starts successfully (`{ctx.platform.status()}`)",
