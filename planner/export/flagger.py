@@ -1,0 +1,153 @@
+"""Flagger: a ``Canary`` whose step weights are the plan's exposures, and ``MetricTemplate``s.
+
+Mapping (see ``docs/export.md``):
+
+- ``stepWeights``: the exposures of the stages that expose users, which Flagger requires to
+  increase strictly within (0, 100]; ``maxWeight`` is the last of them.
+- ``interval``: how often Flagger checks the metrics and may advance one step. Flagger holds
+  every weight for one interval and cannot hold weights for different durations, so the plan's
+  stage waits become manual gates (Flagger's load tester ``/gate/check`` by default):
+  ``confirm-rollout`` holds the start while the stages at 0 % bake, ``confirm-traffic-increase``
+  holds each weight until its stage's minimum wait has passed, ``confirm-promotion`` holds the
+  last weight for the last stage's wait. Each gate's metadata says what it waits for.
+- metrics: one per monitored metric with ``thresholdRange`` at the *critical* threshold
+  (``max`` when worse above, ``min`` when worse below). The query is the sustained query, so a
+  failed check means the breach held for the sustain window, and ``threshold: 1`` rolls back at
+  the first one, like the plan's trigger. Flagger has no warning level; the warning thresholds
+  live in the Prometheus alerting rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.exceptions import ExportError
+from planner.export.common import check_reference, metadata, whole_percent
+from planner.export.names import dns_label, duration
+from planner.export.promql import render_sli, sustained_query
+from planner.export.target import ExportTarget
+from planner.export.watch import Watch, exposed, watches
+from planner.model import Plan, Stage
+
+__all__ = ["API_VERSION", "build_flagger", "canary", "metric_template", "step_weights"]
+
+API_VERSION = "flagger.app/v1beta1"
+
+
+def step_weights(plan: Plan) -> list[int]:
+    """The exposures of the exposed stages, checked to increase strictly within (0, 100].
+
+    Raises:
+        ExportError: no stage exposes users, a fractional exposure, or a non-increasing one.
+    """
+    stages = exposed(plan)
+    if not stages:
+        raise ExportError("stages: no stage has exposure_percent > 0; Flagger has nothing to shift")
+    weights: list[int] = []
+    for stage in stages:
+        weight = whole_percent(stage, "Flagger")
+        if weights and weight <= weights[-1]:
+            raise ExportError(
+                f"stages[{stage.name}].exposure_percent: {weight} does not increase on "
+                f"{weights[-1]}; Flagger stepWeights must increase strictly within (0, 100]"
+            )
+        weights.append(weight)
+    return weights
+
+
+def metric_template(plan: Plan, target: ExportTarget, watch: Watch) -> dict[str, Any]:
+    """The ``MetricTemplate`` holding one metric's sustained PromQL query."""
+    query = sustained_query(
+        render_sli(watch.monitor.metric, target), watch.monitor, target.interval_minutes
+    )
+    meta = metadata(dns_label(target.service, watch.monitor.metric, field="service"), target, plan)
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "MetricTemplate",
+        "metadata": meta,
+        "spec": {
+            "provider": {"type": "prometheus", "address": target.prometheus_address},
+            "query": query,
+        },
+    }
+
+
+def _metric(target: ExportTarget, watch: Watch, template: str) -> dict[str, Any]:
+    m = watch.monitor
+    bound = "max" if m.direction == "above" else "min"
+    return {
+        "name": dns_label(m.metric, field="monitor"),
+        "templateRef": {"name": template, "namespace": target.namespace},
+        "thresholdRange": {bound: int(m.critical) if m.critical.is_integer() else m.critical},
+        "interval": duration(target.rate_window_minutes, "rate_window_minutes"),
+    }
+
+
+def _hold(stage: Stage) -> str:
+    wait = duration(stage.wait_minutes.min, f"stages[{stage.name}].wait_minutes.min")
+    return f"{stage.name} {wait} at {stage.exposure_percent:g}%"
+
+
+def _gates(plan: Plan, target: ExportTarget) -> list[dict[str, Any]]:
+    stages = exposed(plan)
+    first = plan.stages.index(stages[0])
+    longer = [s for s in plan.stages if s.wait_minutes.min > target.interval_minutes]
+    before = [s for s in plan.stages[:first] if s in longer]
+    between = [s for s in stages[:-1] if s in longer]
+    gates: list[dict[str, Any]] = []
+    for kind, held in (
+        ("confirm-rollout", before),
+        ("confirm-traffic-increase", between),
+        ("confirm-promotion", [stages[-1]] if stages[-1] in longer else []),
+    ):
+        if held:
+            gates.append(
+                {
+                    "name": kind.removeprefix("confirm-") + "-gate",
+                    "type": kind,
+                    "url": target.gate_url,
+                    "metadata": {
+                        "hold": "; ".join(_hold(s) for s in held),
+                        "open": "after the hold has passed and the monitors are healthy",
+                    },
+                }
+            )
+    return gates
+
+
+def canary(plan: Plan, target: ExportTarget, templates: list[str]) -> dict[str, Any]:
+    """The ``Canary`` for the target Deployment."""
+    deployment = check_reference(target.deployment_name, "deployment", subdomain=True)
+    weights = step_weights(plan)
+    ws = watches(plan)
+    analysis: dict[str, Any] = {
+        "interval": duration(target.interval_minutes, "interval_minutes"),
+        "threshold": 1,
+        "maxWeight": weights[-1],
+        "stepWeights": weights,
+        "metrics": [_metric(target, w, t) for w, t in zip(ws, templates, strict=True)],
+    }
+    gates = _gates(plan, target)
+    if gates:
+        analysis["webhooks"] = gates
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Canary",
+        "metadata": metadata(dns_label(deployment, field="deployment"), target, plan),
+        "spec": {
+            "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment},
+            "service": {"port": target.port},
+            "analysis": analysis,
+        },
+    }
+
+
+def build_flagger(plan: Plan, target: ExportTarget) -> list[dict[str, Any]]:
+    """The Canary followed by its MetricTemplates, as plain dicts (dump with safe_dump).
+
+    Raises:
+        ExportError: an exposure Flagger cannot express, a bad name, a metric without PromQL.
+    """
+    templates = [metric_template(plan, target, w) for w in watches(plan)]
+    names = [t["metadata"]["name"] for t in templates]
+    return [canary(plan, target, names), *templates]
