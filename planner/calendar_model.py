@@ -26,24 +26,18 @@ import holidays as holidays_lib
 
 from planner.exceptions import CalendarError
 from planner.io import read_structured
+from planner.weekly import WeeklyWindows, parse_weekly
 
 __all__ = [
     "DEFAULT_TIMEZONE",
-    "WEEKDAYS",
     "DeploymentCalendar",
     "Freeze",
     "HolidaySpec",
-    "WeeklyWindows",
-    "Window",
     "load_calendar",
     "parse_calendar",
-    "parse_window",
 ]
 
 DEFAULT_TIMEZONE = "America/New_York"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_MINUTES = 24 * 60
-_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*(\+1)?\s*$")
 _KEYS = frozenset(
     {
         "timezone",
@@ -57,118 +51,6 @@ _KEYS = frozenset(
         "min_watch_minutes",
     }
 )
-
-
-@dataclass(frozen=True, order=True)
-class Window:
-    """One weekly window: minutes after local midnight of its weekday, ``start < end``.
-
-    ``end`` may pass 1440 (the next day) by at most a day; ``"22:00-02:00+1"`` is
-    ``Window(1320, 1560)``.
-    """
-
-    start: int
-    end: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.start < _DAY_MINUTES or not self.start < self.end:
-            raise CalendarError(f"window {self}: need 0 <= start < 24:00 and start < end")
-        if self.end - self.start > _DAY_MINUTES:
-            raise CalendarError(f"window {self}: is longer than 24 hours")
-
-    def __str__(self) -> str:
-        end = self.end if self.end <= _DAY_MINUTES else self.end - _DAY_MINUTES
-        plus = "+1" if self.end > _DAY_MINUTES else ""
-        return f"{_hhmm(self.start)}-{_hhmm(end)}{plus}"
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def parse_window(text: str, where: str = "window") -> Window:
-    """Read ``"HH:MM-HH:MM"`` (end may be ``24:00``) or ``"HH:MM-HH:MM+1"`` (ends next day).
-
-    Raises:
-        CalendarError: not that form, an impossible time, or an end at or before the start
-            without ``+1``.
-    """
-    match = _WINDOW.match(text) if isinstance(text, str) else None
-    if match is None:
-        raise CalendarError(
-            f"{where}: {text!r} is not HH:MM-HH:MM (append +1 when the end is on the next day)"
-        )
-    sh, sm, eh, em, plus = match.groups()
-    start, end = int(sh) * 60 + int(sm), int(eh) * 60 + int(em)
-    if int(sh) > 23 or int(sm) > 59 or int(eh) > 24 or int(em) > 59 or end > _DAY_MINUTES:
-        raise CalendarError(f"{where}: {text!r} has a time outside 00:00-24:00")
-    if plus:
-        if end > start:
-            raise CalendarError(f"{where}: {text!r} is longer than 24 hours")
-        return Window(start, end + _DAY_MINUTES)
-    if end <= start:
-        raise CalendarError(
-            f"{where}: {text!r} ends before it starts; a window that spans midnight is "
-            f"written with +1, e.g. '{_hhmm(start)}-{_hhmm(end)}+1'"
-        )
-    return Window(start, end)
-
-
-@dataclass(frozen=True)
-class WeeklyWindows:
-    """Windows per weekday, Monday first: ``days[0]`` holds Monday's windows."""
-
-    days: tuple[tuple[Window, ...], ...] = ((),) * 7
-
-    def __post_init__(self) -> None:
-        if len(self.days) != 7:
-            raise CalendarError(f"weekly windows: need 7 days, got {len(self.days)}")
-
-    def is_empty(self) -> bool:
-        return not any(self.days)
-
-    def week_intervals(self) -> tuple[tuple[int, int], ...]:
-        """Merged minute-of-week intervals in ``[0, 10080)``, wrapping Sunday into Monday."""
-        week = 7 * _DAY_MINUTES
-        raw: list[tuple[int, int]] = []
-        for day, windows in enumerate(self.days):
-            for w in windows:
-                a, b = day * _DAY_MINUTES + w.start, day * _DAY_MINUTES + w.end
-                raw.extend([(a, min(b, week)), (0, b - week)] if b > week else [(a, b)])
-        return _merge(raw)
-
-    def describe(self) -> str:
-        """``"Mon-Thu 10:00-16:00"``-style text, consecutive days with equal windows grouped."""
-        parts: list[str] = []
-        day = 0
-        while day < 7:
-            last = day
-            while last + 1 < 7 and self.days[last + 1] == self.days[day]:
-                last += 1
-            if self.days[day]:
-                names = WEEKDAYS[day].title()
-                names += f"-{WEEKDAYS[last].title()}" if last > day else ""
-                parts.append(f"{names} {', '.join(str(w) for w in self.days[day])}")
-            day = last + 1
-        return "; ".join(parts) or "none"
-
-
-def _merge(intervals: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(i for i in intervals if i[0] < i[1]):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return tuple(out)
-
-
-def _covered(inner: tuple[tuple[int, int], ...], outer: tuple[tuple[int, int], ...]) -> bool:
-    return all(any(c <= a and b <= d for c, d in outer) for a, b in inner)
-
-
-def _overlaps(xs: tuple[tuple[int, int], ...], ys: tuple[tuple[int, int], ...]) -> bool:
-    return any(a < d and c < b for a, b in xs for c, d in ys)
 
 
 @dataclass(frozen=True)
@@ -218,7 +100,7 @@ class Freeze:
 
 
 def _days(spec: Mapping[str, str]) -> WeeklyWindows:
-    return _parse_weekly(spec, "defaults")
+    return parse_weekly(spec, "defaults")
 
 
 @dataclass(frozen=True)
@@ -250,15 +132,14 @@ class DeploymentCalendar:
                 f"calendar.timezone: {self.timezone!r} is not an IANA time zone "
                 "(e.g. America/New_York, Europe/London, UTC)"
             ) from None
-        allowed = self.allowed.week_intervals()
-        if not allowed:
+        if self.allowed.is_empty():
             raise CalendarError("calendar.allowed: the calendar has no allowed window at all")
-        if not _covered(self.preferred.week_intervals(), allowed):
+        if not self.preferred.within(self.allowed):
             raise CalendarError(
                 f"calendar.preferred: {self.preferred.describe()} is not inside the allowed "
                 f"windows ({self.allowed.describe()})"
             )
-        if self.on_call is not None and not _overlaps(allowed, self.on_call.week_intervals()):
+        if self.on_call is not None and not self.on_call.overlaps(self.allowed):
             raise CalendarError(
                 f"calendar.on_call: {self.on_call.describe()} never overlaps the allowed "
                 "windows, so no stage could ever start"
@@ -292,31 +173,6 @@ class DeploymentCalendar:
             "allowed": self.allowed.describe(),
             "avoid": "; ".join(avoid),
         }
-
-
-def _parse_weekly(spec: Any, where: str) -> WeeklyWindows:
-    if spec is None:
-        return WeeklyWindows()
-    if not isinstance(spec, Mapping):
-        raise CalendarError(f"{where}: expected weekday: windows, e.g. {{mon-thu: 10:00-16:00}}")
-    days: list[list[Window]] = [[] for _ in range(7)]
-    for key, value in spec.items():
-        items = value if isinstance(value, list) else [] if value is None else [value]
-        windows = [parse_window(v, f"{where}.{key}[{i}]") for i, v in enumerate(items)]
-        for day in _weekday_range(str(key), where):
-            days[day].extend(windows)
-    return WeeklyWindows(tuple(tuple(sorted(d)) for d in days))
-
-
-def _weekday_range(key: str, where: str) -> list[int]:
-    names = key.strip().lower().split("-")
-    try:
-        first, last = (WEEKDAYS.index(n[:3]) for n in (names[0], names[-1]))
-    except ValueError:
-        first = last = -1
-    if len(names) > 2 or first < 0 or any(len(n) < 3 for n in names):
-        raise CalendarError(f"{where}: {key!r} is not a weekday (mon..sun) or range (mon-thu)")
-    return [(first + i) % 7 for i in range((last - first) % 7 + 1)]
 
 
 def _parse_holidays(spec: Any, where: str) -> tuple[HolidaySpec, ...]:
@@ -402,16 +258,16 @@ def parse_calendar(data: Any, where: str = "calendar") -> DeploymentCalendar:
     kwargs["timezone"] = tz if isinstance(tz, str) else repr(tz)
     zone = DeploymentCalendar(timezone=kwargs["timezone"]).zone  # validates the zone first
     if "allowed" in data:
-        kwargs["allowed"] = _parse_weekly(data["allowed"], f"{where}.allowed")
+        kwargs["allowed"] = parse_weekly(data["allowed"], f"{where}.allowed")
     if "preferred" in data:
-        kwargs["preferred"] = _parse_weekly(data["preferred"], f"{where}.preferred")
+        kwargs["preferred"] = parse_weekly(data["preferred"], f"{where}.preferred")
     elif "allowed" in data:
         kwargs["preferred"] = kwargs["allowed"]  # custom allowed windows: all of them preferred
     if "holidays" in data:
         kwargs["holidays"] = _parse_holidays(data["holidays"], f"{where}.holidays")
     kwargs["freezes"] = _parse_freezes(data.get("freezes"), zone, f"{where}.freezes")
     if data.get("on_call") is not None:
-        kwargs["on_call"] = _parse_weekly(data["on_call"], f"{where}.on_call")
+        kwargs["on_call"] = parse_weekly(data["on_call"], f"{where}.on_call")
     for key, kind in (
         ("gated_stages", str),
         ("require_preferred", bool),

@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
-from planner.calendar_model import DeploymentCalendar, WeeklyWindows
+from planner.calendar_model import DeploymentCalendar
 from planner.exceptions import CalendarError
+from planner.weekly import WeeklyWindows
 
 __all__ = [
     "HORIZON_DAYS",

@@ -4,7 +4,8 @@
 exposure (its ``exposure_percent`` is above the previous stage's; the first compares with 0),
 or every stage is when the calendar says ``gated_stages: all``. A gated stage starts at the
 first calendar opening at or after it is ready (see :mod:`planner.calendar_openings`); other
-stages start as soon as they are ready. A stage is ready at the requested start (the first
+stages start as soon as they are ready, unless a freeze holds them: then they too wait for the
+first opening after the freeze. A stage is ready at the requested start (the first
 stage) or when the previous stage's wait ends. Waits run through nights, weekends, holidays
 and freezes: only starts are gated. The schedule is computed twice, with every wait at its
 minimum (earliest) and at its maximum (latest).
@@ -16,9 +17,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from planner.calendar_model import DeploymentCalendar
+from planner.calendar_model import DeploymentCalendar, load_calendar
 from planner.calendar_openings import (
     after_freezes,
     closed_reason,
@@ -26,9 +28,18 @@ from planner.calendar_openings import (
     next_opening,
     to_utc,
 )
+from planner.exceptions import CalendarError
 from planner.model import ExpectedDuration, Plan, ScheduledStage, Stage
 
-__all__ = ["Schedule", "Slot", "apply_schedule", "next_allowed_start", "schedule_stages"]
+__all__ = [
+    "Schedule",
+    "Slot",
+    "apply_schedule",
+    "next_allowed_start",
+    "parse_start",
+    "schedule_plan",
+    "schedule_stages",
+]
 
 
 @dataclass(frozen=True)
@@ -125,8 +136,10 @@ def _place(
     ready, exposure = to_utc(start, calendar), 0.0
     for stage in stages:
         gated = calendar.gated_stages == "all" or stage.exposure_percent > exposure
-        # A freeze stops every stage; windows, holidays and on-call hours only gated ones.
-        begin = next_opening(calendar, ready) if gated else after_freezes(calendar, ready)
+        # A freeze stops every stage; windows, holidays and on-call hours only gated ones. A
+        # stage a freeze held resumes at the next opening, not at the freeze's midnight end.
+        thawed = after_freezes(calendar, ready)
+        begin = next_opening(calendar, ready) if gated or thawed > ready else ready
         if begin > ready:
             reason = hold_reason(calendar, ready, begin)
         else:  # not held: note a gated start outside the preferred windows
@@ -171,3 +184,38 @@ def apply_schedule(plan: Plan, schedule: Schedule) -> Plan:
     return dataclasses.replace(
         plan, schedule=schedule.to_records(), expected_duration=schedule.expected_duration()
     )
+
+
+def parse_start(text: str) -> dt.datetime:
+    """Read ``--start``: ISO 8601, naive (a wall time in the calendar's zone) or with an offset.
+
+    Raises:
+        CalendarError: not an ISO 8601 date or date-time.
+    """
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CalendarError(
+            f"--start: {text!r} is not an ISO 8601 date-time (e.g. 2026-12-23T15:00 or "
+            "2026-12-23T20:00+00:00)"
+        ) from None
+
+
+def schedule_plan(
+    plan: Plan,
+    start: str | None,
+    calendar: str | Path | None,
+    now: dt.datetime | None = None,
+) -> Plan:
+    """``plan`` scheduled from ``start`` (default: the next allowed start after ``now``).
+
+    ``calendar`` is a calendar file (or a profile with a ``calendar:`` section); ``None`` is the
+    default calendar. ``now`` defaults to the current time.
+
+    Raises:
+        CalendarError: a bad ``start``, calendar file, or no opening within the horizon.
+    """
+    cal = load_calendar(calendar) if calendar else DeploymentCalendar()
+    now = now or dt.datetime.now(dt.UTC)
+    begin = parse_start(start) if start else next_allowed_start(cal, now)
+    return apply_schedule(plan, schedule_stages(plan.stages, begin, cal))

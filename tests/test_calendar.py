@@ -9,6 +9,8 @@ wait for a window (a freeze stops every stage); waits run through nights and wee
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.calendar_model import (
-    DeploymentCalendar,
-    Window,
-    load_calendar,
-    parse_calendar,
-    parse_window,
-)
+from planner.calendar_model import DeploymentCalendar, load_calendar, parse_calendar
 from planner.calendar_openings import closed_reason, to_utc
 from planner.exceptions import CalendarError
 from planner.model import Plan, Stage, Wait
 from planner.schedule import apply_schedule, next_allowed_start, schedule_stages
+from planner.weekly import Window, parse_window
 
 SAMPLE = Path(__file__).parent.parent / "data" / "sample" / "calendar.yaml"
 FIXTURE = Path(__file__).parent / "fixtures" / "plan-minimal.json"
@@ -125,29 +122,24 @@ ROWS: list[tuple[str, Any, str, tuple[Stage, ...], list[tuple[Any, ...]], float,
     ),
     (
         # Start inside an end-of-year freeze (dates inclusive: it ends 2027-01-05 00:00). A freeze
-        # stops even the zero-exposure stage; the canary, ready at Tue 00:00, waits for 10:00.
+        # stops even the zero-exposure stage, which then waits for the first opening, Tue 10:00;
+        # the canary, ready at 10:00 (preferred), follows at once: 3 h to 5 h in all.
         "inside-freeze",
         {"freezes": [{"name": "end-of-year", "start": "2026-12-18", "end": "2027-01-04"}]},
         "2026-12-21T11:00",
-        (stage("Infrastructure", 0, 0, 0), stage("Canary", 10, 120, 240)),
+        (stage("Infrastructure", 0, 0, 0), stage("Canary", 10, 180, 300)),
         [
             (
                 "Infrastructure",
-                "2027-01-05T00:00-05:00",
-                "2027-01-05T00:00-05:00",
-                "2027-01-05T00:00-05:00",
+                "2027-01-05T10:00-05:00",
+                "2027-01-05T10:00-05:00",
+                "2027-01-05T10:00-05:00",
                 "held: freeze 'end-of-year' until Tue 2027-01-05 00:00",
             ),
-            (
-                "Canary",
-                "2027-01-05T10:00-05:00",
-                "2027-01-05T12:00-05:00",
-                "2027-01-05T10:00-05:00",
-                "held: outside allowed window (Tue 00:00)",
-            ),
+            ("Canary", "2027-01-05T10:00-05:00", "2027-01-05T13:00-05:00", None, ""),
         ],
-        12 * 60,
-        14 * 60,
+        3 * 60,
+        5 * 60,
     ),
     (
         # March DST weekend: clocks jump 02:00 EST -> 03:00 EDT on Sun 2026-03-08. 72 real hours
@@ -384,8 +376,6 @@ def test_next_allowed_start_from_now(now: str, expected: str) -> None:
 
 
 def test_apply_schedule_fills_the_plan_and_round_trips(tmp_path: Path) -> None:
-    import json
-
     plan = Plan.from_dict(json.loads(FIXTURE.read_text()))
     schedule = schedule_stages(plan.stages, dt.datetime(2026, 10, 16, 15), DeploymentCalendar())
     planned = apply_schedule(plan, schedule)
@@ -501,3 +491,54 @@ def test_schedule_invariants(start: dt.datetime, spec: list[tuple[float, int, in
             assert slot.held == bool(slot.reason.startswith("held: "))
             previous_end = slot.end
     assert schedule.latest[-1].end >= schedule.earliest[-1].end
+
+
+MANIFEST = Path(__file__).parent.parent / "data" / "sample" / "change-manifest.yaml"
+
+
+def plan_cli(tmp_path: Path, *extra: str) -> list[str]:
+    return ["plan", "--manifest", str(MANIFEST), "-o", str(tmp_path / "plan.json"), *extra]
+
+
+@pytest.mark.parametrize(
+    ("calendar", "message"),
+    [
+        ("timezone: Mars/Olympus\n", r"calendar\.timezone: 'Mars/Olympus' is not an IANA"),
+        ("holidays: [XX]\n", r"calendar\.holidays\[0\]: country 'XX' is not known"),
+        ("allowed: {fri: '22:00-02:00'}\n", r"'22:00-02:00' ends before it starts"),
+        ("allowed: {}\n", r"no allowed window at all"),
+    ],
+)
+def test_cli_bad_calendar_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], calendar: str, message: str
+) -> None:
+    from planner.cli import main
+
+    path = tmp_path / "calendar.yaml"
+    path.write_text(calendar)
+    assert main(plan_cli(tmp_path, "--start", "2026-12-23T15:00", "--calendar", str(path))) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("devops-planner: error: ")
+    assert re.search(message, err)
+    assert not (tmp_path / "plan.json").exists()  # nothing half-written
+
+
+def test_cli_bad_start_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+
+    assert main(plan_cli(tmp_path, "--start", "next tuesday")) == 2
+    assert "--start: 'next tuesday' is not an ISO 8601 date-time" in capsys.readouterr().err
+
+
+def test_cli_writes_the_schedule_into_the_json_plan(tmp_path: Path) -> None:
+    from planner.cli import main
+
+    assert main(plan_cli(tmp_path, "--start", "2026-10-16T15:00", "--format", "json")) == 0
+    plan = Plan.from_dict(json.loads((tmp_path / "plan.json").read_text()))
+    # Same placement as the library gives for the plan's own stages and the default calendar.
+    expected = schedule_stages(plan.stages, dt.datetime(2026, 10, 16, 15), DeploymentCalendar())
+    assert plan.schedule == expected.to_records()
+    assert plan.expected_duration == expected.expected_duration()
+    assert plan.schedule[0].start == "2026-10-16T15:00-04:00"

@@ -24,6 +24,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", help="risk policy (YAML/JSON) extending the default rules")
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
     parser.add_argument("-o", "--output", help="output file (default: standard output)")
+    when = parser.add_argument_group("the schedule (docs/calendar.md)")
+    when.add_argument(
+        "--start",
+        help="place the stages on the calendar from this time, e.g. 2026-12-23T15:00 "
+        "(the calendar's zone) or with an offset; with only --calendar: the next allowed start",
+    )
+    when.add_argument("--calendar", help="deployment calendar (YAML/JSON, or a calendar: section)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
     risk = classify(changes, _policy(args.policy))
     profile = load_profile(args.service) if args.service else None
     plan = build_plan(changes, risk, profile)
+    if args.start or args.calendar:
+        from planner.schedule import schedule_plan
+
+        plan = schedule_plan(plan, args.start, args.calendar)
     text = render(plan, args.format)
     if args.output:
         atomic_write_text(args.output, text)
