@@ -26,7 +26,7 @@ _DOWN_FILE = re.compile(r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql)$")
 DESTRUCTIVE = re.compile(
     # SQL (raw files, prisma migration.sql, flyway, and SQL inside execute()/raw()/RunSQL)
     r"\bDROP\s+(?:TABLE|COLUMN|SCHEMA|DATABASE|VIEW|CONSTRAINT|TYPE|INDEX)\b"
-    r"|\bALTER\s+TABLE\s+[\w.\"`\[\]]+\s+(?:DROP|RENAME)\b"
+    r"|\bALTER\s+TABLE\s+[\w.\"`\[\]]+\s+(?:DROP|RENAME)(?:\s+(?:COLUMN|CONSTRAINT))?\b"
     r"|\bALTER\s+COLUMN\s+[\w\"`\[\]]+\s+(?:SET\s+DATA\s+)?TYPE\b"
     r"|\bRENAME\s+COLUMN\b"
     r"|\bDELETE\s+FROM\b"

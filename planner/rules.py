@@ -16,6 +16,25 @@ from typing import Literal
 from planner.change import ChangedFile
 from planner.migration_risk import DESTRUCTIVE, is_down_migration, is_migration, up_sections
 from planner.model import RiskLevel
+from planner.rule_patterns import (
+    AUTH,
+    CI,
+    CODE,
+    CONFIG,
+    CONTROLLERS,
+    DATA_LAYER,
+    DEPENDENCIES,
+    DOCS,
+    INFRA,
+    LOCKFILES,
+    MIDDLEWARE,
+    PAYMENTS,
+    ROUTES,
+    TESTS,
+    TYPES,
+    WRITE_OPS,
+    normalise_path,
+)
 
 __all__ = ["DEFAULT_RULES", "Needs", "Role", "Rule", "match", "normalise_path"]
 
@@ -57,251 +76,6 @@ class Rule:
     assume_content: bool = False
 
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def normalise_path(path: str) -> str:
-    """Lower-case ``path`` with camelCase words split by ``_`` (``AuthController`` ->
-    ``auth_controller``), so one word list serves every language's naming style."""
-    return _CAMEL.sub("_", path.replace("\\", "/")).lower()
-
-
-def _words(*words: str) -> re.Pattern[str]:
-    """A path regex matching any of ``words`` as a whole word of the normalised path."""
-    return re.compile(r"(?:^|[/_.\-])(?P<w>" + "|".join(words) + r")(?=$|[/_.\-])")
-
-
-def _dirs(*names: str) -> re.Pattern[str]:
-    """A path regex matching a directory named one of ``names``."""
-    return re.compile(r"(?:^|/)(?P<w>" + "|".join(names) + r")/")
-
-
-def _names(*patterns: str) -> re.Pattern[str]:
-    """A path regex matching a file name (last segment) against ``patterns``."""
-    return re.compile(r"(?:^|/)(?P<w>" + "|".join(patterns) + r")$")
-
-
-def _any(*patterns: re.Pattern[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns).replace("(?P<w>", "(?:"))
-
-
-_CODE = re.compile(
-    r"\.(?:py|js|jsx|mjs|cjs|ts|tsx|go|java|kt|kts|scala|rb|php|cs|rs|ex|exs|erl|swift|c|cc|cpp|"
-    r"h|hpp|sql|sh|vue|svelte)$"
-)
-
-_AUTH = _words(
-    "auth",
-    "authn",
-    "authz",
-    "authentication",
-    "authenticate",
-    "authenticator",
-    "authorization",
-    "authorize",
-    "login",
-    "logout",
-    "signin",
-    "sessions?",
-    "tokens?",
-    "jwt",
-    "jwks",
-    "oauth2?",
-    "oidc",
-    "saml",
-    "sso",
-    "passwords?",
-    "passwd",
-    "credentials?",
-    "permissions?",
-    "rbac",
-    "acls?",
-    "roles?",
-    "mfa",
-    "totp",
-    "otp",
-    "devise",
-    "passport",
-    "csrf",
-)
-_PAYMENTS = _words(
-    "payments?",
-    "pay",
-    "billing",
-    "invoices?",
-    "invoicing",
-    "checkout",
-    "charges?",
-    "refunds?",
-    "subscriptions?",
-    "payouts?",
-    "stripe",
-    "paypal",
-    "braintree",
-    "adyen",
-    "wallets?",
-    "ledgers?",
-)
-_DATA_LAYER = _any(
-    _words(
-        "models?",
-        "repositor(?:y|ies)",
-        "repos?",
-        "daos?",
-        "dal",
-        "entit(?:y|ies)",
-        "persistence",
-        "orm",
-        "stores?",
-        "queries",
-        "mappers?",
-    ),
-)
-_WRITE_OPS = re.compile(
-    r"\b(?:INSERT\s+INTO|UPDATE\s+[\w.\"`\[\]]+\s+SET|DELETE\s+FROM|UPSERT|MERGE\s+INTO)\b"
-    r"|\.(?:save|create|insert|insert_one|insert_many|update|update_one|update_many|"
-    r"delete|delete_one|delete_many|destroy|upsert|bulk_create|bulk_update|persist|merge|"
-    r"remove|add|commit|put|Exec|ExecContext|executeUpdate|saveAll|deleteAll|"
-    r"update_all|delete_all|destroy_all|update_column|update_columns)!?\s*\("
-    r"|\b(?:save!|create!|update!|destroy!)|@Modifying\b|\bsession\.(?:add|delete|merge)\b",
-    re.IGNORECASE,
-)
-
-_TESTS = _any(
-    _dirs(r"tests?", "__tests__", r"specs?", "e2e", "cypress", "testdata", "testing", "it"),
-    _names(
-        r"test_[^/]*\.py",
-        r"[^/]*_test\.(?:py|go|rb|exs)",
-        r"conftest\.py",
-        r"[^/]*\.(?:test|spec)\.[cm]?[jt]sx?",
-        r"[^/]*(?:Test|Tests|IT)\.(?:java|kt|scala)",
-        r"[^/]*_spec\.rb",
-    ),
-)
-_DOCS = _any(
-    _dirs("docs?", "documentation", "adr", "examples?"),
-    _names(
-        r"[^/]*\.(?:md|markdown|rst|adoc|txt)",
-        r"(?:license|licence|notice|authors|changelog|contributing|codeowners)(?:\.[^/]*)?",
-        r"mkdocs\.ya?ml",
-    ),
-)
-_TYPES = _any(
-    _dirs("types", "typings", "@types", "interfaces"),
-    _names(r"[^/]*\.d\.[cm]?ts", r"[^/]*\.pyi", r"py\.typed", r"types?\.(?:ts|py|go)"),
-)
-_ROUTES = _any(
-    _dirs(r"routes?", r"routers?", "api", r"endpoints?", "resolvers", "graphql", "views"),
-    _names(
-        r"routes?\.[a-z]+",
-        r"urls\.py",
-        r"views\.py",
-        r"[^/]*\.proto",
-        r"(?:openapi|swagger)[^/]*\.(?:ya?ml|json)",
-        r"[^/]*\.graphql",
-    ),
-)
-_MIDDLEWARE = _any(
-    _dirs("middlewares?", "interceptors?", "filters"),
-    _names(r"middlewares?\.[a-z]+", r"[^/]*[_.\-]middleware\.[a-z]+", r"[^/]*_interceptor\.[a-z]+"),
-)
-_CONTROLLERS = _any(
-    _dirs(r"controllers?", r"handlers?", r"servlets?"),
-    _names(r"[^/]*_(?:controller|handler)s?\.[a-z]+", r"handlers?\.[a-z]+"),
-)
-_DEPENDENCIES = _names(
-    r"package\.json",
-    r"pyproject\.toml",
-    r"setup\.py",
-    r"setup\.cfg",
-    r"requirements[^/]*\.(?:txt|in)",
-    r"pipfile",
-    r"go\.mod",
-    r"pom\.xml",
-    r"build\.gradle(?:\.kts)?",
-    r"settings\.gradle(?:\.kts)?",
-    r"gemfile",
-    r"[^/]*\.gemspec",
-    r"cargo\.toml",
-    r"composer\.json",
-)
-_LOCKFILES = _names(
-    r"package-lock\.json",
-    r"npm-shrinkwrap\.json",
-    r"yarn\.lock",
-    r"pnpm-lock\.yaml",
-    r"poetry\.lock",
-    r"uv\.lock",
-    r"pipfile\.lock",
-    r"pdm\.lock",
-    r"go\.sum",
-    r"gemfile\.lock",
-    r"cargo\.lock",
-    r"composer\.lock",
-    r"gradle\.lockfile",
-)
-_CI = _any(
-    re.compile(r"(?:^|/)(?P<w>\.github/workflows|\.circleci|\.buildkite|\.ci|\.gitlab)/"),
-    _names(
-        r"\.gitlab-ci\.ya?ml",
-        r"jenkinsfile",
-        r"azure-pipelines\.ya?ml",
-        r"\.travis\.ya?ml",
-        r"bitbucket-pipelines\.ya?ml",
-        r"makefile",
-        r"cloudbuild\.ya?ml",
-    ),
-)
-_INFRA = _any(
-    _dirs(
-        "k8s",
-        "kubernetes",
-        "kube",
-        "helm",
-        "charts?",
-        "terraform",
-        "infra",
-        "infrastructure",
-        "deploy",
-        "deployments?",
-        "ansible",
-        "kustomize",
-        "pulumi",
-    ),
-    _names(
-        r"dockerfile[^/]*",
-        r"[^/]*\.dockerfile",
-        r"(?:docker-)?compose[^/]*\.ya?ml",
-        r"[^/]*\.tf",
-        r"[^/]*\.tfvars",
-        r"chart\.yaml",
-        r"values[^/]*\.yaml",
-        r"kustomization\.ya?ml",
-        r"skaffold\.ya?ml",
-        r"serverless\.ya?ml",
-        r"procfile",
-        r"ecosystem\.config\.[cm]?js",
-        r"[^/]*\.service",
-        r"app\.ya?ml",
-        r"fly\.toml",
-    ),
-)
-_CONFIG = _any(
-    _dirs("config", "configs", "conf", "settings", "initializers", "environments"),
-    _names(
-        r"\.env(?:\.[^/]*)?",
-        r"[^/]*\.env",
-        r"settings\.py",
-        r"config\.[a-z]+",
-        r"[^/]*\.config\.[cm]?[jt]s",
-        r"application[^/]*\.(?:ya?ml|properties)",
-        r"bootstrap[^/]*\.(?:ya?ml|properties)",
-        r"appsettings[^/]*\.json",
-        r"[^/]*\.(?:ini|cfg|conf|properties|toml)",
-        r"(?:database|secrets|credentials|storage|cable)\.yml",
-    ),
-)
-
 DEFAULT_RULES: tuple[Rule, ...] = (
     Rule(
         "test",
@@ -309,7 +83,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "test",
         "test",
         "Test code is not deployed to serve traffic; it cannot break production.",
-        path=_TESTS,
+        path=TESTS,
         role="final",
     ),
     Rule(
@@ -318,7 +92,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "docs",
         "docs",
         "Documentation does not run.",
-        path=_DOCS,
+        path=DOCS,
         role="final",
     ),
     Rule(
@@ -337,7 +111,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "types",
         "type declarations",
         "Type declarations (.d.ts, .pyi, types/) are erased or unused at run time.",
-        path=_TYPES,
+        path=TYPES,
         role="final",
         evidence="path",
     ),
@@ -378,7 +152,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "auth",
         "Authentication, sessions, tokens, passwords and permissions: a bug locks users out "
         "or lets the wrong ones in.",
-        path=_AUTH,
+        path=AUTH,
     ),
     Rule(
         "payments",
@@ -386,7 +160,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "payments",
         "payments",
         "Payments and billing: a bug loses or double-charges money.",
-        path=_PAYMENTS,
+        path=PAYMENTS,
     ),
     Rule(
         "data_write",
@@ -395,33 +169,9 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "data write",
         "Data-layer code (models, repositories, DAOs) that writes: a bug corrupts stored data, "
         "which a rollback does not repair.",
-        path=_DATA_LAYER,
-        content=_WRITE_OPS,
+        path=DATA_LAYER,
+        content=WRITE_OPS,
         assume_content=True,
-    ),
-    Rule(
-        "api_route",
-        "MEDIUM",
-        "api_route",
-        "API route",
-        "Routes and API definitions change what clients can call.",
-        path=_ROUTES,
-    ),
-    Rule(
-        "middleware",
-        "MEDIUM",
-        "middleware",
-        "middleware",
-        "Middleware runs on every request it is mounted on.",
-        path=_MIDDLEWARE,
-    ),
-    Rule(
-        "controller",
-        "MEDIUM",
-        "controller",
-        "controller/handler",
-        "Controllers and handlers serve requests directly.",
-        path=_CONTROLLERS,
     ),
     Rule(
         "dependency",
@@ -429,7 +179,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "dependency",
         "dependency manifest",
         "Dependency changes swap code under every module at once.",
-        path=_DEPENDENCIES,
+        path=DEPENDENCIES,
         evidence="file name",
     ),
     Rule(
@@ -438,7 +188,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "lockfile",
         "lock file",
         "Lock files pin the exact dependency versions that ship.",
-        path=_LOCKFILES,
+        path=LOCKFILES,
         evidence="file name",
     ),
     Rule(
@@ -447,7 +197,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "ci",
         "CI/build",
         "CI and build files change how the artefact is built and shipped.",
-        path=_CI,
+        path=CI,
         evidence="path",
     ),
     Rule(
@@ -457,8 +207,32 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "infrastructure",
         "Containers, Kubernetes, Helm, Terraform and process files change where and how the "
         "service runs.",
-        path=_INFRA,
+        path=INFRA,
         evidence="path",
+    ),
+    Rule(
+        "api_route",
+        "MEDIUM",
+        "api_route",
+        "API route",
+        "Routes and API definitions change what clients can call.",
+        path=ROUTES,
+    ),
+    Rule(
+        "middleware",
+        "MEDIUM",
+        "middleware",
+        "middleware",
+        "Middleware runs on every request it is mounted on.",
+        path=MIDDLEWARE,
+    ),
+    Rule(
+        "controller",
+        "MEDIUM",
+        "controller",
+        "controller/handler",
+        "Controllers and handlers serve requests directly.",
+        path=CONTROLLERS,
     ),
     Rule(
         "config",
@@ -466,7 +240,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "config",
         "configuration",
         "Configuration changes behaviour without a code change; Level 2 reverts it.",
-        path=_CONFIG,
+        path=CONFIG,
         evidence="path",
     ),
     Rule(
@@ -523,11 +297,7 @@ def match(rule: Rule, file: ChangedFile, norm_path: str, flag: str | None) -> st
         m = rule.path.search(file.path if rule.raw_path else norm_path)
         if m is None:
             return None
-        if rule.raw_path:
-            evidence.append(f"{rule.evidence} matches {file.path}")
-        else:
-            word = (m.groupdict().get("w") or m.group(0)).strip("/._-")
-            evidence.append(f"{rule.evidence} {word!r} in {file.path}")
+        evidence.append(_path_evidence(rule, m, file.path, norm_path))
     if rule.content is not None:
         text = file.content
         if text is None:
@@ -558,7 +328,7 @@ def _needs(needs: Needs, file: ChangedFile, norm_path: str, flag: str | None) ->
     if needs == "pure_rename":
         return file.change == "renamed" and file.added_lines == file.deleted_lines == 0
     if needs == "changed_code":
-        return file.change != "added" and bool(_CODE.search(norm_path))
+        return file.change != "added" and bool(CODE.search(norm_path))
     return is_migration(norm_path)
 
 
@@ -576,3 +346,15 @@ def _condition(needs: Needs | None, file: ChangedFile, norm_path: str, flag: str
             return f"{file.path} (content not available: destructive statements not ruled out)"
         return f"{file.path} (no destructive statement found)"
     return f"{file.change} {file.path}"
+
+
+def _path_evidence(rule: Rule, m: re.Match[str], path: str, norm_path: str) -> str:
+    """``file name 'Gemfile'`` when the match reaches the end of the path (the original spelling
+    of the name), else ``path segment 'auth'`` (the matched word)."""
+    if rule.raw_path:
+        return f"{rule.evidence} matches {path}"
+    if m.end() == len(norm_path):
+        return f"file name {path.rsplit('/', 1)[-1]!r} in {path}"
+    words = [v for k, v in m.groupdict().items() if k.startswith("w") and v]
+    word = words[0] if words else m.group(0).strip("/")
+    return f"path segment {word!r} in {path}"
