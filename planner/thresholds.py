@@ -81,13 +81,11 @@ class Rule:
     name: str = ""
 
     def __post_init__(self) -> None:
-        looser = (
-            self.warning > self.critical
-            if self.direction == "above"
-            else self.warning < self.critical
-        )
+        # A baseline rule's bounds are allowed worsening fractions whatever the direction.
+        worse_up = self.direction == "above" or self.family == "baseline"
+        looser = self.warning > self.critical if worse_up else self.warning < self.critical
         if looser and self.family != "burn_rate":
-            worse = "above" if self.direction == "above" else "below"
+            worse = "above" if worse_up else "below"
             raise ThresholdsError(
                 f"rule {self.name or self.metric!r}: warning {self.warning} is looser than "
                 f"critical {self.critical} (direction {self.direction}: warning must not be "

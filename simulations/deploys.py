@@ -10,13 +10,16 @@ every ``stride``. Rows of one step size share a :class:`DeployBatch`; what a det
 
 The new version's behaviour is the trace; the stable version's is the same metric with the
 labelled incident samples replaced by the trailing hour's median of the healthy samples (the
-model's assumption: incidents are caused by the deploy).
+model's assumption: incidents are caused by the deploy). The baseline a canary-vs-baseline rule
+compares with is that level (the trailing median), not the trace itself, which would be the
+canary's own noise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -28,7 +31,13 @@ from simulations.relative import trailing_stats, transform
 from simulations.stage_exposure import Rollout, in_scope
 from simulations.trace import Trace
 
-__all__ = ["DeployBatch", "ReplaySettings", "build_batches", "trace_series"]
+__all__ = [
+    "DeployBatch",
+    "ReplaySettings",
+    "build_batches",
+    "healthy_values",
+    "trace_series",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -61,6 +70,12 @@ def trace_series(trace: Trace, metric: str) -> FloatArray | None:
     return None
 
 
+def healthy_values(trace: Trace, metric: str) -> FloatArray | None:
+    """The metric's values with the labelled incident samples set to NaN."""
+    values = trace_series(trace, metric)
+    return None if values is None else np.where(_incident_mask(trace), np.nan, values)
+
+
 def _incident_mask(trace: Trace) -> NDArray[np.bool_]:
     mask = np.zeros(len(trace.frame), dtype=np.bool_)
     for s, e in _incident_steps(trace):
@@ -68,10 +83,16 @@ def _incident_mask(trace: Trace) -> NDArray[np.bool_]:
     return mask
 
 
-def _stable(values: FloatArray, mask: NDArray[np.bool_], window: int) -> FloatArray:
+def _level(values: FloatArray, mask: NDArray[np.bool_], window: int) -> FloatArray:
+    """Trailing median of the healthy samples: the stable version's level, without its noise."""
     healthy = pd.Series(np.where(mask, np.nan, values))
     level = healthy.rolling(window, min_periods=1).median().ffill().bfill()
-    return np.where(mask, level.to_numpy(), values)
+    return level.to_numpy(dtype=np.float64)
+
+
+def _stable(values: FloatArray, mask: NDArray[np.bool_], window: int) -> FloatArray:
+    """The stable version: the trace outside incidents, its level inside them."""
+    return np.where(mask, _level(values, mask, window), values)
 
 
 def _incident_steps(trace: Trace) -> list[tuple[int, int]]:
@@ -106,6 +127,11 @@ class DeployBatch:
     _cache: dict[tuple[str, str, str, int], tuple[Observed, NDArray[np.bool_]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    @cached_property
+    def valid(self) -> NDArray[np.bool_]:
+        """(rows x steps): the step lies inside the row's deploy (rows are padded to one width)."""
+        return np.asarray(np.arange(self.n_steps) < self.length[:, None], dtype=np.bool_)
 
     @property
     def n_rows(self) -> int:
@@ -156,7 +182,10 @@ class DeployBatch:
         else:
             v_new, v_old = self._gather(new), self._gather(old)
             value = in_scope(metric, scope, v_new, v_old, e)
-            base = in_scope(metric, "canary", v_old, v_old, e) if scope == "canary" else v_old
+            level = self._gather(
+                [None if v is None else _level(v, m, hour) for v, m in zip(new, masks, strict=True)]
+            )
+            base = in_scope(metric, "canary", level, level, e) if scope == "canary" else level
             obs = Observed(self.step_minutes, value, baseline=base)
         if relative:
             stats = [None if o is None else trailing_stats(o, window_steps) for o in old]
@@ -185,7 +214,9 @@ class DeployBatch:
         else:
             r_old, e_old = self._gather(req_old), self._gather(err_old)
             requests, errors = e * r_new + (1 - e) * r_old, e * e_new + (1 - e) * e_old
-        base = self._gather(old_ratio)
+        base = self._gather(
+            [_level(r, m, hour) for r, m in zip(ratio, masks, strict=True) if r is not None]
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(requests > 0, errors / np.where(requests > 0, requests, 1.0), np.nan)
         if metric == "success_rate":

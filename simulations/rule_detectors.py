@@ -127,8 +127,7 @@ def rule_firing(rule: Rule, batch: DeployBatch) -> tuple[BoolArray, BoolArray]:
         rule.metric, rule.scope, "" if rel is None else rel.method, window
     )
     fired = build_detector(rule, batch.step_minutes).firing(obs)
-    valid = np.arange(batch.n_steps) < batch.length[:, None]
-    return fired & valid & available[:, None], available
+    return fired & batch.valid & available[:, None], available
 
 
 def rule_set_firing(rule_set: RuleSet, batch: DeployBatch) -> tuple[BoolArray, BoolArray]:

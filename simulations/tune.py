@@ -1,0 +1,253 @@
+"""Tune rollback rules: sweep each family's parameters, keep the Pareto front, recommend a set.
+
+The sweep (:func:`sweep`) judges every candidate rule (:mod:`simulations.tune_space`) on the
+training deploys, vectorised over deploys and steps (one detector call per candidate and batch);
+with a ``dask.distributed`` client the candidates are split into chunks run on the cluster. Each
+candidate keeps its first alarm per deploy, so rule sets (one rule per metric, combined with OR)
+are scored without running a detector again (:func:`combine`).
+
+Objective: the least expected (mean) blast radius subject to false rollbacks per 100 healthy
+deploys at or under the budget. The recommendation and each family's best are then backtested
+beside the defaults on the training set and, separately, on the test set.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from planner.thresholds import Rule, RuleSet, Thresholds
+from simulations.backtest import BacktestReport, run_backtest, with_defaults
+from simulations.deploys import DeployBatch, ReplaySettings, build_batches, trace_series
+from simulations.exceptions import BacktestError
+from simulations.rule_detectors import rule_firing
+from simulations.scoring import Outcome, Score, first_alarm_rows, score
+from simulations.trace import CANONICAL_METRICS, Trace
+from simulations.tune_space import FAMILY_NAMES, candidates, healthy_levels
+
+Direction = Literal["above", "below"]
+
+__all__ = ["Candidate", "TuneReport", "TuneSettings", "combine", "pareto", "sweep", "tune"]
+
+
+@dataclass(frozen=True)
+class TuneSettings:
+    """Budget (false rollbacks per 100 healthy deploys), families searched, combos per metric."""
+
+    replay: ReplaySettings
+    budget: float = 1.0
+    families: tuple[str, ...] = FAMILY_NAMES
+    top_k: int = 4
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A rule set judged on the training deploys."""
+
+    rule_set: RuleSet
+    score: Score
+
+    def within(self, budget: float) -> bool:
+        fr = self.score.false_rollbacks_per_100
+        return fr is not None and fr <= budget + 1e-9
+
+    def row(self) -> dict[str, Any]:
+        s = self.score
+        return {
+            "name": self.rule_set.name,
+            "rules": [r.label() for r in self.rule_set.rules],
+            "false_rollbacks_per_100_deploys": s.false_rollbacks_per_100,
+            "blast_radius_mean": s.blast_mean,
+            "blast_radius_p95": s.blast_p95,
+            "recall": s.recall,
+            "precision": s.precision,
+        }
+
+
+def evaluate(rules: Sequence[Rule], batches: Sequence[DeployBatch]) -> list[list[Outcome]]:
+    """First alarm per deploy row of each rule on each batch (the vectorised core)."""
+    out = []
+    for rule in rules:
+        per_batch = []
+        for batch in batches:
+            fired, available = rule_firing(rule, batch)
+            per_batch.append(Outcome(first_alarm_rows(fired), available))
+        out.append(per_batch)
+    return out
+
+
+def sweep(
+    rules: Sequence[Rule], batches: Sequence[DeployBatch], client: Any = None, chunks: int = 0
+) -> list[list[Outcome]]:
+    """:func:`evaluate` locally, or on a ``dask.distributed`` ``client`` in ``chunks`` parts."""
+    if client is None:
+        return evaluate(rules, batches)
+    n = chunks or max(1, 4 * sum(client.nthreads().values()))
+    parts = [list(rules[i::n]) for i in range(n) if rules[i::n]]
+    shared = client.scatter(list(batches), broadcast=True)
+    futures = client.map(evaluate, parts, batches=shared, pure=False)
+    results = client.gather(futures)
+    out: list[list[Outcome]] = [[] for _ in rules]
+    for i, part in enumerate(results):
+        for j, outcome in enumerate(part):
+            out[i + j * len(parts)] = outcome
+    return out
+
+
+def combine(parts: Sequence[Sequence[Outcome]]) -> list[Outcome]:
+    """The outcome of rules combined with OR: earliest first alarm, judged where any applies."""
+    merged = []
+    for per_rule in zip(*parts, strict=True):
+        big = np.iinfo(np.int64).max
+        firsts = np.stack([np.where(o.first >= 0, o.first, big) for o in per_rule])
+        first = firsts.min(axis=0)
+        evaluated = np.logical_or.reduce([o.evaluated for o in per_rule])
+        merged.append(Outcome(np.where(first == big, -1, first), evaluated))
+    return merged
+
+
+def pareto(points: Sequence[tuple[float, float]]) -> list[int]:
+    """Indices of the points no other point beats on both coordinates (both minimised)."""
+    order = sorted(range(len(points)), key=lambda i: points[i])
+    front, best = [], np.inf
+    for i in order:
+        if points[i][1] < best:
+            front.append(i)
+            best = points[i][1]
+    return front
+
+
+@dataclass(frozen=True)
+class TuneReport:
+    """What tuning found, and the backtests of its picks beside the defaults."""
+
+    recommended: Candidate
+    family_best: tuple[Candidate, ...]
+    front: tuple[Candidate, ...]
+    n_candidates: int
+    metrics: tuple[str, ...]
+    sweep_seconds: float
+    budget: float
+    train: BacktestReport
+    test: BacktestReport | None
+
+    def thresholds(self, source: str) -> Thresholds:
+        """The recommended rule set first, then each family's best."""
+        return Thresholds(
+            (self.recommended.rule_set, *(c.rule_set for c in self.family_best)), source
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "budget_false_rollbacks_per_100_deploys": self.budget,
+            "candidates": self.n_candidates,
+            "metrics": list(self.metrics),
+            "sweep_seconds": round(self.sweep_seconds, 3),
+            "recommended": self.recommended.row()
+            | {"within_budget": self.recommended.within(self.budget)},
+            "family_best": [c.row() for c in self.family_best],
+            "pareto_front": [c.row() for c in self.front],
+            "train": self.train.to_dict(),
+            "test": None if self.test is None else self.test.to_dict(),
+        }
+
+
+def _metrics(traces: Sequence[Trace]) -> list[tuple[str, Direction]]:
+    """(metric, direction) pairs named by the training incidents and present in the traces."""
+    names: set[str] = set()
+    for t in traces:
+        for inc in t.incidents:
+            if inc.metric:
+                names.add(inc.metric)
+            else:
+                names |= {m.name for m in t.metrics if m.name != "errors"}
+    out: list[tuple[str, Direction]] = []
+    for name in sorted(names):
+        if not any(trace_series(t, name) is not None for t in traces):
+            continue
+        metric = CANONICAL_METRICS.get(name.partition("{")[0])
+        out.append((name, metric.direction if metric else "above"))
+    return out
+
+
+def _best(cands: Sequence[Candidate], budget: float) -> Candidate:
+    ok = [c for c in cands if c.within(budget)]
+    pool = ok or sorted(cands, key=lambda c: c.score.false_rollbacks_per_100 or 0.0)[:1]
+    return min(pool, key=lambda c: (c.score.blast_mean or 0.0, -(c.score.precision or 0.0)))
+
+
+def tune(
+    train: Sequence[Trace],
+    test: Sequence[Trace],
+    settings: TuneSettings,
+    client: Any = None,
+) -> TuneReport:
+    """Search rules on ``train``, report train and test separately (see the module docstring).
+
+    Raises:
+        BacktestError: an empty training set, no labelled incident, or no metric to tune.
+    """
+    if not train or not any(t.incidents for t in train):
+        raise BacktestError("tune: the training set is empty (no trace with a labelled incident)")
+    rp = settings.replay
+    batches = build_batches(train, rp)
+    singles: list[Rule] = []
+    metrics = _metrics(train)
+    for metric, direction in metrics:
+        levels = healthy_levels(train, metric, direction)
+        singles += candidates(metric, direction, levels, settings.families)
+    if not singles:
+        raise BacktestError("tune: no metric of the training incidents is in the traces")
+    t0 = time.perf_counter()
+    outcomes = sweep(singles, batches, client)
+    seconds = time.perf_counter() - t0
+    lead, rb = rp.lead_minutes, rp.rollout.rollback_minutes
+    judged = [
+        (r, o, Candidate(RuleSet(r.label(), (r,)), score(batches, o, lead, rb)))
+        for r, o in zip(singles, outcomes, strict=True)
+    ]
+
+    def best_set(pool: Sequence[tuple[Rule, list[Outcome], Candidate]], name: str) -> Candidate:
+        tops = []
+        for metric, _ in metrics:
+            mine = [j for j in pool if j[0].metric == metric]
+            ok = [j for j in mine if j[2].within(settings.budget)] or mine
+            ok.sort(key=lambda j: (j[2].score.blast_mean or 0.0, -(j[2].score.precision or 0.0)))
+            tops.append([None, *ok[: settings.top_k]])
+        combos = []
+        for pick in itertools.product(*tops):
+            chosen = [j for j in pick if j is not None]
+            if not chosen:
+                continue
+            rules = tuple(replace(j[0], name=j[0].label()) for j in chosen)
+            s = score(batches, combine([j[1] for j in chosen]), lead, rb)
+            combos.append(Candidate(RuleSet(name, rules, "tuned by devops-planner tune"), s))
+        return _best(combos, settings.budget)
+
+    recommended = best_set(judged, "tuned")
+    family_best = tuple(
+        best_set([j for j in judged if j[0].family == f], f"tuned-{f}")
+        for f in settings.families
+        if any(j[0].family == f for j in judged)
+    )
+    points = [
+        (c.score.false_rollbacks_per_100 or 0.0, c.score.blast_mean or 0.0) for _, _, c in judged
+    ]
+    front = tuple(judged[i][2] for i in pareto(points))
+    picks = [recommended.rule_set, *(c.rule_set for c in family_best)]
+    return TuneReport(
+        recommended=recommended,
+        family_best=family_best,
+        front=front,
+        n_candidates=len(singles),
+        metrics=tuple(m for m, _ in metrics),
+        sweep_seconds=seconds,
+        budget=settings.budget,
+        train=run_backtest(with_defaults(picks), train, rp),
+        test=run_backtest(with_defaults(picks), test, rp) if test else None,
+    )
