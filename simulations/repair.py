@@ -211,7 +211,10 @@ def build_trace(
         raise TraceError(f"{source}: no usable rows (no data after the header)")
     line_of = np.arange(2, len(frame) + 2) if lines is None else np.asarray(lines)
     frame = frame.astype(np.float64)
-    frame.index = ensure_utc_index(frame.index)
+    try:
+        frame.index = ensure_utc_index(frame.index)
+    except TraceError as exc:
+        raise TraceError(f"{source}: {exc}") from None
     empty = int(frame.isna().to_numpy().sum())
     _reject_bad_values(frame, metrics, line_of, source)
 

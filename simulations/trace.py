@@ -85,10 +85,19 @@ def canonical_metric(column: str) -> Metric:
 
 
 def ensure_utc_index(index: pd.Index) -> pd.DatetimeIndex:
-    """``index`` as a nanosecond, UTC, tz-aware ``DatetimeIndex`` named ``timestamp``."""
-    idx = pd.DatetimeIndex(index)
-    idx = idx.tz_localize("UTC") if idx.tz is None else idx.tz_convert("UTC")
-    return idx.as_unit("ns").rename("timestamp")
+    """``index`` as a nanosecond, UTC, tz-aware ``DatetimeIndex`` named ``timestamp``.
+
+    Raises:
+        TraceError: a time outside the nanosecond range (years 1677 to 2262).
+    """
+    try:
+        idx = pd.DatetimeIndex(index)
+        idx = idx.tz_localize("UTC") if idx.tz is None else idx.tz_convert("UTC")
+        return idx.as_unit("ns").rename("timestamp")
+    except (ValueError, OverflowError) as exc:  # OutOfBoundsDatetime is a ValueError
+        raise TraceError(
+            f"timestamps must lie between 1677-09-22 and 2262-04-11 UTC: {exc}"
+        ) from None
 
 
 @dataclass(frozen=True)

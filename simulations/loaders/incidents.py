@@ -46,6 +46,7 @@ def parse_time(value: object, where: str) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(value)  # type: ignore[arg-type]
         ok = not pd.isna(ts)
+        ts = ts.as_unit("ns") if ok else ts
     except (ValueError, TypeError, OverflowError):
         ok = False
     if not ok:
