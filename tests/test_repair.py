@@ -237,5 +237,5 @@ def test_naive_and_offset_timestamps_are_utc() -> None:
 
 def test_times_outside_the_nanosecond_range_are_rejected() -> None:
     text = csv("2263-01-01T00:00:00Z,1", "2263-01-01T00:01:00Z,1", header="timestamp,requests")
-    with pytest.raises(TraceError, match="t.csv: timestamps must lie between 1677-09-22 and 2262"):
+    with pytest.raises(TraceError, match=r"t\.csv: timestamps must lie between 1677-09-22"):
         parse_canonical_csv(text, SRC)
