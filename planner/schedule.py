@@ -210,7 +210,8 @@ def schedule_plan(
     """``plan`` scheduled from ``start`` (default: the next allowed start after ``now``).
 
     ``calendar`` is a calendar file (or a profile with a ``calendar:`` section); ``None`` is the
-    default calendar. ``now`` defaults to the current time.
+    default calendar. With a file, the plan's ``windows`` describe that calendar. ``now``
+    defaults to the current time.
 
     Raises:
         CalendarError: a bad ``start``, calendar file, or no opening within the horizon.
@@ -218,4 +219,8 @@ def schedule_plan(
     cal = load_calendar(calendar) if calendar else DeploymentCalendar()
     now = now or dt.datetime.now(dt.UTC)
     begin = parse_start(start) if start else next_allowed_start(cal, now)
-    return apply_schedule(plan, schedule_stages(plan.stages, begin, cal))
+    scheduled = apply_schedule(plan, schedule_stages(plan.stages, begin, cal))
+    if not calendar:  # the default calendar is what the plan's windows already say
+        return scheduled
+    windows = {**cal.describe(), **{k: v for k, v in plan.windows.items() if k == "reason"}}
+    return dataclasses.replace(scheduled, windows=windows)

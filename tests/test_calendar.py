@@ -465,16 +465,32 @@ STAGE_LISTS = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+INVARIANT_CALENDARS = {
+    "two-countries": {"holidays": ["US", "GB"]},
+    "sample": None,  # data/sample/calendar.yaml: freeze, on-call hours, 60 min of watch
+    "nights": {
+        "timezone": "Europe/London",
+        "allowed": {"fri-sun": "22:00-02:00+1"},
+        "min_watch_minutes": 30,
+        "gated_stages": "all",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVARIANT_CALENDARS))
+@settings(max_examples=40, deadline=None)
 @given(
     start=st.datetimes(dt.datetime(2026, 1, 1), dt.datetime(2027, 12, 31)),
     spec=STAGE_LISTS,
 )
-def test_schedule_invariants(start: dt.datetime, spec: list[tuple[float, int, int]]) -> None:
+def test_schedule_invariants(
+    name: str, start: dt.datetime, spec: list[tuple[float, int, int]]
+) -> None:
     # Whatever the start and waits: each stage starts no earlier than it is ready, a gated stage
     # starts at an open instant, every wait lasts exactly its minutes of elapsed time, and the
     # latest timeline never ends before the earliest.
-    calendar = parse_calendar({"holidays": ["US", "GB"]})
+    data = INVARIANT_CALENDARS[name]
+    calendar = load_calendar(SAMPLE) if data is None else parse_calendar(data)
     stages = tuple(stage(f"s{i}", exp, min(a, b), max(a, b)) for i, (exp, a, b) in enumerate(spec))
     schedule = schedule_stages(stages, start, calendar)
     for slots, waits in (
@@ -542,3 +558,18 @@ def test_cli_writes_the_schedule_into_the_json_plan(tmp_path: Path) -> None:
     assert plan.schedule == expected.to_records()
     assert plan.expected_duration == expected.expected_duration()
     assert plan.schedule[0].start == "2026-10-16T15:00-04:00"
+
+
+def test_cli_with_a_calendar_describes_its_windows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+
+    path = tmp_path / "london.yaml"
+    path.write_text("timezone: Europe/London\nallowed: {mon-wed: '09:00-17:00'}\nholidays: [GB]\n")
+    argv = ["plan", "--manifest", str(MANIFEST), "--start", "2026-10-16T15:00"]
+    assert main([*argv, "--calendar", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "**Timezone:** Europe/London" in out
+    assert "**Allowed:** Mon-Wed 09:00-17:00" in out
+    assert "2026-10-16T15:00+01:00" in out  # the start read as London wall time (BST)
