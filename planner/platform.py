@@ -48,7 +48,7 @@ class Platform:
             return join("pm2", "describe", p.process_name)
         if p.platform == "systemd":
             return join("systemctl", "is-active", p.process_name)
-        return f"# check that {p.service} is up with your process manager"
+        return f"# check that {_comment(p.service)} is up with your process manager"
 
     def restart(self) -> str:
         """Restart the running processes (picks up environment and configuration)."""
@@ -59,7 +59,7 @@ class Platform:
             return join("pm2", "reload", p.process_name, "--update-env")
         if p.platform == "systemd":
             return join("sudo", "systemctl", "restart", p.process_name)
-        return f"# restart {p.service} with your process manager"
+        return f"# restart {_comment(p.service)} with your process manager"
 
     def verify(self) -> str:
         """Health check: the profile's health URL, else the platform status."""
@@ -121,7 +121,7 @@ class Platform:
         """Without a flag: send ``percent`` % of traffic to the new version."""
         p = self.profile
         if p.platform != "kubernetes":
-            return (f"# send {_pct(percent)}% of {p.service} traffic to the new version at the LB",)
+            return (f"# send {_pct(percent)}% of {_comment(p.service)} traffic to the new version",)
         canary = round(p.replicas * percent / 100)
         if percent >= 100:
             return (*self.deploy(tag), self._kubectl("scale", self._canary, "--replicas=0"))
@@ -145,6 +145,11 @@ def _image_tag(tag: str | None) -> str | None:
     if tag and re.fullmatch(r"[0-9a-f]{40}", tag):
         return tag[:12]
     return tag
+
+
+def _comment(text: str) -> str:
+    """Text safe inside a ``#`` comment: no line break can end the comment early."""
+    return re.sub(r"[\r\n\x00-\x1f]+", " ", text)
 
 
 def _pct(percent: float) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from planner.context import PlanContext, listing
 from planner.model import Monitor, Stage, Wait
-from planner.monitors import fmt_value
+from planner.monitors import default_monitors, fmt_value
 
 __all__ = ["STAGE_NAMES", "WAITS", "build_stages"]
 
@@ -78,7 +78,11 @@ _CORE = ("error_rate", "latency_p95", "success_rate")
 def build_stages(
     ctx: PlanContext, monitors: Mapping[str, Sequence[Monitor]] | None = None
 ) -> tuple[Stage, ...]:
-    """The five stages for ``ctx``; ``monitors`` (stage name -> monitors) replaces the defaults."""
+    """The five stages for ``ctx``.
+
+    Stage monitors are the baseline-relative defaults; ``monitors`` (stage name -> monitors)
+    replaces them for the stages it names.
+    """
     stages = (
         _infrastructure(ctx),
         _integration(ctx),
@@ -180,7 +184,7 @@ def _infrastructure(ctx: PlanContext) -> Stage:
 
 
 def _integration(ctx: PlanContext) -> Stage:
-    err = ctx.monitors["error_rate"]
+    err = default_monitors(ctx.profile.baseline)["error_rate"]
     monitors = (err,)
     criteria = (
         f"No increase in error rate (baseline: {fmt_value(err.baseline, err.unit)})",
@@ -218,7 +222,8 @@ def _exposure(ctx: PlanContext, name: str) -> Stage:
     else:
         deploy = (f"New version to {pct:g}% of traffic",)
         commands = ctx.platform.traffic(pct, ctx.head_ref)
-    monitors = tuple(ctx.monitors[m] for m in _CORE)
+    defaults = default_monitors(ctx.profile.baseline)
+    monitors = tuple(defaults[m] for m in _CORE)
     note = _zero_note(ctx, name) or _NOTES.get((ctx.overall, name), "")
     return Stage(
         name,
