@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# Runs notebooks/04-rollout-report.ipynb on its defaults (the bundled sample data) into
+# reports/<date>-<name>/ and prints the path of report.html (reports/index.html lists them all).
 report: $(STAMP)
-	$(BIN)/devops-planner report --manifest data/sample/change-manifest.yaml -o reports
+	@$(BIN)/devops-planner report -o reports
 
 test: lint typecheck pytest
 
@@ -25,15 +27,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One pytest run: the test suite, then every notebook executed top to bottom (nbval, lax: a cell
+# fails only on an error, outputs are not compared).
 pytest: $(STAMP)
-	$(BIN)/pytest --cov --cov-report=term:skip-covered tests
+	$(BIN)/pytest --cov --cov-report=term:skip-covered tests --nbval-lax notebooks/
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# JupyterLab on notebooks/. As root it refuses to start without --allow-root:
+# `make lab LAB_ARGS=--allow-root` (add `--ip=0.0.0.0 --no-browser` on a remote machine).
 lab: $(STAMP)
-	# Running as root? JupyterLab refuses without --allow-root: `make lab LAB_ARGS=--allow-root`.
-	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV) reports .mypy_cache .ruff_cache .pytest_cache

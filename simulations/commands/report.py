@@ -1,0 +1,90 @@
+"""``devops-planner report``: run the rollout-report notebook and print the HTML page's path."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+HELP = "run the rollout-report notebook (papermill) into DIR/<date>-<name>/report.html"
+
+# Command-line option -> notebook parameter. Paths are made absolute from the working directory.
+_OPTION_PARAMETERS = {
+    "plan": "plan_path",
+    "manifest": "manifest_path",
+    "repo": "repo",
+    "base": "base",
+    "head": "head",
+    "service": "service_path",
+    "trace": "trace_path",
+    "labels": "labels_path",
+}
+_PATH_OPTIONS = ("plan", "manifest", "repo", "service", "trace", "labels")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``report``."""
+    change = parser.add_argument_group("the change (one of)")
+    change.add_argument("--manifest", metavar="FILE", help="a change manifest (YAML or JSON)")
+    change.add_argument("--repo", metavar="DIR", help="a git repository (with --base/--head)")
+    change.add_argument("--base", metavar="REF", help="base of the git range")
+    change.add_argument("--head", metavar="REF", help="head of the git range")
+    change.add_argument("--plan", metavar="FILE", help="an existing plan JSON")
+    parser.add_argument("--service", metavar="FILE", help="service profile (YAML)")
+    parser.add_argument("--trace", metavar="FILE", help="historical trace to replay")
+    parser.add_argument("--labels", metavar="FILE", help="labelled incidents for the trace")
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set any notebook parameter (repeatable)",
+    )
+    parser.add_argument("-o", "--output", metavar="DIR", default="reports", help="reports folder")
+    parser.add_argument("--name", help="report name (default: from the change)")
+    parser.add_argument(
+        "--date", type=date.fromisoformat, help="report date YYYY-MM-DD (default: today, UTC)"
+    )
+    parser.add_argument("--notebook", metavar="FILE", help="another report notebook to run")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the report; print the HTML path. A failed notebook raises ReportError (exit 2)."""
+    from simulations.exceptions import ReportError
+    from simulations.paths import repo_root
+    from simulations.report import REPORT_NOTEBOOK, ReportRequest, run_report
+    from simulations.reporting.params import coerce, declared_parameters, default_name, slug
+
+    notebook = Path(args.notebook) if args.notebook else repo_root() / "notebooks" / REPORT_NOTEBOOK
+    declared = declared_parameters(notebook)
+    if args.repo and args.manifest:
+        raise ReportError("--repo and --manifest: give one change, not both")
+    parameters: dict[str, object] = {}
+    for option, name in _OPTION_PARAMETERS.items():
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if name not in declared:
+            raise ReportError(f"--{option}: {notebook.name} has no {name} parameter")
+        if option in _PATH_OPTIONS:
+            value = str(Path(value).resolve())
+        parameters[name] = value
+    if args.repo and "manifest_path" in declared:
+        parameters.setdefault("manifest_path", "")  # the git range replaces the sample manifest
+    for name, value in args.parameter:
+        typed = coerce(name, value, declared, notebook.name)
+        if name.endswith("_path") and typed and Path(typed).exists():
+            typed = str(Path(typed).resolve())
+        parameters[name] = typed
+    request = ReportRequest(
+        out_dir=Path(args.output),
+        name=slug(args.name) if args.name else default_name({**declared, **parameters}),
+        parameters=parameters,
+        notebook=notebook,
+        **({"date": args.date} if args.date else {}),
+    )
+    result = run_report(request)
+    print(result.html)
+    return 0
