@@ -130,7 +130,7 @@ def next_opening(
 
     Raises:
         CalendarError: nothing opens within :data:`HORIZON_DAYS` days (freezes and holidays
-            cover every window).
+            or on-call hours close every window).
     """
     gate = calendar.preferred if preferred else _gate(calendar)
     watch = dt.timedelta(minutes=calendar.min_watch_minutes)
@@ -147,7 +147,7 @@ def next_opening(
     local = moment.astimezone(calendar.zone).isoformat(timespec="minutes")
     raise CalendarError(
         f"calendar: no window opens within {HORIZON_DAYS} days after {local} "
-        "(freezes and holidays cover every allowed window)"
+        "(freezes, holidays or on-call hours close every allowed window)"
     )
 
 
