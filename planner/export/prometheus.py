@@ -28,7 +28,7 @@ from planner.export.watch import Watch, rollback_command, rollback_name, watches
 from planner.model import Monitor, Plan
 from planner.monitors import fmt_value
 
-__all__ = ["alert_name", "alerting_rule", "build_rules", "record_name"]
+__all__ = ["LEVELS", "alert_name", "alerting_rule", "build_rules", "record_name", "sli_selector"]
 
 LEVELS = ("warning", "critical")
 
@@ -44,9 +44,10 @@ def alert_name(target: ExportTarget, metric: str, level: str) -> str:
     return camel(target.service, "service") + camel(metric, "monitor") + level.capitalize()
 
 
-def _selector(target: ExportTarget) -> str:
+def sli_selector(target: ExportTarget, metric: str) -> str:
+    """The recorded SLI series of ``metric`` for ``target``, as a PromQL selector."""
     ns, svc = promql_string(target.namespace), promql_string(target.service)
-    return f"{{namespace={ns},service={svc}}}"
+    return f"{record_name(target, metric)}{{namespace={ns},service={svc}}}"
 
 
 def _summary(target: ExportTarget, m: Monitor, level: str) -> str:
@@ -80,7 +81,7 @@ def alerting_rule(plan: Plan, target: ExportTarget, watch: Watch, level: str) ->
         )
     return {
         "alert": alert_name(target, m.metric, level),
-        "expr": f"{record_name(target, m.metric)}{_selector(target)} {op} {number(threshold)}",
+        "expr": f"{sli_selector(target, m.metric)} {op} {number(threshold)}",
         "for": duration(m.for_minutes, f"monitor {m.metric}: for_minutes"),
         "labels": {
             "severity": level,
