@@ -129,19 +129,7 @@ def _deployment(plan: Plan, out: list[str]) -> None:
     if plan.windows:
         out += ["### Deployment Windows", ""]
         out += [f"**{k.capitalize()}:** {_one_line(v)}  " for k, v in plan.windows.items()] + [""]
-    if plan.schedule:
-        out += [
-            "### Schedule",
-            "",
-            "| Stage | Start | End | Held until | Reason |",
-            "|---|---|---|---|---|",
-        ]
-        out += [
-            f"| {_cell(s.stage)} | {s.start} | {s.end} | {s.held_until or '-'} "
-            f"| {_cell(s.reason) or '-'} |"
-            for s in plan.schedule
-        ]
-        out.append("")
+    _schedule(plan, out)
     for i, stage in enumerate(plan.stages, 1):
         _stage(i, stage, len(plan.stages), out)
     _matrix(plan, out)
@@ -149,6 +137,28 @@ def _deployment(plan: Plan, out: list[str]) -> None:
         out += ["### On-Call Responsibilities", ""]
         for when, duties in plan.on_call.items():
             out += [f"**{_one_line(when)}:**", *(f"- {_one_line(d)}" for d in duties), ""]
+
+
+def _schedule(plan: Plan, out: list[str]) -> None:
+    if not plan.schedule:
+        return
+    out += ["### Schedule", ""]
+    head = "| Stage | Start | End | Latest end | Held until | Reason |"
+    out += [head, "|---|---|---|---|---|---|"]
+    for s in plan.schedule:
+        out.append(
+            f"| {_cell(s.stage)} | {s.start} | {s.end} | {s.latest_end or '-'} "
+            f"| {s.held_until or '-'} | {_cell(s.reason) or '-'} |"
+        )
+    out.append("")
+    d = plan.expected_duration
+    if d is not None:
+        out += [
+            f"**Expected duration:** from {d.start} to between {d.earliest_end} and "
+            f"{d.latest_end} ({_duration(d.earliest_minutes)} to {_duration(d.latest_minutes)}, "
+            "nights, weekends and holds included)",
+            "",
+        ]
 
 
 def _duration(minutes: float) -> str:
@@ -272,8 +282,8 @@ def _database(plan: Plan, out: list[str]) -> None:
         out += ["**Database Rollback:** not needed (no migration in this change)", ""]
         return
     target = f", target {_code(str(db['target']))}" if db.get("target") else ""
-    tool = "plain SQL, no migration tool" if db.get("tool") == "sql" else str(db.get("tool"))
-    out += [f"**Database Rollback ({_one_line(tool)}{target}):**", ""]
+    tool = "plain SQL" if db.get("tool") == "sql" else str(db.get("tool"))
+    out += [f"**Database Rollback ({_one_line(tool)}{target}, if needed):**", ""]
     out += [f"> {_one_line(str(w))}" for w in db.get("warnings", [])]
     if db.get("warnings"):
         out.append("")

@@ -47,6 +47,11 @@ class DatabasePlan:
     warnings: tuple[str, ...]
 
     @property
+    def label(self) -> str:
+        """The tool's name for people: ``plain SQL`` when no migration tool was recognised."""
+        return "plain SQL" if self.tool == "sql" else self.tool
+
+    @property
     def destructive(self) -> bool:
         """True when any migration drops or rewrites data."""
         return any(m.destructive for m in self.migrations)

@@ -192,8 +192,9 @@ def _level3(ctx: PlanContext) -> RollbackLevel:
     note = ""
     db = ctx.database
     if db is not None and any(s.command for s in db.steps):
+        when = "if needed" if not db.destructive else "required"
         steps += [
-            Step(f"Database first (migration files still present): {s.action}", s.command)
+            Step(f"Database first, {when} (migration files still present): {s.action}", s.command)
             for s in db.steps
         ]
         parts.append(("migrate down", t.migrate))
@@ -231,7 +232,7 @@ def _level3(ctx: PlanContext) -> RollbackLevel:
     if ctx.profile.platform == "kubernetes" and not tc.has_dockerfile and tc.build:
         steps.append(Step("Build (CI publishes the image for the revert commit)", tc.build))
     steps.append(Step("Push the revert", join("git", "push")))
-    steps += [Step("Build and deploy the revert", c) for c in ctx.platform.deploy(None)]
+    steps += [Step(_deploy_action(c), c) for c in ctx.platform.deploy(None)]
     parts += [("build", t.build), ("deploy", t.deploy)]
     steps += [
         Step("Verify the deployed version", ctx.platform.verify()),
@@ -245,6 +246,21 @@ def _level3(ctx: PlanContext) -> RollbackLevel:
     return RollbackLevel(
         3, "Code revert", True, TARGETS[3], minutes, tuple(steps), reason, explained, over
     )
+
+
+def _deploy_action(command: str) -> str:
+    for marker, action in (
+        ("docker build", "Build the image of the revert"),
+        ("docker push", "Push the image"),
+        ("set image", "Deploy the revert"),
+        ("rollout status", "Wait for the rollout to finish"),
+        ("git checkout", "Check out the revert"),
+    ):
+        if marker in command:
+            return action
+    if command.startswith("#") or "restart" in command or "reload" in command:
+        return "Restart with the reverted code"
+    return "Build the revert"
 
 
 def _crit(monitor: Monitor) -> str:
