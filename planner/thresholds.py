@@ -112,8 +112,15 @@ class Rule:
         if self.family == "burn_rate":
             return f"burn_rate {self.metric} {self.params.describe()}"
         op = ">" if self.direction == "above" else "<"
-        rel = f" x{self.relative.method}" if self.relative else ""
-        return f"{self.family} {self.metric}{rel} {op} {self.critical:g} {self.params.describe()}"
+        what = self.metric
+        if self.relative is not None:
+            window = format_duration(self.relative.window_minutes)
+            what = (
+                f"{what}/median[{window}]"
+                if self.relative.method == "ratio"
+                else f"z({what})[{window}]"
+            )
+        return f"{self.family} {what} {op} {self.critical:g} {self.params.describe()}"
 
 
 @dataclass(frozen=True)

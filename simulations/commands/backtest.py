@@ -1,0 +1,97 @@
+"""``devops-planner backtest``: score rollback rule sets against labelled incidents."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulations.deploys import ReplaySettings
+
+HELP = "backtest rollback thresholds against labelled incidents, replayed through the rollout"
+
+
+def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared with ``tune``: how incidents and healthy deploys are replayed."""
+    parser.add_argument(
+        "--labels",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="incidents (YAML/CSV), one per trace in order (default: the trace's own labels)",
+    )
+    parser.add_argument(
+        "--lead",
+        default="15m",
+        help="an alarm this long before an incident still catches it (default 15m)",
+    )
+    parser.add_argument("--plan", help="take the rollout stages from this plan JSON")
+    parser.add_argument("--rollback", default="5m", help="alarm to traffic restored (default 5m)")
+    parser.add_argument(
+        "--deploy-every",
+        default="2h",
+        help="start a healthy deploy this often in incident-free stretches (default 2h)",
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the backtest options."""
+    parser.add_argument("--thresholds", required=True, help="thresholds file (YAML/JSON)")
+    parser.add_argument(
+        "--trace",
+        nargs="+",
+        required=True,
+        metavar="FILE",
+        help="canonical CSV/Parquet trace, a data/raw file or a bundled series name",
+    )
+    add_replay_arguments(parser)
+    parser.add_argument("-o", "--output", help="write the full report as JSON here")
+
+
+def replay_settings(args: argparse.Namespace) -> ReplaySettings:
+    """The :class:`~simulations.deploys.ReplaySettings` the options describe."""
+    from planner.exceptions import ThresholdsError
+    from planner.thresholds import parse_duration
+    from simulations.deploys import ReplaySettings
+    from simulations.stage_exposure import DEFAULT_ROLLOUT, Rollout
+
+    def minutes(flag: str, value: str, positive: bool = False) -> float:
+        m = parse_duration(value, flag)
+        if positive and m <= 0:
+            raise ThresholdsError(f"{flag}: {value!r} must be longer than 0")
+        return m
+
+    rollback = minutes("--rollback", args.rollback)
+    if args.plan:
+        from planner.exceptions import PlanError
+        from planner.io import read_structured
+        from planner.model import Plan
+
+        rollout = Rollout.from_plan(Plan.from_dict(read_structured(args.plan, PlanError)), rollback)
+    else:
+        rollout = Rollout(DEFAULT_ROLLOUT.stages, rollback)
+    return ReplaySettings(
+        rollout,
+        lead_minutes=minutes("--lead", args.lead),
+        stride_minutes=minutes("--deploy-every", args.deploy_every, positive=True),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, replay, score, print the table; write JSON with ``-o``."""
+    import json
+
+    from planner.io import atomic_write_text
+    from planner.thresholds import load_thresholds
+    from simulations.backtest import run_backtest, with_defaults
+    from simulations.backtest_inputs import read_traces
+    from simulations.backtest_tables import backtest_table
+
+    thresholds = load_thresholds(args.thresholds)
+    traces = read_traces(args.trace, args.labels)
+    settings = replay_settings(args)
+    report = run_backtest(with_defaults(thresholds.rule_sets), traces, settings)
+    if args.output:
+        atomic_write_text(args.output, json.dumps(report.to_dict(), indent=2) + "\n")
+    print(backtest_table(report))
+    return 0

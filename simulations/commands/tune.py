@@ -1,0 +1,113 @@
+"""``devops-planner tune``: search rollback thresholds on training incidents, test them apart."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from simulations.commands.backtest import add_replay_arguments, replay_settings
+
+if TYPE_CHECKING:
+    from simulations.trace import Trace
+
+HELP = "tune rollback thresholds: least blast radius within a false-rollback budget"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the tune options."""
+    parser.add_argument("--train", nargs="+", required=True, metavar="FILE", help="training traces")
+    parser.add_argument("--test", nargs="+", default=[], metavar="FILE", help="test traces")
+    add_replay_arguments(parser)
+    parser.add_argument(
+        "--false-rollback-budget",
+        type=float,
+        default=1.0,
+        help="most false rollbacks per 100 healthy deploys (default 1)",
+    )
+    parser.add_argument(
+        "--split-at",
+        help="cut every training trace at this UTC time: before trains, after tests",
+    )
+    parser.add_argument(
+        "--family",
+        nargs="+",
+        choices=("static", "flagger", "argo", "burn_rate", "baseline"),
+        help="families to search (default: all)",
+    )
+    parser.add_argument("--dask", metavar="ADDR", help="run the sweep on this dask scheduler")
+    parser.add_argument("-o", "--output", help="write the recommended thresholds file here")
+    parser.add_argument("--report", help="write the full report (front, train, test) as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, sweep, recommend; print the front and the train/test backtests."""
+    import json
+
+    from planner.io import atomic_write_text
+    from planner.thresholds import dump_thresholds
+    from simulations.backtest_inputs import read_traces
+    from simulations.backtest_tables import tune_text
+    from simulations.exceptions import BacktestError
+    from simulations.tune import TuneSettings, tune
+    from simulations.tune_space import FAMILY_NAMES
+
+    if args.false_rollback_budget < 0:
+        raise BacktestError(f"--false-rollback-budget: {args.false_rollback_budget} must be >= 0")
+    labels = args.labels
+    if labels and len(labels) != len(args.train) + len(args.test):
+        raise BacktestError(
+            f"--labels: {len(labels)} file(s) for {len(args.train) + len(args.test)} trace(s) "
+            "(--train then --test); give one per trace"
+        )
+    train = read_traces(args.train, labels[: len(args.train)])
+    test = read_traces(args.test, labels[len(args.train) :]) if args.test else []
+    if args.split_at:
+        train, test = _split(train, test, args.split_at)
+    settings = TuneSettings(
+        replay_settings(args),
+        budget=args.false_rollback_budget,
+        families=tuple(args.family or FAMILY_NAMES),
+    )
+    client = _client(args.dask) if args.dask else None
+    try:
+        report = tune(train, test, settings, client)
+    finally:
+        if client is not None:
+            client.close()
+    print(tune_text(report))
+    if args.output:
+        header = (
+            f"Tuned by devops-planner tune on {', '.join(t.name for t in train)}; budget "
+            f"{settings.budget:g} false rollbacks per 100 deploys. First rule set = recommended."
+        )
+        atomic_write_text(args.output, dump_thresholds(report.thresholds(args.output), header))
+    if args.report:
+        atomic_write_text(args.report, json.dumps(report.to_dict(), indent=2) + "\n")
+    return 0
+
+
+def _split(train: list[Trace], test: list[Trace], at: str) -> tuple[list[Trace], list[Trace]]:
+    import pandas as pd
+
+    from simulations.backtest_inputs import split_at
+    from simulations.exceptions import BacktestError
+
+    if test:
+        raise BacktestError("--split-at cannot be combined with --test")
+    try:
+        when = pd.Timestamp(at)
+    except ValueError:
+        raise BacktestError(f"--split-at: {at!r} is not a time (e.g. 2026-03-09T00:00Z)") from None
+    when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
+    return split_at(train, when)
+
+
+def _client(address: str) -> Any:
+    from distributed import Client
+
+    from simulations.exceptions import BacktestError
+
+    try:
+        return Client(address, timeout=10)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise BacktestError(f"--dask {address}: cannot connect: {exc}") from None
