@@ -154,13 +154,13 @@ def _rule(item: object, i: int, source: str) -> Rule:
         name=name,
         level=cast(RiskLevel, level),
         category=category,
-        label=f"{name}: {reason.strip()}",
+        label=name,
         why=reason.strip(),
         path=_paths(globs, where) if globs else None,
         content=_content(regexes, where) if regexes else None,
         role=role,
         evidence="policy path",
-        raw_path=True,
+        from_policy=True,
     )
 
 

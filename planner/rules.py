@@ -53,13 +53,15 @@ class Rule:
         label: the first words of the reason, e.g. ``"destructive migration"``.
         why: one sentence for the documentation (and, for a policy rule, the reason shown).
         path: regex searched in the normalised path (:func:`normalise_path`), or in the path as
-            written when ``raw_path``; group ``w``, if any, is the evidence.
+            written for a policy rule; group ``w``, if any, is the evidence.
         content: regex searched in the text at ``head``; a file without text does not match,
             unless ``assume_content`` (then the path alone matches, said so in the reason).
         role: ``"final"`` decides the level and stops evaluation; ``"max"`` contributes to the
             highest-level-wins maximum; ``"fallback"`` applies only when no other rule matched.
         needs: an extra condition on the change (flag-guarded, not integrated, added, ...).
-        evidence: how the path evidence is named in the reason ("path segment", "file name").
+        evidence: how a policy rule's path evidence is named in the reason.
+        assume_content: a file whose text is not available matches on its path alone.
+        from_policy: a user rule; its reason (``why``) leads the evidence.
     """
 
     name: str
@@ -72,8 +74,8 @@ class Rule:
     role: Role = "max"
     needs: Needs | None = None
     evidence: str = "path segment"
-    raw_path: bool = False
     assume_content: bool = False
+    from_policy: bool = False
 
 
 DEFAULT_RULES: tuple[Rule, ...] = (
@@ -292,9 +294,9 @@ def match(rule: Rule, file: ChangedFile, norm_path: str, flag: str | None) -> st
     """
     if rule.needs is not None and not _needs(rule.needs, file, norm_path, flag):
         return None
-    evidence: list[str] = []
+    evidence: list[str] = [rule.why] if rule.from_policy else []
     if rule.path is not None:
-        m = rule.path.search(file.path if rule.raw_path else norm_path)
+        m = rule.path.search(file.path if rule.from_policy else norm_path)
         if m is None:
             return None
         evidence.append(_path_evidence(rule, m, file.path, norm_path))
@@ -351,7 +353,7 @@ def _condition(needs: Needs | None, file: ChangedFile, norm_path: str, flag: str
 def _path_evidence(rule: Rule, m: re.Match[str], path: str, norm_path: str) -> str:
     """``file name 'Gemfile'`` when the match reaches the end of the path (the original spelling
     of the name), else ``path segment 'auth'`` (the matched word)."""
-    if rule.raw_path:
+    if rule.from_policy:
         return f"{rule.evidence} matches {path}"
     if m.end() == len(norm_path):
         return f"file name {path.rsplit('/', 1)[-1]!r} in {path}"
