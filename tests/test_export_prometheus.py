@@ -47,6 +47,13 @@ def test_promtool_accepts_the_rules(tmp_path: Path) -> None:
         assert "SUCCESS: 9 rules found" in result.stdout
 
 
+def test_promtool_accepts_the_golden_rules() -> None:
+    golden = sorted((Path(__file__).parent / "golden" / "export").glob("*/prometheus-rules.yaml"))
+    assert len(golden) == 2
+    result = run_promtool("check", "rules", *golden)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_hostile_names_reach_prometheus_unchanged(tmp_path: Path) -> None:
     # promtool's own rule engine: a series labelled with the hostile service name is matched by
     # the recording rule, and the alert renders the hostile text verbatim in its labels and

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from planner.exceptions import PlanError
-    from planner.export import ExportTarget, export_files
+    from planner.export import export_files, target_from_profile
     from planner.io import atomic_write_text, read_structured
     from planner.model import Plan
     from planner.profile import ServiceProfile, load_profile
@@ -51,14 +51,8 @@ def run(args: argparse.Namespace) -> int:
         source = tuned.source + (f"#{args.rule_set}" if args.rule_set else "")
         plan = dataclasses.replace(plan, stages=stages, thresholds_source=source)
     profile = load_profile(args.service) if args.service else ServiceProfile()
-    target = ExportTarget(
-        service=plan.change.service or profile.service,
-        namespace=profile.namespace,
-        deployment=profile.deployment,
-        promql=dict(profile.promql),
-        replicas=profile.replicas,
-        interval_minutes=args.interval,
-    )
+    target = target_from_profile(profile, plan.change.service)
+    target = dataclasses.replace(target, interval_minutes=args.interval)
     if args.prometheus_url:
         target = dataclasses.replace(target, prometheus_address=args.prometheus_url)
     if args.gate_url:

@@ -4,7 +4,7 @@ from planner.export.argo import build_argo
 from planner.export.flagger import build_flagger
 from planner.export.prometheus import build_rules
 from planner.export.render import TARGETS, dump_yaml, export_files
-from planner.export.target import ExportTarget
+from planner.export.target import ExportTarget, target_from_profile
 
 __all__ = [
     "TARGETS",
@@ -14,4 +14,5 @@ __all__ = [
     "build_rules",
     "dump_yaml",
     "export_files",
+    "target_from_profile",
 ]

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from planner.exceptions import ExportError
 from planner.export.names import label_value
+from planner.profile import ServiceProfile
 
-__all__ = ["ExportTarget"]
+__all__ = ["ExportTarget", "target_from_profile"]
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,18 @@ class ExportTarget:
         if self.selector is not None:
             return self.selector
         return {"app": label_value(self.deployment_name, "deployment")}
+
+
+def target_from_profile(profile: ServiceProfile, service: str = "") -> ExportTarget:
+    """The export target of a service profile; ``service`` (the plan's) wins over the profile's.
+
+    Raises:
+        ExportError: an empty name or an out-of-range setting.
+    """
+    return ExportTarget(
+        service=service or profile.service,
+        namespace=profile.namespace,
+        deployment=profile.deployment,
+        promql=dict(profile.promql),
+        replicas=profile.replicas,
+    )
