@@ -80,26 +80,49 @@ def stage_timeline(plan: Plan) -> Figure:
 
 def _scheduled_timeline(plan: Plan) -> Figure:
     risk = {s.name: s.risk for s in plan.stages}
-    fig = Figure(figsize=(9, 0.6 * len(plan.schedule) + 1.4), layout="constrained")
+    fig = Figure(figsize=(9, 0.6 * len(plan.schedule) + 1.6), layout="constrained")
     ax = fig.add_subplot()
+    previous_end: float | None = None
     for y, item in enumerate(plan.schedule):
-        start = _date2num(datetime.fromisoformat(item.start))
-        end = _date2num(datetime.fromisoformat(item.end))
-        ax.barh(y, end - start, left=start, color=_colour(risk.get(item.stage, "")))
-        if item.held_until:
-            ax.annotate(f" held: {item.reason}", (end, y), va="center", fontsize=8)
+        colour = _colour(risk.get(item.stage, ""))
+        start, end = _date2num(item.start), _date2num(item.end)
+        if item.latest_start and item.latest_end:
+            late_start, late_end = _date2num(item.latest_start), _date2num(item.latest_end)
+            ax.barh(y, late_end - start, left=start, color=colour, alpha=0.3)
+            ax.plot([late_start, late_start], [y - 0.4, y + 0.4], color=colour, linewidth=1)
+        ax.barh(y, max(end - start, 0.01), left=start, color=colour)
+        if item.held_until and previous_end is not None:
+            ax.barh(
+                y,
+                start - previous_end,
+                left=previous_end,
+                color="none",
+                hatch="//",
+                edgecolor="#777777",
+                linewidth=0,
+            )
+            ax.annotate("held ", (start, y), fontsize=7, va="center", ha="right")
+        previous_end = end
     ax.set_yticks(range(len(plan.schedule)), [s.stage for s in plan.schedule])
     ax.invert_yaxis()
-    ax.xaxis_date()
-    ax.set_title(f"Scheduled rollout: {plan.schedule[0].start} to {plan.schedule[-1].end}")
+    ax.xaxis_date(tz=datetime.fromisoformat(plan.schedule[0].start).tzinfo)
+    ax.set_xlabel(
+        "local time (solid: every wait at its minimum, pale: up to the maximum; "
+        "hatched: held for a window)",
+        fontsize=8,
+    )
+    last = plan.schedule[-1]
+    ax.set_title(
+        f"Scheduled rollout, ends {last.end[:16]} (latest {(last.latest_end or last.end)[:16]})"
+    )
     fig.autofmt_xdate()
     return fig
 
 
-def _date2num(moment: datetime) -> float:
+def _date2num(moment: str) -> float:
     import matplotlib.dates
 
-    return float(cast(Any, matplotlib.dates).date2num(moment))
+    return float(cast(Any, matplotlib.dates).date2num(datetime.fromisoformat(moment)))
 
 
 def _hours(hours: float) -> str:

@@ -10,7 +10,14 @@ import pandas as pd
 
 from planner.model import LEVELS, Plan
 
-__all__ = ["monitor_table", "risk_counts", "risk_table", "rollback_table", "stage_table"]
+__all__ = [
+    "monitor_table",
+    "risk_counts",
+    "risk_table",
+    "rollback_table",
+    "schedule_table",
+    "stage_table",
+]
 
 
 def risk_table(plan: Plan) -> pd.DataFrame:
@@ -21,7 +28,7 @@ def risk_table(plan: Plan) -> pd.DataFrame:
             "file": f.path if f.old_path is None else f"{f.old_path} -> {f.path}",
             "change": f.change,
             "risk": f.level,
-            "lines": f"+{f.added_lines} -{f.deleted_lines}",
+            "lines": f"+{f.added_lines}/-{f.deleted_lines}",
             "reasons": "; ".join(f.reasons),
         }
         for f in sorted(plan.risk.files, key=lambda f: (-rank[f.level], f.path))
@@ -99,3 +106,23 @@ def rollback_table(plan: Plan) -> pd.DataFrame:
         )
     columns = ["level", "name", "applicable", "target (min)", "estimated (min)", "over target"]
     return pd.DataFrame(rows, columns=[*columns, "commands"]).set_index("level")
+
+
+def schedule_table(plan: Plan) -> pd.DataFrame:
+    """The calendar schedule: each stage's earliest start and end, latest end, and any hold.
+
+    Empty (no rows) when the plan was not scheduled. Times are ISO 8601 with offsets, to the
+    minute.
+    """
+    rows = [
+        {
+            "stage": s.stage,
+            "start": s.start[:16],
+            "end": s.end[:16],
+            "latest end": (s.latest_end or s.end)[:16],
+            "held": s.reason if s.held_until else "",
+        }
+        for s in plan.schedule
+    ]
+    columns = ["stage", "start", "end", "latest end", "held"]
+    return pd.DataFrame(rows, columns=columns).set_index("stage")

@@ -27,9 +27,21 @@ NOTEBOOKS = ROOT / "notebooks"
 FIXTURE_PLAN = ROOT / "tests" / "fixtures" / "plan-minimal.json"
 DAY = date(2026, 1, 6)
 
+# The plan parameters shared by 01 and 04, with their bundled defaults.
+PLAN_PARAMETERS = {
+    "manifest_path": "data/sample/change-manifest.yaml",
+    "repo": "",
+    "base": "",
+    "head": "HEAD",
+    "plan_path": "",
+    "service_path": "data/sample/service.yaml",
+    "calendar_path": "data/sample/calendar.yaml",
+    "start": "",
+}
 # notebook -> its parameters and their defaults, exactly (papermill.inspect_notebook).
 EXPECTED_PARAMETERS = {
-    "04-rollout-report.ipynb": {"plan_path": "tests/fixtures/plan-minimal.json"},
+    "01-explore-plan.ipynb": PLAN_PARAMETERS,
+    "04-rollout-report.ipynb": PLAN_PARAMETERS,
 }
 # Section headings the report page must show, in this order.
 SECTIONS = ("Rollout report", "Risk", "Failure modes", "Rollout stages", "Rollback", "Summary")
@@ -39,7 +51,8 @@ SECTIONS = ("Rollout report", "Risk", "Failure modes", "Rollout stages", "Rollba
 def good(tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
     """One report on the fixture plan, run once for the module (a kernel start costs seconds)."""
     out = tmp_path_factory.mktemp("reports")
-    request = ReportRequest(out_dir=out, name="checkout-v2", date=DAY)
+    parameters = {"plan_path": str(FIXTURE_PLAN), "start": "2026-01-06T10:00"}
+    request = ReportRequest(out_dir=out, name="checkout-v2", date=DAY, parameters=parameters)
     return run_report(request)
 
 
@@ -164,9 +177,8 @@ def test_failed_report_is_kept_beside_the_good_one(good: ReportResult, tmp_path:
     before = {p.name: p.read_bytes() for p in (out / good.folder.name).iterdir()}
     bad = tmp_path / "bad-plan.json"
     bad.write_text(json.dumps({"schema_version": "0.1"}))
-    request = ReportRequest(
-        out_dir=out, name="checkout-v2", date=DAY, parameters={"plan_path": str(bad)}
-    )
+    parameters = {"plan_path": str(bad)}
+    request = ReportRequest(out_dir=out, name="checkout-v2", date=DAY, parameters=parameters)
     with pytest.raises(ReportError, match=r"failed: cell \d+: PlanError: schema_version: '0.1'"):
         run_report(request)
     after = {p.name: p.read_bytes() for p in (out / good.folder.name).iterdir()}
