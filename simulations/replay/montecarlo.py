@@ -1,0 +1,102 @@
+"""Monte Carlo: N replications under one seed, on local processes or a dask cluster.
+
+Run ``r`` draws everything from ``default_rng([seed, r])`` (:mod:`.world`), so the result does
+not depend on how runs are split: the same seed gives the same bytes on one core, all local
+cores (a process pool) or a ``dask.distributed`` scheduler.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from simulations.exceptions import ReplayError
+from simulations.replay.fast import BATCH, replay_runs
+from simulations.replay.outcome import RunResult
+from simulations.replay.setup import Setup
+from simulations.replay.summary import summarise
+
+__all__ = ["Simulation", "simulate"]
+
+
+@dataclass(frozen=True, eq=False)
+class Simulation:
+    """The runs (one row per replication, sorted by ``run``) and their summary."""
+
+    runs: pd.DataFrame
+    summary: dict[str, Any]
+    seed: int
+
+
+def _chunk(setup: Setup, seed: int, runs: Sequence[int]) -> list[RunResult]:
+    return replay_runs(setup, seed, runs)
+
+
+def _chunks(n: int, parts: int) -> list[range]:
+    size = max(BATCH // 4, -(-n // parts))
+    return [range(i, min(n, i + size)) for i in range(0, n, size)]
+
+
+def _local(setup: Setup, seed: int, n: int, workers: int) -> list[RunResult]:
+    if workers <= 1 or n <= BATCH // 4:
+        return replay_runs(setup, seed, range(n))
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        parts = pool.map(
+            _chunk, [setup] * workers * 2, [seed] * workers * 2, _chunks(n, workers * 2)
+        )
+        return [r for part in parts for r in part]
+
+
+def _dask(setup: Setup, seed: int, n: int, address: str, timeout: float) -> list[RunResult]:
+    distributed = importlib.import_module("distributed")  # heavy: only when asked for
+    try:
+        client = distributed.Client(address, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ReplayError(f"--dask {address}: cannot reach the scheduler: {exc}") from None
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        remote = client.scatter(setup, broadcast=True)
+        futures = [
+            client.submit(_chunk, remote, seed, c, pure=False) for c in _chunks(n, workers * 2)
+        ]
+        return [r for part in client.gather(futures) for r in part]
+    finally:
+        client.close()
+
+
+def simulate(
+    setup: Setup,
+    runs: int,
+    seed: int,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    connect_timeout_s: float = 10.0,
+) -> Simulation:
+    """Replay ``runs`` replications.
+
+    Args:
+        workers: local processes (default: all cores); 1 runs in this process.
+        dask_address: a ``dask.distributed`` scheduler (``tcp://host:port``) to run on instead.
+        connect_timeout_s: how long to try reaching the scheduler.
+
+    Raises:
+        ReplayError: ``runs`` < 1, or the scheduler cannot be reached.
+    """
+    if runs < 1:
+        raise ReplayError(f"runs(={runs}) must be >= 1")
+    if dask_address:
+        results = _dask(setup, seed, runs, dask_address, connect_timeout_s)
+    else:
+        results = _local(setup, seed, runs, workers or os.cpu_count() or 1)
+    frame = pd.DataFrame([r.row() for r in results]).sort_values("run", ignore_index=True)
+    order = tuple(s.name for s in setup.stages)
+    return Simulation(frame, summarise(frame, order), seed)

@@ -1,0 +1,90 @@
+"""What a detector sees of one run: its metric in its scope, as an :class:`Observed`.
+
+Canary scope (the new version alone) starts at the first step with exposure > 0, as Argo's and
+Flagger's analyses start with the canary; the error ratio is the canary's sampled
+``errors / requests`` (NaN with no canary request), a latency or other metric is the new
+version's value (NaN with no canary request; latency is not resampled). Fleet scope (everyone)
+starts ``fleet_history_minutes`` before the deploy with the stable version only; the error
+ratio is ``(canary errors + stable errors) / requests``, a latency percentile the mixture
+quantile of the two versions (:mod:`.latency`), any other metric the traffic-weighted mean.
+``baseline`` is always the stable version's metric over the same steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulations.detectors.base import Detector, Observed
+from simulations.replay.latency import mixture_quantile, z_of
+from simulations.replay.setup import ERROR_RATIO, SUCCESS_RATE, Setup
+from simulations.replay.world import World
+
+__all__ = ["View", "observe"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class View:
+    """A 2-D :class:`Observed` (runs x steps) and, per run, the deploy step of column 0."""
+
+    obs: Observed
+    offsets: NDArray[np.int64]
+
+
+def _ratio(errors: FloatArray, requests: FloatArray) -> FloatArray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(requests > 0, errors / np.where(requests > 0, requests, 1.0), np.nan)
+
+
+def _shift(x: FloatArray, c0: NDArray[np.int64], fill: float) -> FloatArray:
+    """Row ``r`` of ``x`` from column ``c0[r]`` on, left-aligned, padded with ``fill``."""
+    width = x.shape[1]
+    cols = c0[:, None] + np.arange(width)[None, :]
+    out = np.take_along_axis(x, np.minimum(cols, width - 1), axis=1)
+    return np.where(cols < width, out, fill)
+
+
+def observe(setup: Setup, world: World, det: Detector) -> View:
+    """The view of ``det`` on every run of ``world``."""
+    m, step = det.metric, setup.step_minutes
+    if det.scope == "canary":
+        c0 = world.canary_starts
+        cr = _shift(world.canary_requests, c0, 0.0)
+        ce = _shift(world.canary_errors, c0, 0.0)
+        ratio = _ratio(ce, cr)
+        base = _shift(world.old[m], c0, np.nan)
+        if m == ERROR_RATIO:
+            return View(Observed(step, ratio, cr, ce, base), c0)
+        if m == SUCCESS_RATE:
+            return View(Observed(step, 1.0 - ratio, baseline=base), c0)
+        value = np.where(cr > 0, _shift(world.new[m], c0, np.nan), np.nan)
+        return View(Observed(step, value, baseline=base), c0)
+    h = world.history_requests.shape[1]
+    offsets = np.full(len(world.draws), -h, dtype=np.int64)
+    base = np.concatenate([world.history_old[m], world.old[m]], axis=1)
+    if m in (ERROR_RATIO, SUCCESS_RATE):
+        req = np.concatenate([world.history_requests, world.requests], axis=1)
+        err = np.concatenate(
+            [world.history_errors, world.canary_errors + world.stable_errors], axis=1
+        )
+        ratio = _ratio(err, req)
+        if m == ERROR_RATIO:
+            return View(Observed(step, ratio, req, err, base), offsets)
+        return View(Observed(step, 1.0 - ratio, baseline=base), offsets)
+    e = world.exposure
+    if m.startswith("latency_"):
+        mixed = mixture_quantile(
+            world.new[m],
+            world.old[m],
+            e,
+            z_of(setup.statistics.get(m)),
+            setup.config.latency_sigma,
+        )
+    else:
+        mixed = e * world.new[m] + (1 - e) * world.old[m]
+    value = np.concatenate([world.history_old[m], mixed], axis=1)
+    return View(Observed(step, value, baseline=base), offsets)

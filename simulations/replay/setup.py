@@ -1,0 +1,272 @@
+"""The replay's inputs in array form: stages and levels from the plan, the stable version's
+metrics from the trace, and incident shapes (the new version's behaviour from onset).
+
+The stable version ("old") is the trace's metric with labelled incident windows and gaps filled
+by the median of the remaining samples (the same metric outside incidents). An incident shape is
+the trace's metrics inside a labelled window, replayed from its onset; a synthetic shape is a
+constant level (:func:`step_incident`). Traffic is the trace's ``requests`` column, else
+``request_rate x 60 x step``, else ``ReplayConfig.requests_per_step``. The error ratio is the
+``error_ratio`` column, else ``errors / requests``, else 0 (no error data: no failed requests).
+``success_rate`` is derived as ``1 - error_ratio``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from planner.model import Plan
+from simulations.detectors.base import Detector
+from simulations.exceptions import ReplayError
+from simulations.replay.config import ReplayConfig
+from simulations.trace import Incident, Trace
+
+__all__ = [
+    "IncidentShape",
+    "LevelSpec",
+    "Setup",
+    "StageSpec",
+    "build_setup",
+    "incident_shapes",
+    "step_incident",
+]
+
+FloatArray = NDArray[np.float64]
+ERROR_RATIO = "error_ratio"
+SUCCESS_RATE = "success_rate"
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A stage: exposure fraction (0-1), bake bounds (minutes), rollback level to start from."""
+
+    name: str
+    exposure: float
+    wait_min: float
+    wait_max: float
+    rollback_level: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.exposure <= 1:
+            raise ReplayError(f"stages[{self.name}].exposure: {self.exposure} is outside 0-1")
+        if not 0 <= self.wait_min <= self.wait_max:
+            raise ReplayError(
+                f"stages[{self.name}].wait_minutes: need 0 <= min <= max, "
+                f"got {self.wait_min}, {self.wait_max}"
+            )
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    """A rollback level usable by a human: number, name, estimated minutes (> 0)."""
+
+    level: int
+    name: str
+    estimated_minutes: float
+
+    def __post_init__(self) -> None:
+        if self.estimated_minutes < 0:
+            raise ReplayError(
+                f"rollback.levels[{self.level}].estimated_minutes: {self.estimated_minutes} "
+                "must be >= 0"
+            )
+
+
+@dataclass(frozen=True, eq=False)
+class IncidentShape:
+    """The new version's metrics from the incident onset on, one array per metric (NaN: as old)."""
+
+    name: str
+    values: Mapping[str, FloatArray]
+
+    @property
+    def length(self) -> int:
+        """Number of steps the shape lasts."""
+        return max((len(v) for v in self.values.values()), default=0)
+
+
+def step_incident(
+    levels: Mapping[str, float], minutes: float, step_minutes: float
+) -> IncidentShape:
+    """A synthetic incident: each metric jumps to a constant ``levels[metric]`` for ``minutes``."""
+    if minutes <= 0:
+        raise ReplayError(f"incident duration {minutes} min must be > 0")
+    n = max(1, round(minutes / step_minutes))
+    return IncidentShape(
+        f"step {minutes:g} min", {m: np.full(n, float(x)) for m, x in levels.items()}
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Setup:
+    """Everything a run needs, as arrays over the trace's steps."""
+
+    stages: tuple[StageSpec, ...]
+    levels: tuple[LevelSpec, ...]
+    step_minutes: float
+    hours: NDArray[np.int64]  # UTC hour of each trace sample
+    requests: FloatArray  # requests per step (whole numbers)
+    old: Mapping[str, FloatArray]  # the stable version's metrics
+    incidents: tuple[IncidentShape, ...]
+    detectors: tuple[Detector, ...]
+    config: ReplayConfig = field(default_factory=ReplayConfig)
+    statistics: Mapping[str, str | None] = field(default_factory=dict)  # latency percentile names
+
+    def __post_init__(self) -> None:
+        if not self.stages:
+            raise ReplayError("stages: a plan needs at least one stage")
+        if not self.detectors:
+            raise ReplayError("detectors: give at least one detector")
+        if self.config.response.mode == "human" and not self.levels:
+            raise ReplayError("rollback.levels: no applicable level with estimated_minutes")
+        for det in self.detectors:
+            if det.metric not in self.old:
+                raise ReplayError(
+                    f"detector {det.name}: metric {det.metric!r} is not in the trace "
+                    f"(has {', '.join(sorted(self.old))})"
+                )
+
+    @property
+    def n_steps(self) -> int:
+        """Trace length in steps."""
+        return len(self.requests)
+
+    @property
+    def history_steps(self) -> int:
+        """Steps of stable-only history before the deploy (see ``fleet_history_minutes``)."""
+        minutes = self.config.fleet_history_minutes
+        if minutes is None:
+            fleet = [d for d in self.detectors if d.scope == "fleet"]
+            longs = [w.long_minutes for d in fleet for w in getattr(d, "windows", ())]
+            minutes = max(longs, default=60.0) if fleet else 0.0
+        return round(minutes / self.step_minutes)
+
+    @property
+    def needs_fleet_counts(self) -> bool:
+        """Whether a fleet-scope detector reads the error ratio (stable errors are drawn)."""
+        return any(
+            d.scope == "fleet" and d.metric in (ERROR_RATIO, SUCCESS_RATE) for d in self.detectors
+        )
+
+
+def plan_stages(plan: Plan) -> tuple[StageSpec, ...]:
+    """The plan's stages as :class:`StageSpec` (exposure percent -> fraction)."""
+    return tuple(
+        StageSpec(
+            s.name,
+            s.exposure_percent / 100.0,
+            s.wait_minutes.min,
+            s.wait_minutes.max,
+            s.rollback_level,
+        )
+        for s in plan.stages
+    )
+
+
+def plan_levels(plan: Plan) -> tuple[LevelSpec, ...]:
+    """Applicable rollback levels with an estimate, in level order."""
+    usable = [
+        LevelSpec(lv.level, lv.name, float(lv.estimated_minutes))
+        for lv in plan.rollback.levels
+        if lv.applicable and lv.estimated_minutes is not None
+    ]
+    return tuple(sorted(usable, key=lambda lv: lv.level))
+
+
+def _fill(values: FloatArray, mask: NDArray[np.bool_]) -> FloatArray:
+    """``values`` with masked and NaN samples replaced by the median of the rest."""
+    keep = ~mask & ~np.isnan(values)
+    med = float(np.median(values[keep])) if keep.any() else 0.0
+    return np.where(keep, values, med)
+
+
+def _columns(trace: Trace, config: ReplayConfig) -> dict[str, FloatArray]:
+    """Per-step arrays: requests, error_ratio, success_rate and every other numeric column."""
+    frame = trace.frame
+    cols = {str(c): frame[c].to_numpy(dtype=np.float64) for c in frame.columns}
+    step_min = trace.step.total_seconds() / 60.0
+    if "requests" not in cols:
+        if "request_rate" in cols:
+            cols["requests"] = cols["request_rate"] * 60.0 * step_min
+        else:
+            cols["requests"] = np.full(len(frame), config.requests_per_step)
+    if ERROR_RATIO not in cols:
+        if "errors" in cols:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cols[ERROR_RATIO] = cols["errors"] / cols["requests"]
+        else:
+            cols[ERROR_RATIO] = np.zeros(len(frame))
+    cols[SUCCESS_RATE] = 1.0 - cols[ERROR_RATIO]
+    return cols
+
+
+def _positions(trace: Trace, incident: Incident) -> tuple[int, int]:
+    idx = trace.frame.index
+    first, last = idx[0], idx[-1] + trace.step
+    if incident.start < first or incident.end > last:
+        raise ReplayError(
+            f"incident {incident.start.isoformat()}/{incident.end.isoformat()} is outside the "
+            f"trace {first.isoformat()}/{last.isoformat()}"
+        )
+    return int(idx.searchsorted(incident.start)), int(idx.searchsorted(incident.end))
+
+
+def incident_shapes(trace: Trace, incidents: Sequence[Incident]) -> tuple[IncidentShape, ...]:
+    """Each labelled window's metrics, replayed from its onset.
+
+    Raises:
+        ReplayError: an incident lies (partly) outside the trace.
+    """
+    cols = _columns(trace, ReplayConfig())
+    shapes = []
+    for inc in incidents:
+        a, b = _positions(trace, inc)
+        name = f"{inc.start.isoformat()} {inc.cause}".strip()
+        shapes.append(IncidentShape(name, {m: v[a:b].copy() for m, v in cols.items()}))
+    return tuple(shapes)
+
+
+def build_setup(
+    plan: Plan,
+    trace: Trace,
+    detectors: Sequence[Detector],
+    incidents: Sequence[Incident] | None = None,
+    config: ReplayConfig | None = None,
+    shapes: Sequence[IncidentShape] = (),
+) -> Setup:
+    """Arrays for replaying ``plan`` over ``trace``.
+
+    Args:
+        incidents: labelled windows to replay; None uses ``trace.incidents``.
+        shapes: extra (synthetic) incident shapes.
+
+    Raises:
+        ReplayError: an incident outside the trace, a detector metric the trace lacks, no stage.
+    """
+    config = config or ReplayConfig()
+    chosen = tuple(trace.incidents if incidents is None else incidents)
+    cols = _columns(trace, config)
+    mask = np.zeros(len(trace.frame), dtype=np.bool_)
+    for inc in (*trace.incidents, *chosen):
+        a, b = _positions(trace, inc)
+        mask[a:b] = True
+    old = {m: _fill(v, mask) for m, v in cols.items() if m != "requests"}
+    requests = np.round(_fill(cols["requests"], np.zeros_like(mask)))
+    index = pd.DatetimeIndex(trace.frame.index).tz_convert("UTC")
+    stats = {m.name: m.statistic for m in trace.metrics}
+    return Setup(
+        stages=plan_stages(plan),
+        levels=plan_levels(plan),
+        step_minutes=trace.step.total_seconds() / 60.0,
+        hours=np.asarray(index.hour, dtype=np.int64),
+        requests=requests,
+        old=old,
+        incidents=(*incident_shapes(trace, chosen), *shapes),
+        detectors=tuple(detectors),
+        config=config,
+        statistics=stats,
+    )
