@@ -100,7 +100,15 @@ def start_prometheus(
     source = workdir / "input.om"
     source.write_text(openmetrics)
     subprocess.run(
-        [promtool, "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)],
+        [
+            promtool,
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--max-block-duration=8760h",
+            str(source),
+            str(data),
+        ],  # one block: backfilling 2-hour blocks is slow
         check=True,
         capture_output=True,
         timeout=300,
