@@ -33,7 +33,11 @@ def _block(runs: pd.DataFrame) -> dict[str, Any]:
     n_inc = len(with_incident)
     return {
         "runs": len(runs),
-        "detected_fraction": (float(with_incident["detected"].mean()) if n_inc else None),
+        "detected_fraction": (
+            float((with_incident["detected"] & ~with_incident["false_rollback"]).mean())
+            if n_inc
+            else None
+        ),
         "false_rollback_fraction": float(runs["false_rollback"].mean()) if len(runs) else None,
         "time_to_detect_minutes": percentiles(true_detect["time_to_detect_minutes"]),
         "time_to_rollback_minutes": percentiles(runs["time_to_rollback_minutes"]),
@@ -49,8 +53,8 @@ def _block(runs: pd.DataFrame) -> dict[str, Any]:
 def summarise(runs: pd.DataFrame, stage_order: tuple[str, ...] = ()) -> dict[str, Any]:
     """The summary document: the overall block plus ``by_onset_stage`` (stage name -> block).
 
-    ``detected_fraction`` is over runs with an incident (None without any); a detection before
-    the onset is a false rollback, not a detection of the incident.
+    ``detected_fraction`` is the share of runs with an incident (None without any) rolled back
+    at or after the onset; a rollback before the onset is a false rollback, not a detection.
     """
     out = _block(runs)
     stages = [s for s in stage_order if s in set(runs["onset_stage"])] or sorted(
