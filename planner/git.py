@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,14 +89,22 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
     raw = parse_raw(git.run([*diff, "--raw", "--no-abbrev", base_sha, head_sha]))
     if not raw:
         raise ChangeError(f"{repo}: empty range {base_label}..{head}: no changed files")
-    counts = parse_numstat(git.run([*diff, "--numstat", base_sha, head_sha]))
-    log = git.run(
-        ["log", "--reverse", "--no-merges", "--format=%H%x00%s", f"{base_sha}..{head_sha}"],
-    )
     blobs = {b for e in raw for b in (e.old_blob, e.new_blob) if b is not None}
     batch = "".join(f"{b}\n" for b in sorted(blobs))
-    texts = parse_cat_file(git.run_bytes(["cat-file", "--batch"], stdin=batch))
-    tree = git.run(["ls-tree", "-r", "--name-only", "-z", head_sha])
+    # numstat (line diffs) and cat-file (blob texts) dominate on large ranges: run the four
+    # remaining git processes side by side.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        numstat = pool.submit(git.run, [*diff, "--numstat", base_sha, head_sha])
+        log = pool.submit(
+            git.run,
+            ["log", "--reverse", "--no-merges", "--format=%H%x00%s", f"{base_sha}..{head_sha}"],
+        )
+        cat = pool.submit(git.run_bytes, ["cat-file", "--batch"], None, batch)
+        tree = pool.submit(git.run, ["ls-tree", "-r", "--name-only", "-z", head_sha])
+        counts = parse_numstat(numstat.result())
+        texts = parse_cat_file(cat.result())
+        commits = parse_log(log.result())
+        repo_files = tuple(p for p in tree.result().split("\0") if p)
     files = tuple(
         ChangedFile(
             path=e.path,
@@ -114,8 +123,8 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         repo=repo,
         base=base_sha,
         head=head_sha,
-        commits=parse_log(log),
-        repo_files=tuple(p for p in tree.split("\0") if p),
+        commits=commits,
+        repo_files=repo_files,
     )
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 
+from planner.rule_patterns import Keyworded
+
 __all__ = ["DESTRUCTIVE", "is_down_migration", "is_migration", "up_sections"]
 
 # Paths are matched after planner.rules.normalise_path (lower case, camelCase split by "_").
 _MIGRATION_PATH = re.compile(
-    r"(?:^|/)(?:migrations?|migrate|alembic/versions|db/migration|versions)/[^/]+\.[a-z]+$"
+    r"(?:^|/)(?:migrations?|migrate|(?:alembic|migrations?)/versions)/[^/]+\.[a-z]+$"
     r"|(?:^|/)prisma/migrations/.+\.sql$"
     r"|(?:^|/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$"  # flyway V1__x.sql, U1__x.sql, R__x.sql
     r"|(?:^|/)r__[^/]+\.sql$"
@@ -23,29 +25,35 @@ _MIGRATION_PATH = re.compile(
 _NOT_MIGRATION = re.compile(r"(?:^|/)(?:__init__\.py|readme[^/]*|script\.py\.mako|env\.py)$")
 _DOWN_FILE = re.compile(r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql)$")
 
-DESTRUCTIVE = re.compile(
-    # SQL (raw files, prisma migration.sql, flyway, and SQL inside execute()/raw()/RunSQL)
-    r"\bDROP\s+(?:TABLE|COLUMN|SCHEMA|DATABASE|VIEW|CONSTRAINT|TYPE|INDEX)\b"
-    r"|\bALTER\s+TABLE\s+[\w.\"`\[\]]+\s+(?:DROP|RENAME)(?:\s+(?:COLUMN|CONSTRAINT))?\b"
-    r"|\bALTER\s+COLUMN\s+[\w\"`\[\]]+\s+(?:SET\s+DATA\s+)?TYPE\b"
-    r"|\bRENAME\s+COLUMN\b"
-    r"|\bDELETE\s+FROM\b"
-    r"|\bTRUNCATE\b"
-    r"|\bUPDATE\s+[\w.\"`\[\]]+\s+SET\b"
-    # alembic
-    r"|\bop\.(?:drop_column|drop_table|drop_constraint|rename_table)\b"
-    r"|\bbatch_op\.(?:drop_column|drop_constraint)\b"
-    r"|\bop\.alter_column\([^)]*\b(?:type_|new_column_name)\s*="
-    # Django
-    r"|\bmigrations\.(?:RemoveField|DeleteModel|RenameField|RenameModel|RunPython)\b"
-    # knex
-    r"|\.(?:dropColumns?|dropTable|dropTableIfExists|renameColumn|renameTable)\s*\("
-    # sequelize
-    r"|\b(?:removeColumn|renameColumn|changeColumn|bulkDelete|bulkUpdate)\s*\("
-    # rails
-    r"|\b(?:remove_column|remove_columns|drop_table|remove_reference|rename_column|"
-    r"change_column|rename_table|update_all|delete_all|destroy_all)\b",
-    re.IGNORECASE,
+DESTRUCTIVE = Keyworded(
+    re.compile(
+        # SQL (raw files, prisma migration.sql, flyway, and SQL inside execute()/raw()/RunSQL)
+        r"\bDROP\s+(?:TABLE|COLUMN|SCHEMA|DATABASE|VIEW|CONSTRAINT|TYPE|INDEX)\b"
+        r"|\bALTER\s+TABLE\s+[\w.\"`\[\]]+\s+(?:DROP|RENAME)(?:\s+(?:COLUMN|CONSTRAINT))?\b"
+        r"|\bALTER\s+COLUMN\s+[\w\"`\[\]]+\s+(?:SET\s+DATA\s+)?TYPE\b"
+        r"|\bRENAME\s+COLUMN\b"
+        r"|\bDELETE\s+FROM\b"
+        r"|\bTRUNCATE\b"
+        r"|\bUPDATE\s+[\w.\"`\[\]]+\s+SET\b"
+        # alembic
+        r"|\bop\.(?:drop_column|drop_table|drop_constraint|rename_table)\b"
+        r"|\bbatch_op\.(?:drop_column|drop_constraint)\b"
+        r"|\bop\.alter_column\([^)]*\b(?:type_|new_column_name)\s*="
+        # Django
+        r"|\bmigrations\.(?:RemoveField|DeleteModel|RenameField|RenameModel|RunPython)\b"
+        # knex
+        r"|\.(?:dropColumns?|dropTable|dropTableIfExists|renameColumn|renameTable)\s*\("
+        # sequelize
+        r"|\b(?:removeColumn|renameColumn|changeColumn|bulkDelete|bulkUpdate)\s*\("
+        # rails
+        r"|\b(?:remove_column|remove_columns|drop_table|remove_reference|rename_column|"
+        r"change_column|rename_table|update_all|delete_all|destroy_all)\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("drop", "rename", "alter", "delete", "truncate", "update", "remove", "runpython"),
+        *("change", "destroy"),
+    ),
 )
 
 # Where a "down"/"up" section starts, per migration style.
@@ -64,6 +72,12 @@ _SECTION = re.compile(
 
 def is_migration(norm_path: str) -> bool:
     """Whether a normalised path is a schema migration file of a known tool."""
+    if (
+        "migrat" not in norm_path
+        and "versions/" not in norm_path
+        and not norm_path.endswith(".sql")
+    ):
+        return False  # the cheap test first: most files are neither
     return bool(_MIGRATION_PATH.search(norm_path)) and not _NOT_MIGRATION.search(norm_path)
 
 
@@ -79,6 +93,8 @@ def up_sections(path: str, text: str) -> str:
     """
     if is_down_migration(path.lower()):
         return "\n" * text.count("\n")
+    if "down" not in text.lower():  # every down-section marker says "down"
+        return text
     marks = [(m.start(), m.lastgroup is not None) for m in _SECTION.finditer(text)]
     if not any(down for _, down in marks):
         return text

@@ -156,7 +156,7 @@ def _rule(item: object, i: int, source: str) -> Rule:
         category=category,
         label=name,
         why=reason.strip(),
-        path=_paths(globs, where) if globs else None,
+        path_regex=_paths(globs, where) if globs else None,
         content=_content(regexes, where) if regexes else None,
         role=role,
         evidence="policy path",

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from planner.change import ChangedFile, ChangeSet
 from planner.model import LEVELS, FileRisk, Risk, RiskLevel
 from planner.policy import Policy
-from planner.rules import DEFAULT_RULES, Rule, match, normalise_path
+from planner.rules import DEFAULT_RULES, PathParts, Rule, match
 
 __all__ = [
     "INTEGRATION_FLOOR",
@@ -86,14 +86,14 @@ def classify_file(
         rules: the ordered rules (:func:`effective_rules`).
         flag: the change's feature flag, if any.
     """
-    norm = normalise_path(file.path)
-    hits = _hits(file, norm, rules, flag)
+    parts = PathParts.of(file.path)
+    hits = _hits(file, parts, rules, flag)
     level = _max(r.level for r, _ in hits)
     reasons = [f"{r.label}: {ev}" for r, ev in hits]
     categories = [r.category for r, _ in hits]
     when_on: RiskLevel | None = None
     if any(r.needs == "flag" for r, _ in hits):
-        later = _hits(file, norm, [r for r in rules if r.needs != "flag"], None)
+        later = _hits(file, parts, [r for r in rules if r.needs != "flag"], None)
         when_on = _max(r.level for r, _ in later)
         reasons += [f"when {flag} is on, {when_on}: {r.label}: {ev}" for r, ev in later]
         categories += [r.category for r, _ in later]
@@ -111,18 +111,20 @@ def classify_file(
 
 
 def _hits(
-    file: ChangedFile, norm: str, rules: Iterable[Rule], flag: str | None
+    file: ChangedFile, parts: PathParts, rules: Iterable[Rule], flag: str | None
 ) -> list[tuple[Rule, str]]:
     hits: list[tuple[Rule, str]] = []
     fallback: tuple[Rule, str] | None = None
     for rule in rules:
         if rule.role == "fallback":
             if fallback is None and not hits:
-                ev = match(rule, file, norm, flag)
+                ev = match(rule, file, parts, flag)
                 if ev is not None:
                     fallback = (rule, ev)
             continue
-        ev = match(rule, file, norm, flag)
+        if rule.path is not None and rule.needs is None and rule.path.find(parts) is None:
+            continue  # the common case, without building evidence
+        ev = match(rule, file, parts, flag)
         if ev is None:
             continue
         hits.append((rule, ev))

@@ -1,19 +1,23 @@
 """The path and content vocabulary of the default risk rules.
 
-Path patterns are searched in :func:`normalise_path` of a path (lower case, camelCase split by
-``_``), so one word list serves ``src/middleware/auth.js``,
-``app/controllers/sessions_controller.rb`` and ``src/main/java/com/acme/AuthController.java``.
-A named group ``w`` is the evidence a reason quotes.
+A path is split once (:class:`PathParts`): lower case, camelCase words split by ``_``
+(``AuthController`` -> ``auth_controller``), so one vocabulary serves
+``src/middleware/auth.js``, ``app/controllers/sessions_controller.rb`` and
+``src/main/java/com/acme/AuthController.java``. A :class:`PathPattern` then matches by set
+look-ups on the words and folders, and one short regex on the file name, so 10,000 files are
+rated in a fraction of a second.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Protocol
 
 __all__ = [
     "AUTH",
     "CI",
-    "CODE",
+    "CODE_EXTENSIONS",
     "CONFIG",
     "CONTROLLERS",
     "DATA_LAYER",
@@ -27,10 +31,15 @@ __all__ = [
     "TESTS",
     "TYPES",
     "WRITE_OPS",
+    "ContentPattern",
+    "Keyworded",
+    "PathParts",
+    "PathPattern",
     "normalise_path",
 ]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SPLIT = re.compile(r"[/_.\-]+")
 
 
 def normalise_path(path: str) -> str:
@@ -39,189 +48,208 @@ def normalise_path(path: str) -> str:
     return _CAMEL.sub("_", path.replace("\\", "/")).lower()
 
 
-def _words(*words: str) -> re.Pattern[str]:
-    """A path regex matching any of ``words`` as a whole word of the normalised path."""
-    return re.compile(r"(?:^|[/_.\-])(?P<w>" + "|".join(words) + r")(?=$|[/_.\-])")
+class ContentPattern(Protocol):
+    """What a content rule needs: ``search(text)`` like :meth:`re.Pattern.search`."""
+
+    def search(self, text: str, /) -> re.Match[str] | None: ...
 
 
-def _dirs(*names: str) -> re.Pattern[str]:
-    """A path regex matching a directory named one of ``names``."""
-    return re.compile(r"(?:^|/)(?P<w>" + "|".join(names) + r")/")
+@dataclass(frozen=True)
+class Keyworded:
+    """A content regex guarded by keywords: the regex only runs on a text whose lower-cased form
+    contains one of ``keywords`` (a C-speed substring scan), since every match contains one."""
+
+    regex: re.Pattern[str]
+    keywords: tuple[str, ...]
+
+    def search(self, text: str, /) -> re.Match[str] | None:
+        low = text.lower()
+        if not any(k in low for k in self.keywords):
+            return None
+        return self.regex.search(text)
 
 
-def _names(*patterns: str) -> re.Pattern[str]:
-    """A path regex matching a file name (last segment) against ``patterns``."""
-    return re.compile(r"(?:^|/)(?P<w>" + "|".join(patterns) + r")$")
+@dataclass(frozen=True)
+class PathParts:
+    """A path split once for every rule: ``norm`` (normalised), its folders, file name, words."""
+
+    path: str
+    norm: str
+    dirs: tuple[str, ...]
+    name: str
+    words: tuple[str, ...]
+    dir_set: frozenset[str]
+    word_set: frozenset[str]
+    slashed_dirs: str  # "/a/b/" for folder runs
+
+    @classmethod
+    def of(cls, path: str) -> PathParts:
+        norm = normalise_path(path)
+        *dirs, name = norm.split("/")
+        words = tuple(w for w in _SPLIT.split(norm) if w)
+        slashed = "/" + "".join(d + "/" for d in dirs)
+        return cls(path, norm, tuple(dirs), name, words, frozenset(dirs), frozenset(words), slashed)
 
 
-def _any(*patterns: re.Pattern[str]) -> re.Pattern[str]:
-    """One regex matching any of ``patterns``; their ``w`` groups become ``w0``, ``w1``, ..."""
-    parts = [p.pattern.replace("(?P<w>", f"(?P<w{i}>") for i, p in enumerate(patterns)]
-    return re.compile("|".join(f"(?:{part})" for part in parts))
+@dataclass(frozen=True)
+class PathPattern:
+    """Matches a path by any word, any folder, a folder sequence or the file name.
+
+    Attributes:
+        words: any word of the normalised path (split on ``/ _ . -``).
+        dirs: any folder name.
+        dir_paths: a run of folders, e.g. ``.github/workflows``.
+        name: a regex the whole (normalised) file name must match.
+        not_after: words that do not count right after the given word (``db`` ``session``).
+    """
+
+    words: frozenset[str] = frozenset()
+    dirs: frozenset[str] = frozenset()
+    dir_paths: tuple[str, ...] = ()
+    name: re.Pattern[str] | None = None
+    not_after: frozenset[str] = field(default_factory=frozenset)
+
+    def find(self, p: PathParts) -> tuple[str, str] | None:
+        """``(kind, evidence)`` of the first match, folders first, then words, then the file
+        name: ``("path segment", "auth")``, ``("file name", "Gemfile")``; else ``None``."""
+        if not self.dirs.isdisjoint(p.dir_set):
+            return "path segment", next(d for d in p.dirs if d in self.dirs)
+        for run in self.dir_paths:
+            if f"/{run}/" in p.slashed_dirs:
+                return "path segment", run
+        if not self.words.isdisjoint(p.word_set):
+            prev = ""
+            for w in p.words:
+                if w in self.words and prev not in self.not_after:
+                    return "path segment", w
+                prev = w
+        if self.name is not None and self.name.fullmatch(p.name):
+            return "file name", p.path.rsplit("/", 1)[-1]
+        return None
 
 
-CODE = re.compile(
-    r"\.(?:py|js|jsx|mjs|cjs|ts|tsx|go|java|kt|kts|scala|rb|php|cs|rs|ex|exs|erl|swift|c|cc|cpp|"
-    r"h|hpp|sql|sh|vue|svelte|rake|prisma|groovy|clj|dart|lua|pl|pm)$"
+def _re(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+def _plural(*words: str) -> frozenset[str]:
+    return frozenset(words) | {w + "s" for w in words}
+
+
+CODE_EXTENSIONS = (
+    frozenset({"py", "pyx", "js", "jsx", "mjs", "cjs", "ts", "tsx", "vue", "svelte", "go", "java"})
+    | {"kt", "kts", "scala", "groovy", "clj", "rb", "rake", "php", "cs", "rs", "ex", "exs", "erl"}
+    | {"swift", "dart", "c", "cc", "cpp", "h", "hpp", "sql", "sh", "prisma", "lua", "pl", "pm"}
 )
 
-AUTH = _words(
-    "auth",
-    "authn",
-    "authz",
-    "authentication",
-    "authenticate",
-    "authenticator",
-    "authorization",
-    "authorize",
-    "login",
-    "logout",
-    "signin",
-    r"(?<!db/)(?<!database/)sessions?",  # not SQLAlchemy's db/session.py
-    "security",
-    "secrets?",
-    "tokens?",
-    "jwt",
-    "jwks",
-    "oauth2?",
-    "oidc",
-    "saml",
-    "sso",
-    "passwords?",
-    "passwd",
-    "credentials?",
-    "permissions?",
-    "rbac",
-    "acls?",
-    "roles?",
-    "mfa",
-    "totp",
-    "otp",
-    "devise",
-    "passport",
-    "csrf",
+AUTH = PathPattern(
+    words=_plural("session", "token", "password", "credential", "permission", "acl", "role")
+    | _plural("secret", "authenticator")
+    | {"auth", "authn", "authz", "authentication", "authenticate", "authorization", "authorize"}
+    | {"login", "logout", "signin", "jwt", "jwks", "oauth", "oauth2", "oidc", "saml", "sso"}
+    | {"passwd", "rbac", "mfa", "totp", "otp", "devise", "passport", "csrf", "security"},
+    # SQLAlchemy's db/session.py is a database session, not a login session
+    not_after=frozenset({"db", "database"}),
 )
-PAYMENTS = _words(
-    "payments?",
-    "pay",
-    "billing",
-    "invoices?",
-    "invoicing",
-    "checkout",
-    "charges?",
-    "refunds?",
-    "subscriptions?",
-    "payouts?",
-    "stripe",
-    "paypal",
-    "braintree",
-    "adyen",
-    "wallets?",
-    "ledgers?",
-    "pricing",
+PAYMENTS = PathPattern(
+    words=_plural("payment", "invoice", "charge", "refund", "subscription", "payout", "wallet")
+    | _plural("ledger")
+    | {"pay", "billing", "invoicing", "checkout", "stripe", "paypal", "braintree", "adyen"}
+    | {"pricing"},
 )
-DATA_LAYER = _any(
-    _words(
-        "models?",
-        "repositor(?:y|ies)",
-        "repos?",
-        "daos?",
-        "dal",
-        "entit(?:y|ies)",
-        "persistence",
-        "orm",
-        "stores?",
-        "queries",
-        "mappers?",
-        "crud",
+DATA_LAYER = PathPattern(
+    words=_plural("model", "repo", "dao", "store", "mapper")
+    | {"repository", "repositories", "dal", "entity", "entities", "persistence", "orm"}
+    | {"queries", "crud"},
+)
+WRITE_OPS = Keyworded(
+    re.compile(
+        r"\b(?:INSERT\s+INTO|UPDATE\s+[\w.\"`\[\]]+\s+SET|DELETE\s+FROM|UPSERT|MERGE\s+INTO)\b"
+        r"|\.(?:save|create|insert|insert_one|insert_many|update|update_one|update_many|"
+        r"delete|delete_one|delete_many|destroy|upsert|bulk_create|bulk_update|persist|merge|"
+        r"remove|add|commit|put|Exec|ExecContext|executeUpdate|saveAll|deleteAll|"
+        r"update_all|delete_all|destroy_all|update_column|update_columns)!?\s*\("
+        r"|\b(?:save!|create!|update!|destroy!)|@Modifying\b|\bsession\.(?:add|delete|merge)\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("insert", "update", "delete", "upsert", "merge", "save", "create", "destroy", "persist"),
+        *("remove", ".add", "commit", ".put", "exec", "modifying"),
     ),
 )
-WRITE_OPS = re.compile(
-    r"\b(?:INSERT\s+INTO|UPDATE\s+[\w.\"`\[\]]+\s+SET|DELETE\s+FROM|UPSERT|MERGE\s+INTO)\b"
-    r"|\.(?:save|create|insert|insert_one|insert_many|update|update_one|update_many|"
-    r"delete|delete_one|delete_many|destroy|upsert|bulk_create|bulk_update|persist|merge|"
-    r"remove|add|commit|put|Exec|ExecContext|executeUpdate|saveAll|deleteAll|"
-    r"update_all|delete_all|destroy_all|update_column|update_columns)!?\s*\("
-    r"|\b(?:save!|create!|update!|destroy!)|@Modifying\b|\bsession\.(?:add|delete|merge)\b",
-    re.IGNORECASE,
-)
 
-TESTS = _any(
-    _dirs(r"tests?", "__tests__", r"specs?", "e2e", "cypress", "testdata", "testing", "it"),
-    _names(
-        r"test_[^/]*\.py",
-        r"[^/]*_test\.(?:py|go|rb|exs)",
+TESTS = PathPattern(
+    dirs=_plural("test", "spec") | {"__tests__", "e2e", "cypress", "testdata", "testing", "it"},
+    name=_re(
+        r"test_.*\.py",
+        r".*_test\.(?:py|go|rb|exs)",
         r"conftest\.py",
-        r"[^/]*\.(?:test|spec)\.[cm]?[jt]sx?",
-        r"[^/]*(?:Test|Tests|IT)\.(?:java|kt|scala)",
-        r"[^/]*_spec\.rb",
+        r".*\.(?:test|spec)\.[cm]?[jt]sx?",
+        r".*_(?:test|tests|it)\.(?:java|kt|scala)",
+        r".*_spec\.rb",
     ),
 )
-DOCS = _any(
-    _dirs("docs?", "documentation", "adr", "examples?"),
-    _names(
-        r"[^/]*\.(?:md|markdown|rst|adoc|txt)",
-        r"(?:license|licence|notice|authors|changelog|contributing|codeowners)(?:\.[^/]*)?",
+DOCS = PathPattern(
+    dirs=_plural("doc", "example") | {"documentation", "adr"},
+    name=_re(
+        r".*\.(?:md|markdown|rst|adoc)",
+        r"(?:license|licence|notice|authors|changelog|contributing|codeowners)(?:\..*)?",
         r"mkdocs\.ya?ml",
     ),
 )
-TYPES = _any(
-    _dirs("types", "typings", "@types", "interfaces"),
-    _names(r"[^/]*\.d\.[cm]?ts", r"[^/]*\.pyi", r"py\.typed", r"types?\.(?:ts|py|go)"),
+TYPES = PathPattern(
+    dirs=frozenset({"types", "typings", "@types", "interfaces"}),
+    name=_re(r".*\.d\.[cm]?ts", r".*\.pyi", r"py\.typed", r"types?\.(?:ts|py|go)"),
 )
-ROUTES = _any(
-    _dirs(r"routes?", r"routers?", "api", r"endpoints?", "resolvers", "graphql"),
-    _names(
+ROUTES = PathPattern(
+    dirs=_plural("route", "router", "endpoint") | {"api", "resolvers", "graphql"},
+    name=_re(
         r"routes?\.[a-z]+",
         r"urls\.py",
         r"views\.py",
-        r"[^/]*\.proto",
-        r"(?:openapi|swagger)[^/]*\.(?:ya?ml|json)",
-        r"[^/]*\.graphql",
+        r".*\.proto",
+        r"(?:openapi|swagger).*\.(?:ya?ml|json)",
+        r".*\.graphql",
     ),
 )
-MIDDLEWARE = _any(
-    _dirs("middlewares?", "interceptors?", "filters"),
-    _names(r"middlewares?\.[a-z]+", r"[^/]*[_.\-]middleware\.[a-z]+", r"[^/]*_interceptor\.[a-z]+"),
+MIDDLEWARE = PathPattern(
+    dirs=_plural("middleware", "interceptor") | {"filters"},
+    name=_re(r"middlewares?\.[a-z]+", r".*[_.\-]middleware\.[a-z]+", r".*_interceptor\.[a-z]+"),
 )
-CONTROLLERS = _any(
-    _dirs(r"controllers?", r"handlers?", r"servlets?"),
-    _names(r"[^/]*_(?:controller|handler)s?\.[a-z]+", r"handlers?\.[a-z]+"),
+CONTROLLERS = PathPattern(
+    dirs=_plural("controller", "handler", "servlet"),
+    name=_re(r".*_(?:controller|handler)s?\.[a-z]+", r"handlers?\.[a-z]+"),
 )
-DEPENDENCIES = _names(
-    r"package\.json",
-    r"pyproject\.toml",
-    r"setup\.py",
-    r"setup\.cfg",
-    r"requirements[^/]*\.(?:txt|in)",
-    r"pipfile",
-    r"go\.mod",
-    r"pom\.xml",
-    r"build\.gradle(?:\.kts)?",
-    r"settings\.gradle(?:\.kts)?",
-    r"gemfile",
-    r"[^/]*\.gemspec",
-    r"cargo\.toml",
-    r"composer\.json",
+DEPENDENCIES = PathPattern(
+    name=_re(
+        r"package\.json",
+        r"pyproject\.toml",
+        r"setup\.(?:py|cfg)",
+        r"requirements.*\.(?:txt|in)",
+        r"pipfile",
+        r"go\.mod",
+        r"pom\.xml",
+        r"(?:build|settings)\.gradle(?:\.kts)?",
+        r"gemfile",
+        r".*\.gemspec",
+        r"cargo\.toml",
+        r"composer\.json",
+    ),
 )
-LOCKFILES = _names(
-    r"package-lock\.json",
-    r"npm-shrinkwrap\.json",
-    r"yarn\.lock",
-    r"pnpm-lock\.yaml",
-    r"poetry\.lock",
-    r"uv\.lock",
-    r"pipfile\.lock",
-    r"pdm\.lock",
-    r"go\.sum",
-    r"gemfile\.lock",
-    r"cargo\.lock",
-    r"composer\.lock",
-    r"gradle\.lockfile",
+LOCKFILES = PathPattern(
+    name=_re(
+        r"package-lock\.json",
+        r"npm-shrinkwrap\.json",
+        r"yarn\.lock",
+        r"pnpm-lock\.yaml",
+        r"(?:poetry|uv|pipfile|pdm|cargo|composer|gemfile)\.lock",
+        r"go\.sum",
+        r"gradle\.lockfile",
+    ),
 )
-CI = _any(
-    re.compile(r"(?:^|/)(?P<w>\.github/workflows|\.circleci|\.buildkite|\.ci|\.gitlab)/"),
-    _names(
+CI = PathPattern(
+    dir_paths=(".github/workflows", ".circleci", ".buildkite", ".ci", ".gitlab"),
+    name=_re(
         r"\.gitlab-ci\.ya?ml",
         r"jenkinsfile",
         r"azure-pipelines\.ya?ml",
@@ -231,52 +259,36 @@ CI = _any(
         r"cloudbuild\.ya?ml",
     ),
 )
-INFRA = _any(
-    _dirs(
-        "k8s",
-        "kubernetes",
-        "kube",
-        "helm",
-        "charts?",
-        "terraform",
-        "infra",
-        "infrastructure",
-        "deploy",
-        "deployments?",
-        "ansible",
-        "kustomize",
-        "pulumi",
-    ),
-    _names(
-        r"dockerfile[^/]*",
-        r"[^/]*\.dockerfile",
-        r"(?:docker-)?compose[^/]*\.ya?ml",
-        r"[^/]*\.tf",
-        r"[^/]*\.tfvars",
+INFRA = PathPattern(
+    dirs=_plural("chart", "deployment")
+    | {"k8s", "kubernetes", "kube", "helm", "terraform", "infra", "infrastructure", "deploy"}
+    | {"ansible", "kustomize", "pulumi"},
+    name=_re(
+        r"dockerfile.*",
+        r".*\.dockerfile",
+        r"(?:docker-)?compose.*\.ya?ml",
+        r".*\.tf",
+        r".*\.tfvars",
         r"chart\.yaml",
-        r"values[^/]*\.yaml",
-        r"kustomization\.ya?ml",
-        r"skaffold\.ya?ml",
-        r"serverless\.ya?ml",
+        r"values.*\.yaml",
+        r"(?:kustomization|skaffold|serverless|app)\.ya?ml",
         r"procfile",
         r"ecosystem\.config\.[cm]?js",
-        r"[^/]*\.service",
-        r"app\.ya?ml",
+        r".*\.service",
         r"fly\.toml",
     ),
 )
-CONFIG = _any(
-    _dirs("config", "configs", "conf", "settings", "initializers", "environments"),
-    _names(
-        r"\.env(?:\.[^/]*)?",
-        r"[^/]*\.env",
+CONFIG = PathPattern(
+    dirs=frozenset({"config", "configs", "conf", "settings", "initializers", "environments"}),
+    name=_re(
+        r"\.env(?:\..*)?",
+        r".*\.env",
         r"settings\.py",
         r"config\.[a-z]+",
-        r"[^/]*\.config\.[cm]?[jt]s",
-        r"application[^/]*\.(?:ya?ml|properties)",
-        r"bootstrap[^/]*\.(?:ya?ml|properties)",
-        r"appsettings[^/]*\.json",
-        r"[^/]*\.(?:ini|cfg|conf|properties|toml)",
+        r".*\.config\.[cm]?[jt]s",
+        r"(?:application|bootstrap).*\.(?:ya?ml|properties)",
+        r"app_?settings.*\.json",
+        r".*\.(?:ini|cfg|conf|properties|toml)",
         r"(?:database|secrets|credentials|storage|cable)\.yml",
     ),
 )

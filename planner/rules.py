@@ -19,7 +19,7 @@ from planner.model import RiskLevel
 from planner.rule_patterns import (
     AUTH,
     CI,
-    CODE,
+    CODE_EXTENSIONS,
     CONFIG,
     CONTROLLERS,
     DATA_LAYER,
@@ -33,10 +33,13 @@ from planner.rule_patterns import (
     TESTS,
     TYPES,
     WRITE_OPS,
+    ContentPattern,
+    PathParts,
+    PathPattern,
     normalise_path,
 )
 
-__all__ = ["DEFAULT_RULES", "Needs", "Role", "Rule", "match", "normalise_path"]
+__all__ = ["DEFAULT_RULES", "Needs", "PathParts", "Role", "Rule", "match", "normalise_path"]
 
 Needs = Literal["flag", "unintegrated", "added", "pure_rename", "changed_code", "migration"]
 Role = Literal["final", "max", "fallback"]
@@ -52,8 +55,8 @@ class Rule:
         category: what the file is (``FileRisk.categories``).
         label: the first words of the reason, e.g. ``"destructive migration"``.
         why: one sentence for the documentation (and, for a policy rule, the reason shown).
-        path: regex searched in the normalised path (:func:`normalise_path`), or in the path as
-            written for a policy rule; group ``w``, if any, is the evidence.
+        path: the default rules' path vocabulary (:class:`PathPattern`).
+        path_regex: a regex searched in the path as written (policy globs).
         content: regex searched in the text at ``head``; a file without text does not match,
             unless ``assume_content`` (then the path alone matches, said so in the reason).
         role: ``"final"`` decides the level and stops evaluation; ``"max"`` contributes to the
@@ -69,8 +72,9 @@ class Rule:
     category: str
     label: str
     why: str
-    path: re.Pattern[str] | None = None
-    content: re.Pattern[str] | None = None
+    path: PathPattern | None = None
+    content: ContentPattern | None = None
+    path_regex: re.Pattern[str] | None = None
     role: Role = "max"
     needs: Needs | None = None
     evidence: str = "path segment"
@@ -283,23 +287,27 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 )
 
 
-def match(rule: Rule, file: ChangedFile, norm_path: str, flag: str | None) -> str | None:
+def match(rule: Rule, file: ChangedFile, parts: PathParts, flag: str | None) -> str | None:
     """The evidence (the reason after the label) if ``rule`` matches ``file``, else None.
 
     Args:
         rule: the rule.
         file: the changed file.
-        norm_path: :func:`normalise_path` of ``file.path`` (computed once per file).
+        parts: ``PathParts.of(file.path)`` (computed once per file).
         flag: the change's feature flag name, if any.
     """
-    if rule.needs is not None and not _needs(rule.needs, file, norm_path, flag):
+    if rule.needs is not None and not _needs(rule.needs, file, parts, flag):
         return None
     evidence: list[str] = [rule.why] if rule.from_policy else []
     if rule.path is not None:
-        m = rule.path.search(file.path if rule.from_policy else norm_path)
-        if m is None:
+        found = rule.path.find(parts)
+        if found is None:
             return None
-        evidence.append(_path_evidence(rule, m, file.path, norm_path))
+        evidence.append(f"{found[0]} {found[1]!r} in {file.path}")
+    if rule.path_regex is not None:
+        if rule.path_regex.search(file.path) is None:
+            return None
+        evidence.append(f"{rule.evidence} matches {file.path}")
     if rule.content is not None:
         text = file.content
         if text is None:
@@ -308,7 +316,7 @@ def match(rule: Rule, file: ChangedFile, norm_path: str, flag: str | None) -> st
             evidence.append("content not available, assumed to match")
         else:
             if rule.needs == "migration":
-                text = up_sections(norm_path, text)
+                text = up_sections(parts.norm, text)
             m = rule.content.search(text)
             if m is None:
                 return None
@@ -316,11 +324,11 @@ def match(rule: Rule, file: ChangedFile, norm_path: str, flag: str | None) -> st
             shown = " ".join(m.group(0).split())[:60]
             evidence.append(f"{shown!r} at line {line}")
     if not evidence:
-        evidence.append(_condition(rule.needs, file, norm_path, flag))
+        evidence.append(_condition(rule.needs, file, parts, flag))
     return "; ".join(evidence)
 
 
-def _needs(needs: Needs, file: ChangedFile, norm_path: str, flag: str | None) -> bool:
+def _needs(needs: Needs, file: ChangedFile, parts: PathParts, flag: str | None) -> bool:
     if needs == "flag":
         return flag is not None and file.behind_flag
     if needs == "unintegrated":
@@ -330,11 +338,11 @@ def _needs(needs: Needs, file: ChangedFile, norm_path: str, flag: str | None) ->
     if needs == "pure_rename":
         return file.change == "renamed" and file.added_lines == file.deleted_lines == 0
     if needs == "changed_code":
-        return file.change != "added" and bool(CODE.search(norm_path))
-    return is_migration(norm_path)
+        return file.change != "added" and parts.name.rsplit(".", 1)[-1] in CODE_EXTENSIONS
+    return is_migration(parts.norm)
 
 
-def _condition(needs: Needs | None, file: ChangedFile, norm_path: str, flag: str | None) -> str:
+def _condition(needs: Needs | None, file: ChangedFile, parts: PathParts, flag: str | None) -> str:
     if needs == "flag":
         return f"{file.path} only runs when {flag} is on (OFF at deploy)"
     if needs == "unintegrated":
@@ -342,21 +350,9 @@ def _condition(needs: Needs | None, file: ChangedFile, norm_path: str, flag: str
     if needs == "pure_rename":
         return f"{file.old_path} -> {file.path}, no line changed"
     if needs == "migration":
-        if is_down_migration(norm_path):
+        if is_down_migration(parts.norm):
             return f"{file.path} is a rollback-only migration (not run on deploy)"
         if file.content is None:
             return f"{file.path} (content not available: destructive statements not ruled out)"
         return f"{file.path} (no destructive statement found)"
     return f"{file.change} {file.path}"
-
-
-def _path_evidence(rule: Rule, m: re.Match[str], path: str, norm_path: str) -> str:
-    """``file name 'Gemfile'`` when the match reaches the end of the path (the original spelling
-    of the name), else ``path segment 'auth'`` (the matched word)."""
-    if rule.from_policy:
-        return f"{rule.evidence} matches {path}"
-    if m.end() == len(norm_path):
-        return f"file name {path.rsplit('/', 1)[-1]!r} in {path}"
-    words = [v for k, v in m.groupdict().items() if k.startswith("w") and v]
-    word = words[0] if words else m.group(0).strip("/")
-    return f"path segment {word!r} in {path}"
