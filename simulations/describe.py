@@ -12,11 +12,13 @@ import html
 import re
 
 from planner.model import Plan, RollbackLevel
+from planner.thresholds import Thresholds, dump_thresholds
 
 __all__ = [
     "change_markdown",
     "failure_modes_markdown",
     "rollback_markdown",
+    "thresholds_markdown",
     "triggers_markdown",
 ]
 
@@ -31,10 +33,10 @@ def _code(text: str) -> str:
     return f"`{clean}`"
 
 
-def _fenced(command: str) -> str:
+def _fenced(command: str, language: str = "sh") -> str:
     longest = max((len(run) for run in re.findall(r"`+", command)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"{fence}sh\n{command}\n{fence}"
+    return f"{fence}{language}\n{command}\n{fence}"
 
 
 def change_markdown(plan: Plan) -> str:
@@ -126,3 +128,8 @@ def rollback_markdown(plan: Plan) -> str:
         lines += ["", "**After a rollback:**"]
         lines += [f"- {_text(x)}" for x in plan.rollback.post_rollback]
     return "\n".join(lines)
+
+
+def thresholds_markdown(thresholds: Thresholds, header: str = "") -> str:
+    """A thresholds file (YAML) in a fenced block, ready to save and pass to ``plan``."""
+    return _fenced(dump_thresholds(thresholds, header).rstrip("\n"), "yaml")

@@ -1,4 +1,4 @@
-"""Tables of a plan for notebooks and reports: pandas DataFrames with readable column names.
+"""Tables of a plan and of a tuning run for notebooks and reports, with readable column names.
 
 Pure functions of a :class:`planner.model.Plan`; the notebooks display them, the report's HTML
 renders them as tables. Durations are minutes, exposure a percentage (0 to 100).
@@ -6,12 +6,21 @@ renders them as tables. Durations are minutes, exposure a percentage (0 to 100).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from planner.model import LEVELS, Plan
 
+if TYPE_CHECKING:
+    from simulations.backtest import BacktestReport
+    from simulations.tune import TuneReport
+
 __all__ = [
+    "backtest_table",
+    "front_table",
     "monitor_table",
+    "recommended_vs_defaults",
     "risk_counts",
     "risk_table",
     "rollback_table",
@@ -89,10 +98,12 @@ def monitor_table(plan: Plan) -> pd.DataFrame:
 
 
 def rollback_table(plan: Plan) -> pd.DataFrame:
-    """One row per rollback level: target and estimated minutes, and its commands in order."""
+    """One row per rollback level: target and estimated minutes, number of steps.
+
+    The steps and their commands are in :func:`simulations.describe.rollback_markdown`.
+    """
     rows = []
     for lv in plan.rollback.levels:
-        commands = [s.command for s in lv.steps if s.command]
         rows.append(
             {
                 "level": lv.level,
@@ -101,11 +112,11 @@ def rollback_table(plan: Plan) -> pd.DataFrame:
                 "target (min)": lv.target_minutes,
                 "estimated (min)": lv.estimated_minutes,
                 "over target": "YES" if lv.over_target else "",
-                "commands": "\n".join(commands) or "-",
+                "steps": len(lv.steps),
             }
         )
     columns = ["level", "name", "applicable", "target (min)", "estimated (min)", "over target"]
-    return pd.DataFrame(rows, columns=[*columns, "commands"]).set_index("level")
+    return pd.DataFrame(rows, columns=[*columns, "steps"]).set_index("level")
 
 
 def schedule_table(plan: Plan) -> pd.DataFrame:
@@ -126,3 +137,71 @@ def schedule_table(plan: Plan) -> pd.DataFrame:
     ]
     columns = ["stage", "start", "end", "latest end", "held"]
     return pd.DataFrame(rows, columns=columns).set_index("stage")
+
+
+def backtest_table(report: BacktestReport) -> pd.DataFrame:
+    """One row per rule set: recall, precision, detection, false rollbacks, blast radius.
+
+    Detection and reset are minutes; false rollbacks per 100 healthy deploys; blast radius in
+    exposure-minutes (the backtest's unit). ``origin`` is ``defaults`` for the rule sets people
+    copy, measured on the same data.
+    """
+    rows = []
+    for r in report.results:
+        s = r.score
+        rows.append(
+            {
+                "rule set": r.name,
+                "origin": r.origin,
+                "recall": s.recall,
+                "precision": s.precision,
+                "detect p50 (min)": s.detection_p50,
+                "detect p95 (min)": s.detection_p95,
+                "false rollbacks /100": s.false_rollbacks_per_100,
+                "blast p95": s.blast_p95,
+                "missed": len(r.missed),
+                "false alarms": len(r.false_alarms),
+                "rules": "; ".join(r.rules),
+            }
+        )
+    return pd.DataFrame(rows).set_index("rule set")
+
+
+def front_table(report: TuneReport) -> pd.DataFrame:
+    """The Pareto front of the tuning search (training data), least false rollbacks first."""
+    rows = [
+        {
+            "false rollbacks /100": c.score.false_rollbacks_per_100,
+            "blast mean": c.score.blast_mean,
+            "blast p95": c.score.blast_p95,
+            "recall": c.score.recall,
+            "precision": c.score.precision,
+            "rules": "; ".join(r.label() for r in c.rule_set.rules),
+        }
+        for c in report.front
+    ]
+    return pd.DataFrame(rows)
+
+
+def recommended_vs_defaults(report: TuneReport) -> pd.DataFrame:
+    """The recommended rule set beside the defaults, on training and (when split) test data."""
+    parts = {"train": report.train, "test": report.test}
+    rows = []
+    for part, backtest in parts.items():
+        if backtest is None:
+            continue
+        for r in backtest.results:
+            if r.name != "tuned" and r.origin != "defaults":
+                continue
+            rows.append(
+                {
+                    "data": part,
+                    "rule set": "recommended" if r.name == "tuned" else r.name,
+                    "recall": r.score.recall,
+                    "false rollbacks /100": r.score.false_rollbacks_per_100,
+                    "blast p95": r.score.blast_p95,
+                    "detect p50 (min)": r.score.detection_p50,
+                    "rules": "; ".join(r.rules),
+                }
+            )
+    return pd.DataFrame(rows).set_index(["data", "rule set"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import html
 import json
 import os
 import re
@@ -41,6 +43,19 @@ PLAN_PARAMETERS = {
 # notebook -> its parameters and their defaults, exactly (papermill.inspect_notebook).
 EXPECTED_PARAMETERS = {
     "01-explore-plan.ipynb": PLAN_PARAMETERS,
+    "03-tune-thresholds.ipynb": {
+        "trace_path": "data/sample/web-service-14d.csv",
+        "labels_path": "",
+        "split_at": "2026-03-09T00:00Z",
+        "false_rollback_budget": 1.0,
+        "lead_minutes": 15.0,
+        "rollback_minutes": 5.0,
+        "deploy_every_minutes": 120.0,
+        "metric": "error_ratio",
+        "threshold": 0.005,
+        "sustain_minutes": 10.0,
+        "interactive": True,
+    },
     "04-rollout-report.ipynb": PLAN_PARAMETERS,
 }
 # Section headings the report page must show, in this order.
@@ -59,7 +74,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
 @pytest.mark.parametrize("name", sorted(EXPECTED_PARAMETERS))
 def test_notebook_declares_its_parameters_with_bundled_defaults(name: str) -> None:
     found = papermill.inspect_notebook(str(NOTEBOOKS / name))
-    defaults = {k: json.loads(v["default"]) for k, v in found.items()}
+    defaults = {k: ast.literal_eval(v["default"]) for k, v in found.items()}
     assert defaults == EXPECTED_PARAMETERS[name]
     for key, value in defaults.items():
         if key.endswith("_path") and value:
@@ -109,7 +124,8 @@ def test_report_page_has_sections_images_and_no_errors_or_code(good: ReportResul
     headings = re.findall(r"<h[12][^>]*>(.*?)<", page)
     assert [h for h in headings if h in SECTIONS] == list(SECTIONS)
     assert page.count("data:image/png;base64,") >= 2  # risk bars and stage timeline
-    assert "src/payments/charge.py" in page and "git revert --no-edit abc" in page
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))  # what a reader sees
+    assert "src/payments/charge.py" in text and "git revert --no-edit abc" in text
     assert "Traceback" not in page
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
     assert "from simulations import" not in page, "code cells must be hidden"
