@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from simulations.detectors.base import Observed
-from simulations.exceptions import BacktestError
-from simulations.relative import trailing_stats, transform
+from simulations.relative import transform
 from simulations.stage_exposure import Rollout, in_scope
 from simulations.trace import Trace
+from simulations.trace_series import SeriesCache, healthy_values, incident_steps, trace_series
 
 __all__ = [
     "DeployBatch",
@@ -54,62 +53,6 @@ class ReplaySettings:
     stride_minutes: float = 120.0
 
 
-def trace_series(trace: Trace, metric: str) -> FloatArray | None:
-    """The metric's values in ``trace`` (``error_ratio`` and ``success_rate`` may be derived)."""
-    cols = set(trace.frame.columns)
-    if metric in cols:
-        return np.asarray(trace.frame[metric].to_numpy(dtype=np.float64))
-    if metric == "success_rate":
-        ratio = trace_series(trace, "error_ratio")
-        return None if ratio is None else 1.0 - ratio
-    if metric == "error_ratio" and {"errors", "requests"} <= cols:
-        e = trace.frame["errors"].to_numpy(dtype=np.float64)
-        r = trace.frame["requests"].to_numpy(dtype=np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(r > 0, e / np.where(r > 0, r, 1.0), np.nan)
-    return None
-
-
-def healthy_values(trace: Trace, metric: str) -> FloatArray | None:
-    """The metric's values with the labelled incident samples set to NaN."""
-    values = trace_series(trace, metric)
-    return None if values is None else np.where(_incident_mask(trace), np.nan, values)
-
-
-def _incident_mask(trace: Trace) -> NDArray[np.bool_]:
-    mask = np.zeros(len(trace.frame), dtype=np.bool_)
-    for s, e in _incident_steps(trace):
-        mask[s:e] = True
-    return mask
-
-
-def _level(values: FloatArray, mask: NDArray[np.bool_], window: int) -> FloatArray:
-    """Trailing median of the healthy samples: the stable version's level, without its noise."""
-    healthy = pd.Series(np.where(mask, np.nan, values))
-    level = healthy.rolling(window, min_periods=1).median().ffill().bfill()
-    return level.to_numpy(dtype=np.float64)
-
-
-def _stable(values: FloatArray, mask: NDArray[np.bool_], window: int) -> FloatArray:
-    """The stable version: the trace outside incidents, its level inside them."""
-    return np.where(mask, _level(values, mask, window), values)
-
-
-def _incident_steps(trace: Trace) -> list[tuple[int, int]]:
-    idx = trace.frame.index
-    out = []
-    for inc in trace.incidents:
-        last = idx[-1] + trace.step
-        if inc.start < idx[0] or inc.end > last:
-            raise BacktestError(
-                f"trace {trace.name!r}: incident {inc.start.isoformat()}..{inc.end.isoformat()} "
-                f"lies outside the trace ({idx[0].isoformat()}..{last.isoformat()})"
-            )
-        s = int(idx.searchsorted(inc.start))
-        out.append((s, max(s + 1, int(idx.searchsorted(inc.end)))))
-    return out
-
-
 @dataclass(frozen=True)
 class DeployBatch:
     """Deploy rows of one step size; ``incident`` rows carry onset/end steps, others -1."""
@@ -124,6 +67,7 @@ class DeployBatch:
     onset: IntArray
     end: IntArray
     exposure: FloatArray
+    series: SeriesCache
     _cache: dict[tuple[str, str, str, int], tuple[Observed, NDArray[np.bool_]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -154,41 +98,49 @@ class DeployBatch:
         return np.asarray(flat[idx], dtype=np.float64)
 
     def observed(
-        self, metric: str, scope: str, relative: str = "", window_steps: int = 0
+        self,
+        metric: str,
+        scope: str,
+        relative: str = "",
+        window_steps: int = 0,
+        counts: bool = True,
     ) -> tuple[Observed, NDArray[np.bool_]]:
         """What a ``scope`` detector of ``metric`` sees on each row, and which rows have it.
 
         ``relative`` is ``""`` (absolute), ``"ratio"`` or ``"zscore"`` over ``window_steps``.
+        ``counts=False`` drops the request/error counts (same values; for one-sample reads).
         """
         key = (metric, scope, relative, window_steps)
         if key not in self._cache:
             self._cache[key] = self._build(metric, scope, relative, window_steps)
-        return self._cache[key]
+        obs, available = self._cache[key]
+        if counts or obs.requests is None:
+            return obs, available
+        bare = (metric, scope, relative, -1 - window_steps)  # the same, without counts
+        if bare not in self._cache:
+            self._cache[bare] = (
+                Observed(obs.step_minutes, obs.value, baseline=obs.baseline),
+                available,
+            )
+        return self._cache[bare]
 
     def _build(
         self, metric: str, scope: str, relative: str, window_steps: int
     ) -> tuple[Observed, NDArray[np.bool_]]:
-        new = [trace_series(t, metric) for t in self.traces]
-        masks = [_incident_mask(t) for t in self.traces]
-        hour = max(1, round(60 / self.step_minutes))
-        old = [None if v is None else _stable(v, m, hour) for v, m in zip(new, masks, strict=True)]
+        cache = self.series
+        new = cache.new(metric)
         available = np.asarray([new[t] is not None for t in self.trace_id], dtype=np.bool_)
         e = self.exposure
-        counted = metric in _COUNTED and all(
-            {"errors", "requests"} <= set(t.frame.columns) for t in self.traces
-        )
-        if counted:
-            obs = self._counted(metric, scope, masks, hour)
+        if metric in _COUNTED and cache.counted():
+            obs = self._counted(metric, scope)
         else:
-            v_new, v_old = self._gather(new), self._gather(old)
+            v_new, v_old = self._gather(new), self._gather(cache.old(metric))
             value = in_scope(metric, scope, v_new, v_old, e)
-            level = self._gather(
-                [None if v is None else _level(v, m, hour) for v, m in zip(new, masks, strict=True)]
-            )
+            level = self._gather(cache.level(metric))
             base = in_scope(metric, "canary", level, level, e) if scope == "canary" else level
             obs = Observed(self.step_minutes, value, baseline=base)
         if relative:
-            stats = [None if o is None else trailing_stats(o, window_steps) for o in old]
+            stats = cache.stats(metric, window_steps)
             med = self._gather([None if s is None else s.median for s in stats])
             scale = self._gather([None if s is None else s.scale for s in stats])
             if scope == "canary" and metric in ("requests", "errors", "request_rate"):
@@ -196,27 +148,17 @@ class DeployBatch:
             obs = Observed(self.step_minutes, transform(obs.value, med, scale, relative))
         return obs, available
 
-    def _counted(
-        self, metric: str, scope: str, masks: Sequence[NDArray[np.bool_]], hour: int
-    ) -> Observed:
-        req = [t.frame["requests"].to_numpy(dtype=np.float64) for t in self.traces]
-        err = [t.frame["errors"].to_numpy(dtype=np.float64) for t in self.traces]
-        ratio = [trace_series(t, "error_ratio") for t in self.traces]
-        old_ratio = [
-            _stable(r, m, hour) for r, m in zip(ratio, masks, strict=True) if r is not None
-        ]
-        req_old = [_stable(r, m, hour) for r, m in zip(req, masks, strict=True)]
-        err_old = [r * q for r, q in zip(req_old, old_ratio, strict=True)]
+    def _counted(self, metric: str, scope: str) -> Observed:
+        cache = self.series
         e = self.exposure
-        r_new, e_new = self._gather(req), self._gather(err)
+        r_new, e_new = self._gather(cache.new("requests")), self._gather(cache.new("errors"))
         if scope == "canary":
             requests, errors = e * r_new, e * e_new
         else:
-            r_old, e_old = self._gather(req_old), self._gather(err_old)
+            r_old = self._gather(cache.old("requests"))
+            e_old = r_old * self._gather(cache.old("error_ratio"))
             requests, errors = e * r_new + (1 - e) * r_old, e * e_new + (1 - e) * e_old
-        base = self._gather(
-            [_level(r, m, hour) for r, m in zip(ratio, masks, strict=True) if r is not None]
-        )
+        base = self._gather(cache.level("error_ratio"))
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(requests > 0, errors / np.where(requests > 0, requests, 1.0), np.nan)
         if metric == "success_rate":
@@ -239,8 +181,9 @@ def build_batches(traces: Sequence[Trace], settings: ReplaySettings) -> list[Dep
         by_step.setdefault(t.step.total_seconds() / 60.0, []).append(t)
     batches = []
     for step, group in sorted(by_step.items()):
+        cache = SeriesCache(group, step)
         for kind in ("incident", "healthy"):
-            batch = _batch(tuple(group), step, settings, kind)
+            batch = _batch(tuple(group), step, settings, kind, cache)
             if batch is not None:
                 batches.append(batch)
     return batches
@@ -251,7 +194,7 @@ def _steps(minutes: float, step: float) -> int:
 
 
 def _batch(
-    traces: tuple[Trace, ...], step: float, s: ReplaySettings, kind: str
+    traces: tuple[Trace, ...], step: float, s: ReplaySettings, kind: str, cache: SeriesCache
 ) -> DeployBatch | None:
     rows: list[tuple[int, int, int, int, int, int, int]] = []
     lead, horizon = _steps(s.lead_minutes, step), _steps(s.horizon_minutes, step)
@@ -260,7 +203,7 @@ def _batch(
     gid = 0
     for t, trace in enumerate(traces):
         n = len(trace.frame)
-        spans = _incident_steps(trace)
+        spans = incident_steps(trace)
         if kind == "incident":
             for i_s, i_e in spans:
                 for stage, off in enumerate(offsets):
@@ -291,4 +234,5 @@ def _batch(
         onset=cols[5],
         end=cols[6],
         exposure=s.rollout.exposure(width, step),
+        series=cache,
     )

@@ -39,12 +39,21 @@ from simulations.detectors import (
     Detector,
     FlaggerAnalysis,
     MultiBurnRate,
+    Observed,
     StaticThreshold,
 )
 
-__all__ = ["LATCHED", "build_detector", "rule_set_firing"]
+__all__ = [
+    "LATCHED",
+    "build_detector",
+    "observed_key",
+    "rule_firing",
+    "rule_first_alarm",
+    "rule_set_firing",
+]
 
 BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
 LATCHED = frozenset({"argo", "flagger", "baseline"})  # a rollback engine's decision is final
 
 
@@ -119,13 +128,46 @@ def build_detector(rule: Rule, step_minutes: float) -> Detector:
     )
 
 
+def observed_key(rule: Rule, step_minutes: float) -> tuple[str, str, str, int]:
+    """The (metric, scope, relative method, window steps) a rule's detector sees."""
+    rel = rule.relative
+    window = 0 if rel is None else max(1, round(rel.window_minutes / step_minutes))
+    return rule.metric, rule.scope, "" if rel is None else rel.method, window
+
+
+def _one_step(rule: Rule, step: float) -> bool:
+    """The rule's detector reads single samples: request/error counts add nothing."""
+    p = rule.params
+    if isinstance(p, StaticParams):
+        return True
+    if isinstance(p, FlaggerParams | ArgoParams):
+        return _up(p.interval_minutes, step) == step
+    if isinstance(p, BaselineParams):
+        return _up(p.interval_minutes, step) == step
+    return False
+
+
+def _observed(rule: Rule, batch: DeployBatch) -> tuple[Observed, BoolArray]:
+    """What the rule's detector sees; without counts when it reads single samples (faster)."""
+    key = observed_key(rule, batch.step_minutes)
+    return batch.observed(*key, counts=not _one_step(rule, batch.step_minutes))
+
+
+def rule_first_alarm(rule: Rule, batch: DeployBatch) -> tuple[IntArray, BoolArray]:
+    """First firing step per row (-1: none) and the rows where the rule's metric exists.
+
+    Rows are padded at the end, so a first firing at or past a row's length means none.
+    """
+    obs, available = _observed(rule, batch)
+    fired = build_detector(rule, batch.step_minutes).firing(obs)
+    first = np.argmax(fired, axis=-1).astype(np.int64)
+    hit = fired[np.arange(fired.shape[0]), first] & (first < batch.length) & available
+    return np.where(hit, first, -1), available
+
+
 def rule_firing(rule: Rule, batch: DeployBatch) -> tuple[BoolArray, BoolArray]:
     """(rows x steps) firing of one rule on ``batch`` and the rows where its metric exists."""
-    rel = rule.relative
-    window = 0 if rel is None else max(1, round(rel.window_minutes / batch.step_minutes))
-    obs, available = batch.observed(
-        rule.metric, rule.scope, "" if rel is None else rel.method, window
-    )
+    obs, available = _observed(rule, batch)
     fired = build_detector(rule, batch.step_minutes).firing(obs)
     return fired & batch.valid & available[:, None], available
 

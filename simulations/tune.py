@@ -14,8 +14,10 @@ beside the defaults on the training set and, separately, on the test set.
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -25,8 +27,9 @@ from planner.thresholds import Rule, RuleSet, Thresholds
 from simulations.backtest import BacktestReport, run_backtest, with_defaults
 from simulations.deploys import DeployBatch, ReplaySettings, build_batches, trace_series
 from simulations.exceptions import BacktestError
-from simulations.rule_detectors import rule_firing
-from simulations.scoring import Outcome, Score, first_alarm_rows, score
+from simulations.malloc import reuse_freed_memory
+from simulations.rule_detectors import observed_key, rule_first_alarm
+from simulations.scoring import Outcome, Score, score
 from simulations.trace import CANONICAL_METRICS, Trace
 from simulations.tune_space import FAMILY_NAMES, candidates, healthy_levels
 
@@ -37,12 +40,14 @@ __all__ = ["Candidate", "TuneReport", "TuneSettings", "combine", "pareto", "swee
 
 @dataclass(frozen=True)
 class TuneSettings:
-    """Budget (false rollbacks per 100 healthy deploys), families searched, combos per metric."""
+    """Budget (false rollbacks per 100 healthy deploys), families searched, combos per metric,
+    absolute bounds tried per metric."""
 
     replay: ReplaySettings
     budget: float = 1.0
     families: tuple[str, ...] = FAMILY_NAMES
     top_k: int = 4
+    levels: int = 8
 
 
 @dataclass(frozen=True)
@@ -75,23 +80,39 @@ def evaluate(rules: Sequence[Rule], batches: Sequence[DeployBatch]) -> list[list
     for rule in rules:
         per_batch = []
         for batch in batches:
-            fired, available = rule_firing(rule, batch)
-            per_batch.append(Outcome(first_alarm_rows(fired), available))
+            per_batch.append(Outcome(*rule_first_alarm(rule, batch)))
         out.append(per_batch)
     return out
 
 
+def _evaluate_remote(rules: Sequence[Rule], batches: Sequence[DeployBatch]) -> list[list[Outcome]]:
+    reuse_freed_memory()
+    return evaluate(rules, batches)
+
+
 def sweep(
-    rules: Sequence[Rule], batches: Sequence[DeployBatch], client: Any = None, chunks: int = 0
+    rules: Sequence[Rule], batches: Sequence[DeployBatch], client: Any = None, threads: int = 0
 ) -> list[list[Outcome]]:
-    """:func:`evaluate` locally, or on a ``dask.distributed`` ``client`` in ``chunks`` parts."""
+    """:func:`evaluate` on local threads (numpy releases the GIL), or on a dask ``client``.
+
+    ``threads`` defaults to the machine's cores (at most 4). What each detector sees is built
+    once before the threads start, so they only read shared data.
+    """
     if client is None:
-        return evaluate(rules, batches)
-    n = chunks or max(1, 4 * sum(client.nthreads().values()))
-    parts = [list(rules[i::n]) for i in range(n) if rules[i::n]]
-    shared = client.scatter(list(batches), broadcast=True)
-    futures = client.map(evaluate, parts, batches=shared, pure=False)
-    results = client.gather(futures)
+        reuse_freed_memory()
+        for batch in batches:
+            for key in dict.fromkeys(observed_key(r, batch.step_minutes) for r in rules):
+                batch.observed(*key, counts=False)
+        n = threads or min(4, os.cpu_count() or 1)
+        parts = [list(rules[i::n]) for i in range(n) if rules[i::n]]
+        with ThreadPoolExecutor(max_workers=len(parts) or 1) as pool:
+            results = list(pool.map(lambda part: evaluate(part, batches), parts))
+    else:
+        n = max(1, 4 * sum(client.nthreads().values()))
+        parts = [list(rules[i::n]) for i in range(n) if rules[i::n]]
+        shared = client.scatter(list(batches), broadcast=True)
+        futures = client.map(_evaluate_remote, parts, batches=shared, pure=False)
+        results = client.gather(futures)
     out: list[list[Outcome]] = [[] for _ in rules]
     for i, part in enumerate(results):
         for j, outcome in enumerate(part):
@@ -199,7 +220,7 @@ def tune(
     singles: list[Rule] = []
     metrics = _metrics(train)
     for metric, direction in metrics:
-        levels = healthy_levels(train, metric, direction)
+        levels = healthy_levels(train, metric, direction, settings.levels)
         singles += candidates(metric, direction, levels, settings.families)
     if not singles:
         raise BacktestError("tune: no metric of the training incidents is in the traces")

@@ -1,6 +1,7 @@
 """The parameter grid ``tune`` searches: per metric, per detector family.
 
-Absolute bounds are spread geometrically over the healthy level of the training data (the
+Absolute bounds (eight by default) are spread geometrically over the healthy level of the training
+data (the
 stable series, incidents masked): from its 95th to four times its 99.9th percentile for a metric
 that is worse when higher, mirrored for one that is worse when lower. Relative bounds are fixed
 (ratio 1.25-4, robust z 3-8). Per family (engine field names):
@@ -45,8 +46,10 @@ _PAIRS = (
 )
 
 
-def healthy_levels(traces: Sequence[Trace], metric: str, direction: Direction) -> list[float]:
-    """Eight absolute bounds spread over the healthy values of ``metric`` (rounded, unique)."""
+def healthy_levels(
+    traces: Sequence[Trace], metric: str, direction: Direction, n: int = 8
+) -> list[float]:
+    """``n`` absolute bounds spread over the healthy values of ``metric`` (rounded, unique)."""
     values = np.concatenate([v for t in traces if (v := healthy_values(t, metric)) is not None])
     values = values[np.isfinite(values)]
     if values.size == 0:
@@ -56,9 +59,9 @@ def healthy_levels(traces: Sequence[Trace], metric: str, direction: Direction) -
     else:
         lo, hi = np.percentile(values, 5), np.percentile(values, 0.1) / 4
     if lo <= 0 or hi <= 0:
-        levels = np.linspace(lo, hi if hi != lo else lo + 1.0, 8)
+        levels = np.linspace(lo, hi if hi != lo else lo + 1.0, n)
     else:
-        levels = np.geomspace(lo, hi, 8)
+        levels = np.geomspace(lo, hi, n)
     return sorted({float(f"{x:.3g}") for x in levels})
 
 
