@@ -85,7 +85,7 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
     else:
         base_sha = git.resolve(base)
         base_label = base
-    diff = ["diff", "-M", "-z", "--no-ext-diff", "--no-textconv", "--no-color"]
+    diff = ["diff", "-M", "-z", "--no-ext-diff", "--no-textconv", "--no-color", "--no-relative"]
     raw = parse_raw(git.run([*diff, "--raw", "--no-abbrev", base_sha, head_sha]))
     if not raw:
         raise ChangeError(f"{repo}: empty range {base_label}..{head}: no changed files")
@@ -95,12 +95,10 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
     # remaining git processes side by side.
     with ThreadPoolExecutor(max_workers=4) as pool:
         numstat = pool.submit(git.run, [*diff, "--numstat", base_sha, head_sha])
-        log = pool.submit(
-            git.run,
-            ["log", "--reverse", "--no-merges", "--format=%H%x00%s", f"{base_sha}..{head_sha}"],
-        )
+        log_args = ["log", "--reverse", "--no-merges", "--no-show-signature", "--format=%H%x00%s"]
+        log = pool.submit(git.run, [*log_args, f"{base_sha}..{head_sha}"])
         cat = pool.submit(git.run_bytes, ["cat-file", "--batch"], None, batch)
-        tree = pool.submit(git.run, ["ls-tree", "-r", "--name-only", "-z", head_sha])
+        tree = pool.submit(git.run, ["ls-tree", "-r", "--full-tree", "--name-only", "-z", head_sha])
         counts = parse_numstat(numstat.result())
         texts = parse_cat_file(cat.result())
         commits = parse_log(log.result())

@@ -121,6 +121,15 @@ def test_default_base_prefers_origin_head_then_master(tmp_path: Path) -> None:
     assert read_git_change(str(other), None, "topic").base == start
 
 
+def test_a_subfolder_reads_the_whole_repository(tmp_path: Path) -> None:
+    repo = python_service(tmp_path)
+    commit(repo, {"src/orders/new.py": "n = 1\n", "README.md": "# orders v2\n"}, "both")
+    change = read_git_change(str(repo / "src"), "main", "feature")
+    # paths stay relative to the top of the work tree, as in every git command of a plan
+    assert sorted(f.path for f in change.files) == ["README.md", "src/orders/new.py"]
+    assert "pyproject.toml" in change.repo_files
+
+
 def test_binary_files_have_no_content(tmp_path: Path) -> None:
     repo = python_service(tmp_path)
     (repo / "static").mkdir()
