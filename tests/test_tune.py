@@ -1,0 +1,161 @@
+"""Tuning: the sweep's fast path, Pareto front, budgeted recommendation, train/test, dask, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.thresholds import Rule, load_thresholds
+from planner.thresholds_fields import ArgoParams, FlaggerParams, StaticParams
+from simulations.backtest_inputs import split_at
+from simulations.deploys import ReplaySettings, build_batches
+from simulations.exceptions import BacktestError
+from simulations.rule_detectors import rule_firing, rule_first_alarm
+from simulations.scoring import Outcome, first_alarm_rows
+from simulations.stage_exposure import Rollout
+from simulations.synthetic import Injection, WebServiceSpec, generate_web_service
+from simulations.trace import Trace
+from simulations.tune import TuneSettings, combine, pareto, sweep, tune
+from simulations.tune_space import candidates
+
+START = pd.Timestamp("2026-03-02T00:00Z")
+# Three-hour deploys so two days hold many healthy ones.
+ROLLOUT = Rollout((("Canary", 10.0, 60.0), ("Full", 100.0, 120.0)))
+REPLAY = ReplaySettings(ROLLOUT, stride_minutes=120.0)
+
+
+def _trace(seed: int, onset_hours: float = 30.0, magnitude: float = 0.03) -> Trace:
+    inj = Injection(
+        "step", START + pd.Timedelta(hours=onset_hours), pd.Timedelta(minutes=40), magnitude
+    )
+    spec = WebServiceSpec(start=START, days=2.0, name=f"t{seed}", injections=(inj,))
+    return generate_web_service(spec, seed=seed)
+
+
+@pytest.fixture(scope="module")
+def two() -> list[Trace]:
+    return [_trace(1), _trace(2, onset_hours=40.0)]
+
+
+def test_pareto_keeps_points_nothing_beats_on_both_axes() -> None:
+    points = [(0.0, 10.0), (1.0, 5.0), (2.0, 6.0), (0.5, 10.0), (3.0, 1.0), (1.0, 4.0)]
+    # (2, 6) loses to (1, 5); (0.5, 10) to (0, 10); (1, 5) to (1, 4).
+    assert sorted(pareto(points)) == [0, 4, 5]
+
+
+def test_combine_takes_the_earliest_alarm_where_any_rule_applies() -> None:
+    a = Outcome(np.array([5, -1, 7, -1]), np.array([True, True, True, False]))
+    b = Outcome(np.array([3, 4, -1, -1]), np.array([True, True, False, False]))
+    (merged,) = combine([[a], [b]])
+    assert merged.first.tolist() == [3, 4, 7, -1]
+    assert merged.evaluated.tolist() == [True, True, True, False]
+
+
+def test_fast_first_alarm_equals_the_full_firing_matrix(two: list[Trace]) -> None:
+    batches = build_batches(two, REPLAY)
+    rules = candidates("error_ratio", "above", [0.004, 0.01, 0.02], ("static", "flagger", "argo"))
+    rules += candidates("error_ratio", "above", [0.01], ("burn_rate", "baseline"))
+    for rule in rules[::3]:
+        for batch in batches:
+            fast, ok = rule_first_alarm(rule, batch)
+            fired, ok2 = rule_firing(rule, batch)
+            assert fast.tolist() == first_alarm_rows(fired).tolist(), rule.label()
+            assert ok.tolist() == ok2.tolist()
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    low=st.floats(0.003, 0.03),
+    factor=st.floats(1.0, 3.0),
+    hold=st.sampled_from([0.0, 2.0, 5.0]),
+    family=st.sampled_from(["static", "flagger", "argo"]),
+)
+def test_a_stricter_threshold_never_detects_later(
+    low: float, factor: float, hold: float, family: str
+) -> None:
+    batches = build_batches([_trace(3)], REPLAY)
+    params = {
+        "static": StaticParams(hold),
+        "flagger": FlaggerParams(1.0, int(hold) + 1),
+        "argo": ArgoParams(1.0, failure_limit=int(hold)),
+    }[family]
+    strict = Rule(family, "error_ratio", "above", low, low, params)
+    loose = Rule(family, "error_ratio", "above", low * factor, low * factor, params)
+    for batch in batches:
+        a, _ = rule_first_alarm(strict, batch)
+        b, _ = rule_first_alarm(loose, batch)
+        fired_b = b >= 0
+        assert np.all(a[fired_b] >= 0) and np.all(a[fired_b] <= b[fired_b])
+
+
+def test_tune_recommends_within_budget_and_reports_train_and_test(
+    two: list[Trace], tmp_path: Path
+) -> None:
+    test = [_trace(4, onset_hours=20.0)]
+    s = TuneSettings(REPLAY, budget=0.0, families=("static", "flagger"))
+    report = tune(two, test, s)
+    assert report.recommended.within(0.0)
+    assert report.recommended.score.false_rollbacks_per_100 == 0.0
+    assert report.recommended.score.recall == 1.0  # a 3 % step over 0.2 % is plain to see
+    assert report.test is not None
+    assert [r.name for r in report.train.results][:3] == ["tuned", "tuned-static", "tuned-flagger"]
+    assert "reference-plan" in [r.name for r in report.test.results]
+    assert report.train.traces == ("t1", "t2") and report.test.traces == ("t4",)
+    d = report.to_dict()
+    assert d["pareto_front"] and d["test"]["rules"][0]["name"] == "tuned"
+    # The front is sorted by false rollbacks and strictly improves blast radius.
+    fr = [c.score.false_rollbacks_per_100 for c in report.front]
+    blast = [c.score.blast_mean for c in report.front]
+    assert fr == sorted(fr) and blast == sorted(blast, reverse=True)
+    path = tmp_path / "tuned.yaml"
+    from planner.thresholds import dump_thresholds
+
+    path.write_text(dump_thresholds(report.thresholds(str(path))), encoding="utf-8")
+    assert load_thresholds(path).rule_sets[0].name == "tuned"
+
+
+def test_tune_is_deterministic(two: list[Trace]) -> None:
+    s = TuneSettings(REPLAY, families=("static",))
+    a, b = tune(two, [], s).to_dict(), tune(two, [], s).to_dict()
+    a.pop("sweep_seconds")
+    b.pop("sweep_seconds")
+    assert a == b
+
+
+def test_the_sweep_on_dask_gives_the_local_answer(two: list[Trace]) -> None:
+    from distributed import Client, LocalCluster
+
+    batches = build_batches(two, REPLAY)
+    rules = candidates("error_ratio", "above", [0.005, 0.01], ("static", "argo"))
+    local = sweep(rules, batches, threads=1)
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=2, processes=False) as cluster,
+        Client(cluster) as client,
+    ):
+        remote = sweep(rules, batches, client)
+    assert len(remote) == len(local)
+    for x, y in zip(local, remote, strict=True):
+        for o1, o2 in zip(x, y, strict=True):
+            assert o1.first.tolist() == o2.first.tolist()
+
+
+def test_an_empty_training_set_is_an_error() -> None:
+    quiet = generate_web_service(WebServiceSpec(start=START, days=1.0), seed=5)
+    with pytest.raises(BacktestError, match=r"tune: the training set is empty"):
+        tune([quiet], [], TuneSettings(REPLAY))
+    with pytest.raises(BacktestError, match=r"tune: the training set is empty"):
+        tune([], [], TuneSettings(REPLAY))
+
+
+def test_split_at_cuts_samples_and_incidents() -> None:
+    t = _trace(6, onset_hours=30.0)
+    train, test = split_at([t], START + pd.Timedelta(hours=24))
+    assert train[0].frame.index[-1] < START + pd.Timedelta(hours=24) <= test[0].frame.index[0]
+    assert train[0].incidents == () and len(test[0].incidents) == 1
+    with pytest.raises(BacktestError, match=r"--split-at .* not inside any trace"):
+        split_at([t], START - pd.Timedelta(days=3))
