@@ -251,12 +251,14 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
         "canary_on": False,
     }
     machines = [(det, MACHINES[type(det)](det, step)) for det in setup.detectors]
-    hist = world.history_requests.shape[1]
+    lead = world.lead  # column of deploy step 0; columns before it are stable-only history
+    hist = lead
     for det, machine in machines:  # fleet detectors see the stable-only history first
         if det.scope == "fleet":
             for j in range(hist):
-                r, e = world.history_requests[0, j], world.history_errors[0, j]
-                v = world.history_old[det.metric][0, j]
+                r = world.requests[0, j]
+                e = world.canary_errors[0, j] + world.stable_errors[0, j]
+                v = world.old[det.metric][0, j]
                 if det.metric == ERROR_RATIO:
                     machine.feed(e / r if r > 0 else NAN, e, r, v)
                 elif det.metric == SUCCESS_RATE:
@@ -265,6 +267,7 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
                     machine.feed(v, None, None, v)
 
     def sample(det: Any, i: int, exposure: float) -> tuple[float, float | None, float | None]:
+        i += lead
         m, old_v = det.metric, world.old[det.metric][0, i]
         if det.scope == "canary":
             r, e = world.canary_requests[0, i], world.canary_errors[0, i]
@@ -294,7 +297,7 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
                 if det.scope == "canary" and not st["canary_on"]:
                     continue
                 v, e, r = sample(det, i, exposure)
-                fired = machine.feed(v, e, r, world.old[det.metric][0, i])
+                fired = machine.feed(v, e, r, world.old[det.metric][0, lead + i])
                 if fired and st["detected"] is None:
                     st["detected"], st["detector"] = i + 1, det.name
                     log.append((env.now, "detected", ""))
@@ -306,8 +309,11 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
                     continue
                 frac = 1.0 if restored is None else min(1.0, restored / step - i)
                 req, exc = (
-                    world.requests[0, i],
-                    max(world.new[ERROR_RATIO][0, i] - world.old[ERROR_RATIO][0, i], 0.0),
+                    world.requests[0, lead + i],
+                    max(
+                        world.new[ERROR_RATIO][0, lead + i] - world.old[ERROR_RATIO][0, lead + i],
+                        0.0,
+                    ),
                 )
                 x, c = req * exposure * exc, req * exposure
                 if frac < 1.0:

@@ -142,14 +142,14 @@ def window_value(obs: Observed, w: int) -> FloatArray:
     With counts: ``sum(errors) / sum(requests)`` (NaN where no requests); otherwise the mean of
     the non-NaN values in the window.
     """
+    if w == 1:  # the value itself (with counts it is errors / requests by the contract)
+        return obs.value
     if obs.errors is not None and obs.requests is not None:
-        e = np.nan_to_num(obs.errors)
-        r = np.nan_to_num(obs.requests)
+        e = np.where(np.isnan(obs.errors), 0.0, obs.errors)
+        r = np.where(np.isnan(obs.requests), 0.0, obs.requests)
         se, sr = _rolling_sum(e, w), _rolling_sum(r, w)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(sr > 0, se / np.where(sr > 0, sr, 1.0), np.nan)
-    if w == 1:
-        return obs.value
     valid = ~np.isnan(obs.value)
     s = _rolling_sum(np.where(valid, obs.value, 0.0), w)
     c = _rolling_sum(valid.astype(np.float64), w)
@@ -174,6 +174,8 @@ def hold(at_evals: BoolArray, k: int, n_steps: int) -> BoolArray:
 
     Step ``i`` carries the state of the last evaluation at or before it; False before the first.
     """
+    if k == 1 and at_evals.shape[-1] == n_steps:
+        return at_evals
     if at_evals.shape[-1] == 0:
         return np.zeros((*at_evals.shape[:-1], n_steps), dtype=np.bool_)
     e = (np.arange(n_steps) + 1) // k - 1

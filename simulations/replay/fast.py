@@ -18,7 +18,7 @@ from simulations.replay.events import run_timeline
 from simulations.replay.observe import View, observe
 from simulations.replay.outcome import RunResult, build_result
 from simulations.replay.setup import Setup
-from simulations.replay.world import World, build_world, draw_run
+from simulations.replay.world import World, build_world, draw_runs
 
 __all__ = ["BATCH", "detect", "replay_runs"]
 
@@ -54,7 +54,7 @@ def replay_runs(setup: Setup, seed: int, runs: Sequence[int]) -> list[RunResult]
     """Replay the given run numbers under ``seed`` (results in the order of ``runs``)."""
     out: list[RunResult] = []
     for i in range(0, len(runs), BATCH):
-        world = build_world(setup, tuple(draw_run(setup, seed, r) for r in runs[i : i + BATCH]))
+        world = build_world(setup, draw_runs(setup, seed, runs[i : i + BATCH]))
         for row, (step, name) in enumerate(detect(setup, world)):
             timeline = run_timeline(setup, world.draws[row], step)
             out.append(build_result(setup, world, row, step, name, timeline))

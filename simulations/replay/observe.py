@@ -42,6 +42,8 @@ def _ratio(errors: FloatArray, requests: FloatArray) -> FloatArray:
 
 def _shift(x: FloatArray, c0: NDArray[np.int64], fill: float) -> FloatArray:
     """Row ``r`` of ``x`` from column ``c0[r]`` on, left-aligned, padded with ``fill``."""
+    if (c0 == c0[0]).all():  # the usual case: fixed waits before the first exposed stage
+        return x[:, int(c0[0]) :]
     width = x.shape[1]
     cols = c0[:, None] + np.arange(width)[None, :]
     out = np.take_along_axis(x, np.minimum(cols, width - 1), axis=1)
@@ -53,38 +55,30 @@ def observe(setup: Setup, world: World, det: Detector) -> View:
     m, step = det.metric, setup.step_minutes
     if det.scope == "canary":
         c0 = world.canary_starts
-        cr = _shift(world.canary_requests, c0, 0.0)
-        ce = _shift(world.canary_errors, c0, 0.0)
+        cols = c0 + world.lead
+        cr = _shift(world.canary_requests, cols, 0.0)
+        ce = _shift(world.canary_errors, cols, 0.0)
         ratio = _ratio(ce, cr)
-        base = _shift(world.old[m], c0, np.nan)
+        base = _shift(world.old[m], cols, np.nan)
         if m == ERROR_RATIO:
             return View(Observed(step, ratio, cr, ce, base), c0)
         if m == SUCCESS_RATE:
             return View(Observed(step, 1.0 - ratio, baseline=base), c0)
-        value = np.where(cr > 0, _shift(world.new[m], c0, np.nan), np.nan)
+        value = np.where(cr > 0, _shift(world.new[m], cols, np.nan), np.nan)
         return View(Observed(step, value, baseline=base), c0)
-    h = world.history_requests.shape[1]
-    offsets = np.full(len(world.draws), -h, dtype=np.int64)
-    base = np.concatenate([world.history_old[m], world.old[m]], axis=1)
+    offsets = np.full(len(world.draws), -world.lead, dtype=np.int64)
+    base = world.old[m]
     if m in (ERROR_RATIO, SUCCESS_RATE):
-        req = np.concatenate([world.history_requests, world.requests], axis=1)
-        err = np.concatenate(
-            [world.history_errors, world.canary_errors + world.stable_errors], axis=1
-        )
+        req = world.requests
+        err = world.canary_errors + world.stable_errors
         ratio = _ratio(err, req)
         if m == ERROR_RATIO:
             return View(Observed(step, ratio, req, err, base), offsets)
         return View(Observed(step, 1.0 - ratio, baseline=base), offsets)
     e = world.exposure
     if m.startswith("latency_"):
-        mixed = mixture_quantile(
-            world.new[m],
-            world.old[m],
-            e,
-            z_of(setup.statistics.get(m)),
-            setup.config.latency_sigma,
-        )
+        z = z_of(setup.statistics.get(m))
+        value = mixture_quantile(world.new[m], world.old[m], e, z, setup.config.latency_sigma)
     else:
-        mixed = e * world.new[m] + (1 - e) * world.old[m]
-    value = np.concatenate([world.history_old[m], mixed], axis=1)
+        value = e * world.new[m] + (1 - e) * world.old[m]
     return View(Observed(step, value, baseline=base), offsets)

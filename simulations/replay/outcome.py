@@ -52,7 +52,7 @@ def users_affected(failed: float, canary_requests: float, requests_per_user: flo
 
 def actual_exposure(world: World, row: int, detect_step: int | None) -> NDArray[np.float64]:
     """The schedule, frozen from ``detect_step`` at the exposure of sample ``detect_step - 1``."""
-    e = world.exposure[row, : world.horizons[row]].copy()
+    e = world.exposure[row, world.lead : world.lead + world.horizons[row]].copy()
     if detect_step is not None and 0 < detect_step < len(e):
         e[detect_step:] = e[detect_step - 1]
     return e
@@ -75,10 +75,9 @@ def blast_radius(
     e = actual_exposure(world, row, detect_step)[onset:last]
     frac = np.ones(last - onset)
     frac[-1] = min(1.0, end - (last - 1))
-    requests = world.requests[row, onset:last]
-    excess = np.maximum(
-        world.new[ERROR_RATIO][row, onset:last] - world.old[ERROR_RATIO][row, onset:last], 0.0
-    )
+    cols = slice(world.lead + onset, world.lead + last)
+    requests = world.requests[row, cols]
+    excess = np.maximum(world.new[ERROR_RATIO][row, cols] - world.old[ERROR_RATIO][row, cols], 0.0)
     x = requests * e * excess
     canary = requests * e
     if frac[-1] < 1.0:

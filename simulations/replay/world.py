@@ -1,8 +1,8 @@
 """One run's random choices (:class:`RunDraw`) and the per-step world they produce (:class:`World`).
 
-Everything random in a run comes from ``np.random.default_rng([seed, run])`` in a fixed order,
-so a run is the same whichever process or chunk computes it. Times are whole steps from the
-deploy start; a batch of runs is built at once (rows), each row with its own generator.
+Everything random in a run comes from its own stretch of one PCG64 stream (:func:`draw_runs`)
+in a fixed order, so a run is the same whichever process or chunk computes it. Times are whole
+steps from the deploy start; a batch of runs is built at once (rows), each from its own stream.
 Sample ``i`` has the exposure of the stage active at its start; after the last stage's bake
 the exposure stays at the last stage's. The canary's requests are ``Binomial(requests,
 exposure)``, drawn by its normal approximation (rounded, clipped to 0..requests; exact at
@@ -14,7 +14,9 @@ error ratio.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,7 +24,15 @@ from numpy.typing import NDArray
 from simulations.exceptions import ReplayError
 from simulations.replay.setup import ERROR_RATIO, SUCCESS_RATE, Setup
 
-__all__ = ["RunDraw", "World", "build_world", "draw_run", "stage_at", "stage_starts"]
+__all__ = [
+    "RunDraw",
+    "World",
+    "build_world",
+    "draw_run",
+    "draw_runs",
+    "stage_at",
+    "stage_starts",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -40,7 +50,7 @@ class RunDraw:
     ack_u: float  # uniform for the acknowledgement time
     level_u: tuple[float, ...]  # uniforms for level durations
     escalate_u: tuple[float, ...]  # uniforms for level failures
-    noise: int  # seed of the count noise
+    noise: dict[str, Any]  # PCG64 state the count noise starts from
 
 
 def stage_starts(bake: tuple[int, ...]) -> IntArray:
@@ -48,14 +58,38 @@ def stage_starts(bake: tuple[int, ...]) -> IntArray:
     return np.concatenate([[0], np.cumsum(bake)]).astype(np.int64)
 
 
-def draw_run(setup: Setup, seed: int, run: int) -> RunDraw:
-    """The random choices of run ``run`` under ``seed``.
+STREAM = 2**64  # PCG64 draws reserved for each run: far more than a run uses
+
+
+def draw_runs(setup: Setup, seed: int, runs: Sequence[int]) -> tuple[RunDraw, ...]:
+    """The random choices of each run in ``runs`` under ``seed``.
+
+    Run ``r`` uses its own stretch of one PCG64 stream, ``advance(r x 2**64)`` from the seed's
+    start, so a run is the same whichever batch, process or machine draws it.
 
     Raises:
-        ReplayError: the trace is too short for the rollout, its history and tail.
+        ReplayError: a negative seed, or a trace too short for the rollout, history and tail.
     """
+    if seed < 0:
+        raise ReplayError(f"seed(={seed}) must be >= 0")
+    bit = np.random.PCG64(seed)
+    base = bit.state
+    rng = np.random.Generator(bit)
+    out = []
+    for run in runs:
+        bit.state = base
+        bit.advance(run * STREAM)
+        out.append(_draw(setup, rng, run))
+    return tuple(out)
+
+
+def draw_run(setup: Setup, seed: int, run: int) -> RunDraw:
+    """The random choices of one run (see :func:`draw_runs`)."""
+    return draw_runs(setup, seed, [run])[0]
+
+
+def _draw(setup: Setup, rng: np.random.Generator, run: int) -> RunDraw:
     cfg, step = setup.config, setup.step_minutes
-    rng = np.random.default_rng([seed, run])
     lo = np.array([s.wait_min for s in setup.stages]) / step
     hi = np.array([s.wait_max for s in setup.stages]) / step
     u = rng.random(len(setup.stages))
@@ -86,23 +120,24 @@ def draw_run(setup: Setup, seed: int, run: int) -> RunDraw:
     ack_u = float(rng.random())
     level_u = tuple(float(x) for x in rng.random(n_levels))
     escalate_u = tuple(float(x) for x in rng.random(n_levels))
-    noise = int(rng.integers(2**63 - 1))
+    noise = dict(rng.bit_generator.state)  # the count noise continues this run's stream
     return RunDraw(run, bake, start, incident, onset, ack_u, level_u, escalate_u, noise)
 
 
 @dataclass(frozen=True, eq=False)
 class World:
-    """Per-step arrays of a batch of runs (rows), from the deploy start (column 0).
+    """Per-step arrays of a batch of runs (rows); column ``j`` is deploy step ``j - lead``.
 
-    Row ``r`` is valid up to ``horizons[r]`` (padding: no traffic, stable metrics NaN).
-    ``history_*`` cover the ``history_steps`` before each deploy (stable version only). Counts
-    are whole numbers stored as floats. ``metrics`` are those the detectors read plus the
-    error ratio.
+    The first ``lead`` columns are the stable-only history before the deploy (exposure 0);
+    row ``r`` is valid up to deploy step ``horizons[r]`` (padding: no traffic, metrics NaN).
+    Counts are whole numbers stored as floats; ``stable_errors`` covers the history too.
+    ``old``/``new`` hold the metrics the detectors read plus the error ratio.
     """
 
     draws: tuple[RunDraw, ...]
     starts: IntArray  # runs x (stages + 1): stage start steps, then the rollout end
     horizons: IntArray
+    lead: int
     exposure: FloatArray
     requests: FloatArray
     old: dict[str, FloatArray]
@@ -110,20 +145,12 @@ class World:
     canary_requests: FloatArray
     canary_errors: FloatArray
     stable_errors: FloatArray
-    history_requests: FloatArray
-    history_errors: FloatArray
-    history_old: dict[str, FloatArray]
-
-    @property
-    def excess(self) -> FloatArray:
-        """The new version's error ratio above the stable one's, per step (>= 0)."""
-        return np.maximum(self.new[ERROR_RATIO] - self.old[ERROR_RATIO], 0.0)
 
     @property
     def canary_starts(self) -> IntArray:
-        """Per run: first step with exposure > 0 (canary analysis starts), else the horizon."""
+        """Per run: first deploy step with exposure > 0 (canary analysis), else the horizon."""
         live = self.exposure > 0
-        return np.where(live.any(axis=1), np.argmax(live, axis=1), self.horizons)
+        return np.where(live.any(axis=1), np.argmax(live, axis=1) - self.lead, self.horizons)
 
 
 def stage_at(draw: RunDraw, step: int) -> int:
@@ -133,29 +160,19 @@ def stage_at(draw: RunDraw, step: int) -> int:
     return min(max(k, 0), len(draw.bake) - 1)
 
 
-def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
-    """The per-step arrays of a batch of runs."""
-    step, n = setup.step_minutes, len(draws)
-    starts = np.array([stage_starts(d.bake) for d in draws], dtype=np.int64)
-    horizons = starts[:, -1] + round(setup.config.tail_minutes / step)
-    width = int(horizons.max())
-    history = setup.history_steps
-    t = np.arange(width)
-    stage = (t[None, :, None] >= starts[:, None, 1:-1]).sum(axis=2)
-    exposure = np.array([s.exposure for s in setup.stages])[stage]
-    valid = t[None, :] < horizons[:, None]
-    exposure = np.where(valid, exposure, 0.0)
-    first = np.array([d.start for d in draws], dtype=np.int64)
-    idx = np.minimum(first[:, None] + t[None, :], setup.n_steps - 1)
-    requests = np.where(valid, setup.requests[idx], 0.0)
-    metrics = sorted({ERROR_RATIO, *(d.metric for d in setup.detectors)})
-    old = {m: np.where(valid, setup.old[m][idx], np.nan) for m in metrics}
-    new = {m: v.copy() for m, v in old.items()}
+def _insert_incidents(
+    setup: Setup,
+    draws: tuple[RunDraw, ...],
+    world_new: dict[str, FloatArray],
+    old: dict[str, FloatArray],
+    lead: int,
+    horizons: IntArray,
+) -> None:
     for r, d in enumerate(draws):
         if d.incident < 0:
             continue
         shape = setup.incidents[d.incident]
-        for m in metrics:
+        for m, arr in world_new.items():
             vals = shape.values.get(ERROR_RATIO if m == SUCCESS_RATE else m)
             if vals is None:
                 continue
@@ -163,35 +180,63 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
             if b > a:
                 seg = vals[: b - a]
                 seg = 1.0 - seg if m == SUCCESS_RATE else seg
-                new[m][r, a:b] = np.where(np.isnan(seg), old[m][r, a:b], seg)
-    hidx = first[:, None] - history + np.arange(history)[None, :]
-    h_req = setup.requests[hidx]
+                cols = slice(lead + a, lead + b)
+                arr[r, cols] = np.where(np.isnan(seg), old[m][r, cols], seg)
+
+
+def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
+    """The per-step arrays of a batch of runs."""
+    step, n = setup.step_minutes, len(draws)
+    starts = np.array([stage_starts(d.bake) for d in draws], dtype=np.int64)
+    horizons = starts[:, -1] + round(setup.config.tail_minutes / step)
+    lead = setup.history_steps
+    width = lead + int(horizons.max())
+    t = np.arange(width) - lead  # deploy step of each column
+    valid = t[None, :] < horizons[:, None]
+    levels = np.array([s.exposure for s in setup.stages])
+    exposure = np.zeros((n, width))
+    for r, d in enumerate(draws):
+        sched = np.repeat(levels, d.bake)
+        exposure[r, lead : lead + len(sched)] = sched
+        exposure[r, lead + len(sched) : lead + int(horizons[r])] = levels[-1]
+    first = np.array([d.start for d in draws], dtype=np.int64)
+    idx = np.minimum(first[:, None] + t[None, :], setup.n_steps - 1)
+    requests = setup.requests[idx]
+    requests[~valid] = 0.0
+    metrics = sorted({ERROR_RATIO, *(d.metric for d in setup.detectors)})
+    old = {}
+    for m in metrics:
+        old[m] = setup.old[m][idx]
+        old[m][~valid] = np.nan
+    new = {m: v.copy() for m, v in old.items()}
+    _insert_incidents(setup, draws, new, old, lead, horizons)
     mean = requests * exposure
     sd = np.sqrt(mean * (1.0 - exposure))
-    p_new = np.clip(np.nan_to_num(new[ERROR_RATIO]), 0.0, 1.0)
-    p_old = np.clip(np.nan_to_num(old[ERROR_RATIO]), 0.0, 1.0)
     fleet = setup.needs_fleet_counts
     canary_req = np.zeros((n, width))
     canary_err = np.zeros((n, width))
     stable_err = np.zeros((n, width))
-    h_err = np.zeros((n, history))
-    h_lam = h_req * np.clip(setup.old[ERROR_RATIO][hidx], 0.0, 1.0)
+    p_new, p_old = new[ERROR_RATIO], old[ERROR_RATIO]
+    bit = np.random.PCG64(0)
+    rng = np.random.Generator(bit)
     for r, d in enumerate(draws):
-        h = int(horizons[r])
-        rng = np.random.default_rng(d.noise)
-        cr = np.clip(
-            np.rint(mean[r, :h] + sd[r, :h] * rng.standard_normal(h)), 0.0, requests[r, :h]
-        )
+        h = lead + int(horizons[r])
+        bit.state = d.noise  # type: ignore[assignment]
+        req = requests[r, :h]
+        cr = np.rint(mean[r, :h] + sd[r, :h] * rng.standard_normal(h))
+        np.minimum(np.maximum(cr, 0.0, out=cr), req, out=cr)
         canary_req[r, :h] = cr
-        canary_err[r, :h] = np.minimum(rng.poisson(cr * p_new[r, :h]), cr)
+        p = np.minimum(np.maximum(p_new[r, :h], 0.0), 1.0)
+        canary_err[r, :h] = np.minimum(rng.poisson(cr * p), cr)
         if fleet:
-            sr = requests[r, :h] - cr
-            stable_err[r, :h] = np.minimum(rng.poisson(sr * p_old[r, :h]), sr)
-            h_err[r] = np.minimum(rng.poisson(h_lam[r]), h_req[r])
+            sr = req - cr
+            p = np.minimum(np.maximum(p_old[r, :h], 0.0), 1.0)
+            stable_err[r, :h] = np.minimum(rng.poisson(sr * p), sr)
     return World(
         draws=draws,
         starts=starts,
         horizons=horizons,
+        lead=lead,
         exposure=exposure,
         requests=requests,
         old=old,
@@ -199,7 +244,4 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
         canary_requests=canary_req,
         canary_errors=canary_err,
         stable_errors=stable_err,
-        history_requests=h_req,
-        history_errors=h_err,
-        history_old={m: setup.old[m][hidx] for m in metrics},
     )
