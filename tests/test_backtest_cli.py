@@ -1,0 +1,164 @@
+"""``devops-planner backtest`` and ``tune`` on real and synthetic data; bad input: one line, 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from planner.cli import main
+from planner.thresholds import load_thresholds
+from simulations.loaders.canonical import write_trace
+from simulations.synthetic import Injection, WebServiceSpec, generate_web_service
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = str(ROOT / "data" / "sample" / "web-service-14d.csv")
+DEFAULTS = str(ROOT / "data" / "thresholds" / "defaults.yaml")
+START = pd.Timestamp("2026-03-02T00:00Z")
+
+
+def _err_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err  # one line, no traceback
+    return err
+
+
+def test_backtest_prints_a_table_and_writes_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bt.json"
+    assert main(["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, "-o", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "reference-plan" in table and "false rb/100" in table
+    rules = json.loads(out.read_text(encoding="utf-8"))["rules"]
+    keys = {
+        "name",
+        "precision",
+        "recall",
+        "detection_minutes",
+        "reset_minutes",
+        "false_rollbacks_per_100_deploys",
+        "blast_radius",
+        "missed",
+        "false_alarms",
+    }
+    assert [r["name"] for r in rules][:2] == ["reference-plan", "flagger-default"]
+    for r in rules:
+        assert keys <= set(r)
+        assert set(r["detection_minutes"]) >= {"p50", "p95"}
+        assert set(r["blast_radius"]) >= {"p50", "p95"}
+
+
+def test_backtest_runs_on_the_vendored_real_series(capsys: pytest.CaptureFixture[str]) -> None:
+    # Microsoft latency (hourly) and crash rate, NAB request count (5-minute): mixed steps.
+    args = ["backtest", "--thresholds", DEFAULTS, "--trace", "outbound-01", "app2-01"]
+    assert main([*args, "elb_request_count_8c0756", "--lead", "1h"]) == 0
+    assert "sre-burn-rate" in capsys.readouterr().out
+
+
+def test_tune_writes_a_thresholds_file_the_plan_can_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "tuned.yaml"
+    report = tmp_path / "tune.json"
+    argv = ["tune", "--train", SAMPLE, "--split-at", "2026-03-09T00:00Z", "--family", "static"]
+    assert main([*argv, "-o", str(out), "--report", str(report)]) == 0
+    text = capsys.readouterr().out
+    assert "Pareto front (train):" in text and "TRAIN:" in text and "TEST:" in text
+    tuned = load_thresholds(out)
+    assert tuned.rule_sets[0].name == "tuned"
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["train"]["traces"] != data["test"]["traces"]  # never mixed
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "message"),
+    [
+        ("rule_sets: [{name: a, family: nagios, metric: x, critical: 1}]", "is not one of"),
+        ("rule_sets: [{name: a, family: static, metric: x, critical: 1, bogus: 2}]", "'bogus'"),
+        (
+            "rule_sets: [{name: a, family: static, metric: x, critical: 0.005, warning: 0.01}]",
+            "looser than critical",
+        ),
+        ("rule_sets: [{name: a, family: static, metric: x, critical: 1, for: soon}]", "duration"),
+    ],
+)
+def test_bad_thresholds_file_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], thresholds: str, message: str
+) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(thresholds + "\n", encoding="utf-8")
+    assert main(["backtest", "--thresholds", str(path), "--trace", SAMPLE]) == 2
+    assert message in _err_line(capsys)
+
+
+def test_labels_outside_their_trace_are_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = tmp_path / "late.yaml"
+    labels.write_text(
+        "incidents:\n- {start: '2027-01-01T00:00:00Z', end: '2027-01-01T01:00:00Z'}\n",
+        encoding="utf-8",
+    )
+    argv = ["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, "--labels", str(labels)]
+    assert main(argv) == 2
+    assert "late.yaml: incident 2027-01-01T00:00:00+00:00" in _err_line(capsys)
+
+
+def test_empty_training_set_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quiet = tmp_path / "quiet.csv"
+    write_trace(generate_web_service(WebServiceSpec(start=START, days=1.0), seed=1), quiet)
+    assert main(["tune", "--train", str(quiet)]) == 2
+    assert "training set is empty" in _err_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--labels", "a.yaml", "b.yaml"], "--labels: 2 file(s) for 1 trace(s)"),
+        (["--lead", "soon"], "--lead: 'soon' is not a duration"),
+        (["--deploy-every", "0s"], "--deploy-every: '0s' must be longer than 0"),
+    ],
+)
+def test_bad_options_are_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    assert main(["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, *extra]) == 2
+    assert message in _err_line(capsys)
+
+
+def test_tune_split_and_budget_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tune", "--train", SAMPLE, "--split-at", "1999-01-01T00:00Z"]) == 2
+    assert "not inside any trace" in _err_line(capsys)
+    assert main(["tune", "--train", SAMPLE, "--false-rollback-budget", "-1"]) == 2
+    assert "must be >= 0" in _err_line(capsys)
+    assert main(["tune", "--train", SAMPLE, "--test", SAMPLE, "--split-at", "2026-03-09"]) == 2
+    assert "cannot be combined with --test" in _err_line(capsys)
+
+
+def test_traffic_drop_trace_round_trip_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inj = Injection("traffic_drop", START + pd.Timedelta(hours=30), pd.Timedelta(hours=1), 0.7)
+    trace = generate_web_service(WebServiceSpec(start=START, days=2.0, injections=(inj,)), 3)
+    path = tmp_path / "drop.csv"
+    write_trace(trace, path)
+    (tmp_path / "drop.incidents.yaml").write_text(
+        "incidents:\n- {start: '2026-03-03T06:00:00Z', end: '2026-03-03T07:00:00Z', "
+        "metric: requests}\n",
+        encoding="utf-8",
+    )
+    rules = tmp_path / "drop.yaml"
+    rules.write_text(
+        "rule_sets:\n- name: drop\n  family: static\n  metric: requests\n  direction: below\n"
+        "  critical: 0.5\n  relative: {method: ratio, window: 1h}\n  for: 5m\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "drop.json"
+    assert main(["backtest", "--thresholds", str(rules), "--trace", str(path), "-o", str(out)]) == 0
+    drop = json.loads(out.read_text(encoding="utf-8"))["rules"][0]
+    assert drop["name"] == "drop" and drop["recall"] == 1.0
