@@ -8,6 +8,7 @@ is a :class:`~planner.exceptions.ManifestError` naming the source, the field and
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -108,13 +109,15 @@ def _file(item: object, i: int, source: str) -> ChangedFile:
     if not isinstance(item, Mapping):
         raise ManifestError(f"{source}: {where}: expected a mapping, got {_kind(item)}")
     _no_unknown_keys(item, _FILE_KEYS, source, f"{where}.")
-    path = _str(item, "path", source, f"{where}.", required=True) or ""
+    path = _repo_path(_str(item, "path", source, f"{where}.", required=True) or "", source, where)
     change = item.get("change")
     if change not in CHANGE_KINDS:
         raise ManifestError(
             f"{source}: {where}.change: {change!r} is not one of {', '.join(CHANGE_KINDS)}"
         )
     old_path = _str(item, "old_path", source, f"{where}.")
+    if old_path is not None:
+        old_path = _repo_path(old_path, source, f"{where}.old_path", key="")
     if change == "renamed" and not old_path:
         raise ManifestError(f"{source}: {where}.old_path: required when change is 'renamed'")
     if change != "renamed" and old_path is not None:
@@ -131,6 +134,18 @@ def _file(item: object, i: int, source: str) -> ChangedFile:
         behind_flag=_bool(item, "behind_flag", False, source, where),
         content=_str(item, "content", source, f"{where}.", allow_empty=True),
     )
+
+
+def _repo_path(path: str, source: str, where: str, key: str = ".path") -> str:
+    """A path relative to the repository root: no leading ``/``, no ``..``, no control chars."""
+    if any(unicodedata.category(c) == "Cc" for c in path):
+        raise ManifestError(f"{source}: {where}{key}: {path!r} contains a control character")
+    if path.startswith("/") or ".." in path.split("/"):
+        raise ManifestError(
+            f"{source}: {where}{key}: {path!r} must be relative to the repository root "
+            "(no leading '/', no '..')"
+        )
+    return path
 
 
 def _integration_points(value: object, source: str) -> tuple[str, ...]:

@@ -135,6 +135,19 @@ def test_renamed_file_keeps_old_path() -> None:
             minimal(files=[{"path": "a.py", "change": "added", "behind_flag": True}]),
             r"^m\.yaml: files\[0\]\.behind_flag: true needs a top-level feature_flag$",
         ),
+        # paths stay inside the repository and on one line
+        (
+            minimal(files=[{"path": "/etc/passwd", "change": "modified"}]),
+            r"^m\.yaml: files\[0\]\.path: '/etc/passwd' must be relative to the repository root",
+        ),
+        (
+            minimal(files=[{"path": "b.py", "change": "renamed", "old_path": "src/../../x"}]),
+            r"^m\.yaml: files\[0\]\.old_path: 'src/\.\./\.\./x' must be relative",
+        ),
+        (
+            minimal(files=[{"path": "a\nb.py", "change": "added"}]),
+            r"^m\.yaml: files\[0\]\.path: 'a\\nb\.py' contains a control character$",
+        ),
         # commits
         (minimal(commits=[{"sha": "xyz", "subject": "s"}]), r"commits\[0\]\.sha: 'xyz' is not a"),
         (minimal(commits=[{"subject": "s"}]), r"^m\.yaml: commits\[0\]\.sha: required$"),
@@ -164,7 +177,14 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
 _text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20).filter(
     str.strip
 )
-_paths = st.lists(_text, min_size=1, max_size=8, unique=True)
+# path segments: any printable text without "/" (and not "..": paths stay inside the repository)
+_segment = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/"),
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s != "..")
+_path = st.lists(_segment, min_size=1, max_size=4).map("/".join)
+_paths = st.lists(_path, min_size=1, max_size=8, unique=True)
 
 
 @st.composite
@@ -181,7 +201,7 @@ def manifests(draw: st.DrawFn) -> dict[str, Any]:
             "behind_flag": draw(st.booleans()),
         }
         if kind == "renamed":
-            item["old_path"] = draw(_text)
+            item["old_path"] = draw(_path)
         if draw(st.booleans()):
             item["content"] = draw(st.text(max_size=50))
         files.append(item)
