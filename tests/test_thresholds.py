@@ -286,3 +286,31 @@ def test_monitors_replace_defaults_and_record_the_source() -> None:
     assert by_metric["latency_p95"].for_minutes == 6.0  # Flagger: interval x threshold
     assert by_metric["success_rate"].for_minutes == 11.0  # Argo: 1m + 5m x (1 + 1)
     assert len(monitors) == 4  # the burn-rate rule has no absolute bound
+
+
+def test_plan_uses_tuned_thresholds_and_records_the_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from planner.cli import main
+
+    tuned = tmp_path / "tuned.yaml"
+    tuned.write_text(
+        "rule_sets:\n- name: tuned\n  rules:\n"
+        "  - {family: static, metric: error_ratio, warning: 0.003, critical: 0.008, for: 4m}\n",
+        encoding="utf-8",
+    )
+    manifest = str(DEFAULTS.parents[1] / "sample" / "change-manifest.yaml")
+    out = tmp_path / "plan.json"
+    argv = ["plan", "--manifest", manifest, "--thresholds", str(tuned), "--format", "json"]
+    assert main([*argv, "-o", str(out)]) == 0
+    plan = json.loads(out.read_text(encoding="utf-8"))
+    assert plan["thresholds_source"] == f"{tuned}#tuned"
+    canary = next(s for s in plan["stages"] if s["name"] == "Canary")
+    err = next(m for m in canary["monitors"] if m["metric"] == "error_rate")
+    assert (err["critical"], err["warning"], err["for_minutes"]) == (0.008, 0.003, 4.0)
+    assert err["source"] == f"{tuned}#tuned"
+    tuned.write_text("rule_sets: [{name: t, family: nagios}]\n", encoding="utf-8")
+    assert main([*argv, "-o", str(out)]) == 2
+    assert "family: 'nagios' is not one of" in capsys.readouterr().err

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from planner.change import ChangeSet
+    from planner.model import Monitor
     from planner.policy import Policy
+    from planner.profile import ServiceProfile
 
 HELP = "plan a change: risk per file, five-stage rollout and three-level rollback"
 
@@ -24,6 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", help="risk policy (YAML/JSON) extending the default rules")
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
     parser.add_argument("-o", "--output", help="output file (default: standard output)")
+    parser.add_argument(
+        "--thresholds",
+        help="tuned thresholds file (devops-planner tune -o; docs/thresholds.md): its first rule "
+        "set's static/flagger/argo rules become the stage monitors and rollback triggers",
+    )
     when = parser.add_argument_group("the schedule (docs/calendar.md)")
     when.add_argument(
         "--start",
@@ -44,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     changes = _read_change(args)
     risk = classify(changes, _policy(args.policy))
     profile = load_profile(args.service) if args.service else None
-    plan = build_plan(changes, risk, profile)
+    monitors, source = _tuned_monitors(args.thresholds, profile)
+    plan = build_plan(changes, risk, profile, monitors=monitors, thresholds_source=source)
     if args.start or args.calendar:
         from planner.schedule import schedule_plan
 
@@ -69,6 +77,23 @@ def _read_change(args: argparse.Namespace) -> ChangeSet:
     from planner.git import read_git_change
 
     return read_git_change(args.repo or ".", args.base, args.head or "HEAD")
+
+
+def _tuned_monitors(
+    path: str | None, profile: ServiceProfile | None
+) -> tuple[dict[str, tuple[Monitor, ...]] | None, str]:
+    """Stage monitors from a thresholds file for every stage that carries traffic."""
+    if not path:
+        return None, "default"
+    from planner.monitors import default_monitors
+    from planner.profile import ServiceProfile
+    from planner.thresholds import load_thresholds, monitors_from_thresholds
+
+    thresholds = load_thresholds(path)
+    base = default_monitors((profile or ServiceProfile()).baseline)
+    tuned = monitors_from_thresholds(thresholds, tuple(base.values()))
+    source = f"{path}#{thresholds.rule_sets[0].name}"
+    return {stage: tuned for stage in ("Canary", "Partial", "Full")}, source
 
 
 def _policy(path: str | None) -> Policy | None:
