@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from conftest import commit, git, make_repo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.change import ChangedFile, ChangeSet
 from planner.git import read_git_change
 from planner.manifest import load_manifest
 from planner.migration_risk import up_sections
+from planner.policy import parse_policy
 from planner.risk import classify, classify_file
 from planner.rules import DEFAULT_RULES
 
@@ -609,3 +612,75 @@ def test_rails_app(tmp_path: Path) -> None:
         "Gemfile.lock": "MEDIUM",
         "spec/models/user_spec.rb": "ZERO",
     }
+
+
+# --- invariants ---------------------------------------------------------------------------
+
+_RANK = {"ZERO": 0, "LOW": 1, "MEDIUM": 2, "HIGH": 3}
+_segments = st.sampled_from(
+    [
+        *("src", "app", "internal", "tests", "docs", "auth", "billing", "models", "routes"),
+        *("config", "migrations", "db", "handlers", "utils", "types", "k8s", "OrderController"),
+        "session",
+    ]
+)
+_names = st.sampled_from(
+    [
+        *("main.py", "index.ts", "auth.js", "go.mod", "Dockerfile", "README.md", "x.d.ts"),
+        *("a.sql", "V2__drop.sql", "logo.png", "user.rb", "test_a.py", "values.yaml"),
+        "package-lock.json",
+    ]
+)
+_files = st.lists(
+    st.builds(
+        lambda dirs, name, kind, n, integrated, content: ChangedFile(
+            "/".join([*dirs, name]),
+            kind,
+            added_lines=n,
+            old_path="old/x" if kind == "renamed" else None,
+            integrated=integrated,
+            content=content,
+        ),
+        st.lists(_segments, max_size=3),
+        _names,
+        st.sampled_from(["added", "modified", "deleted", "renamed"]),
+        st.integers(0, 5000),
+        st.booleans(),
+        st.none() | st.sampled_from(["DROP TABLE x;", "x.save()", "print(1)", ""]),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda f: f.path,
+)
+_points = st.lists(st.sampled_from(["payment_api", "database", "cache", "email"]), unique=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_files, _points)
+def test_classify_invariants(files: list[ChangedFile], points: list[str]) -> None:
+    change = ChangeSet("manifest", tuple(files), integration_points=tuple(points))
+    risk = classify(change)
+    assert [f.path for f in risk.files] == [f.path for f in files]
+    assert all(f.reasons and f.categories for f in risk.files)
+    assert all(_RANK[risk.overall] >= _RANK[f.level] for f in risk.files)
+    assert 1 <= risk.complexity <= 100
+    # the same input gives the same output
+    assert classify(change) == risk
+    # integration points never lower the overall level
+    bare = classify(ChangeSet("manifest", tuple(files)))
+    assert _RANK[risk.overall] >= _RANK[bare.overall]
+
+
+@settings(max_examples=100, deadline=None)
+@given(_files)
+def test_a_matching_high_policy_rule_never_lowers_a_level(files: list[ChangedFile]) -> None:
+    change = ChangeSet("manifest", tuple(files))
+    everything = parse_policy(
+        {"rules": [{"name": "all", "level": "HIGH", "paths": ["**"], "reason": "all"}]}, "p"
+    )
+    before = classify(change)
+    after = classify(change, everything)
+    assert all(a.level == "HIGH" for a in after.files)
+    assert all(
+        _RANK[a.level] >= _RANK[b.level] for a, b in zip(after.files, before.files, strict=True)
+    )
