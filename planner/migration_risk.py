@@ -61,12 +61,19 @@ _SECTION = re.compile(
     r"^[ \t]*def[ \t]+(?P<down1>downgrade|down)\b"
     r"|^[ \t]*def[ \t]+(?:upgrade|up|change)\b"
     r"|\bexports\.(?:(?P<down2>down)|up)\b"
-    r"|^[ \t]*(?:async[ \t]+)?(?:(?P<down3>down)|up)[ \t]*(?::|\()"
+    r"|^[ \t]*(?:(?:public|private|protected)[ \t]+)?(?:static[ \t]+)?(?:async[ \t]+)?"
+    r"(?:(?P<down3>down)|up)[ \t]*(?::|\()"  # knex/sequelize objects, TypeORM classes
     r"|\bexport[ \t]+(?:async[ \t]+)?function[ \t]+(?:(?P<down4>down)|up)\b"
     r"|\bexport[ \t]+const[ \t]+(?:(?P<down5>down)|up)\b"
     r"|--[ \t]*\+goose[ \t]+(?:(?P<down6>Down)|Up)\b"
-    r"|--[ \t]*migrate:(?:(?P<down7>down)|up)\b",
+    r"|--[ \t]*migrate:(?:(?P<down7>down)|up)\b"
+    r"|^func[ \t]+(?:(?P<down8>[dD]own)\w*|[uU]p\w*)[ \t]*\(",  # goose Go migrations
     re.MULTILINE,
+)
+# Django's reverse_sql= / reverse_code= arguments are the rollback of RunSQL / RunPython.
+_REVERSE = re.compile(
+    r"\breverse_(?:sql|code)\s*=\s*"
+    r"(?:\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|\"[^\"\n]*\"|'[^'\n]*'|\[[\s\S]*?\]|[\w.]+)"
 )
 
 
@@ -89,10 +96,13 @@ def is_down_migration(norm_path: str) -> bool:
 def up_sections(path: str, text: str) -> str:
     """``text`` with its "down" sections blanked (line numbers kept).
 
-    A rollback-only file (``*.down.sql``, flyway undo ``U1__x.sql``) is blanked whole.
+    A rollback-only file (``*.down.sql``, flyway undo ``U1__x.sql``) is blanked whole, and so
+    are Django's ``reverse_sql=`` / ``reverse_code=`` arguments.
     """
     if is_down_migration(path.lower()):
         return "\n" * text.count("\n")
+    if "reverse_" in text:
+        text = _REVERSE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     if "down" not in text.lower():  # every down-section marker says "down"
         return text
     marks = [(m.start(), m.lastgroup is not None) for m in _SECTION.finditer(text)]

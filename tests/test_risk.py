@@ -236,6 +236,41 @@ FLYWAY_DROP = """ALTER TABLE orders ADD COLUMN state VARCHAR(20);
 ALTER TABLE orders DROP legacy_flag;
 """
 SQL_ADD = "CREATE TABLE refresh_tokens (id BIGSERIAL PRIMARY KEY);\n"
+DJANGO_REVERSIBLE_SQL = """class Migration(migrations.Migration):
+    operations = [
+        migrations.RunSQL(
+            "CREATE INDEX CONCURRENTLY orders_state ON orders_order (state)",
+            reverse_sql="DROP INDEX orders_state",
+        ),
+        migrations.RunSQL("ALTER TABLE x ADD COLUMN y int", reverse_sql=[
+            "ALTER TABLE x DROP COLUMN y",
+        ]),
+    ]
+"""
+TYPEORM_ADD = """export class AddPlan1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "user" ADD "plan" varchar`);
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "user" DROP COLUMN "plan"`);
+  }
+}
+"""
+GOOSE_GO = """package migrations
+
+func init() { goose.AddMigration(upAddAudit, downAddAudit) }
+
+func upAddAudit(tx *sql.Tx) error {
+	_, err := tx.Exec("CREATE TABLE audit (id int)")
+	return err
+}
+
+func downAddAudit(tx *sql.Tx) error {
+	_, err := tx.Exec("DROP TABLE audit")
+	return err
+}
+"""
 GOOSE = """-- +goose Up
 CREATE TABLE audit (id SERIAL);
 
@@ -281,8 +316,13 @@ DROP TABLE audit;
         # golang-migrate: the .down.sql file is the rollback, not a deploy risk
         ("migrations/000002_audit.down.sql", "DROP TABLE audit;\n", "MEDIUM", "rollback-only"),
         ("migrations/000002_audit.up.sql", "CREATE TABLE audit (id int);\n", "MEDIUM", "no destr"),
-        # goose markers: only the Up section counts
+        # goose markers: only the Up section counts (SQL files and Go functions)
         ("db/migrations/00003_audit.sql", GOOSE, "MEDIUM", "no destructive"),
+        ("db/migrations/00004_audit.go", GOOSE_GO, "MEDIUM", "no destructive"),
+        # Django reverse_sql= is the rollback of RunSQL
+        ("orders/migrations/0006_index.py", DJANGO_REVERSIBLE_SQL, "MEDIUM", "no destructive"),
+        # TypeORM: public async down() is the rollback
+        ("src/migrations/1700000000000-AddPlan.ts", TYPEORM_ADD, "MEDIUM", "no destructive"),
     ],
 )
 def test_migrations_are_judged_by_their_forward_content(
