@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -724,3 +725,9 @@ def test_a_matching_high_policy_rule_never_lowers_a_level(files: list[ChangedFil
     assert all(
         _RANK[a.level] >= _RANK[b.level] for a, b in zip(after.files, before.files, strict=True)
     )
+
+
+def test_docs_list_every_default_rule_in_order() -> None:
+    text = (ROOT / "docs/risk-rules.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| \d+ \| `(\w+)` \| (\w+) \| (\w+) \|", text, re.MULTILINE)
+    assert documented == [(r.name, r.level, r.role) for r in DEFAULT_RULES]
