@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from planner.model import Plan, RollbackLevel
 from planner.thresholds import Thresholds, dump_thresholds
 
 __all__ = [
     "change_markdown",
+    "events_markdown",
     "failure_modes_markdown",
     "rollback_markdown",
     "thresholds_markdown",
@@ -133,3 +135,12 @@ def rollback_markdown(plan: Plan) -> str:
 def thresholds_markdown(thresholds: Thresholds, header: str = "") -> str:
     """A thresholds file (YAML) in a fenced block, ready to save and pass to ``plan``."""
     return _fenced(dump_thresholds(thresholds, header).rstrip("\n"), "yaml")
+
+
+def events_markdown(events: Sequence[tuple[float, str, str]]) -> str:
+    """A replay's event log as a list: minutes from the deploy start, event, detail."""
+    if not events:
+        return "No events."
+    return "\n".join(
+        f"- **{t:,.1f} min** {_text(kind)} {_text(detail)}" for t, kind, detail in events
+    )

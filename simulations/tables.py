@@ -6,7 +6,8 @@ renders them as tables. Durations are minutes, exposure a percentage (0 to 100).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ __all__ = [
     "front_table",
     "monitor_table",
     "recommended_vs_defaults",
+    "replay_table",
     "risk_counts",
     "risk_table",
     "rollback_table",
@@ -205,3 +207,27 @@ def recommended_vs_defaults(report: TuneReport) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows).set_index(["data", "rule set"])
+
+
+def replay_table(summary: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per onset stage (then ``all``) of a replay summary: detection and the p50/p95/p99
+    of time to roll back (minutes) and blast radius (failed requests, users)."""
+    blocks = {**summary.get("by_onset_stage", {}), "all": summary}
+    rows = []
+    for stage, b in blocks.items():
+        ttr, failed = b["time_to_rollback_minutes"], b["blast_radius"]["failed_requests"]
+        rows.append(
+            {
+                "onset stage": stage,
+                "runs": b["runs"],
+                "detected": b["detected_fraction"],
+                "detect p50 (min)": b["time_to_detect_minutes"]["p50"],
+                "rollback p50 (min)": ttr["p50"],
+                "rollback p95 (min)": ttr["p95"],
+                "failed requests p50": failed["p50"],
+                "failed requests p95": failed["p95"],
+                "failed requests p99": failed["p99"],
+                "users p95": b["blast_radius"]["users"]["p95"],
+            }
+        )
+    return pd.DataFrame(rows).set_index("onset stage")

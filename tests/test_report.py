@@ -40,9 +40,20 @@ PLAN_PARAMETERS = {
     "calendar_path": "data/sample/calendar.yaml",
     "start": "",
 }
+# The replay parameters of 02 and 04.
+REPLAY_PARAMETERS = {
+    "trace_path": "data/sample/web-service-14d.csv",
+    "labels_path": "",
+    "metric": "error_ratio",
+    "detectors": ["static"],
+    "response": "human",
+    "runs": 200,
+    "seed": 0,
+}
 # notebook -> its parameters and their defaults, exactly (papermill.inspect_notebook).
 EXPECTED_PARAMETERS = {
     "01-explore-plan.ipynb": PLAN_PARAMETERS,
+    "02-replay-rollout.ipynb": PLAN_PARAMETERS | REPLAY_PARAMETERS,
     "03-tune-thresholds.ipynb": {
         "trace_path": "data/sample/web-service-14d.csv",
         "labels_path": "",
@@ -56,10 +67,18 @@ EXPECTED_PARAMETERS = {
         "sustain_minutes": 10.0,
         "interactive": True,
     },
-    "04-rollout-report.ipynb": PLAN_PARAMETERS,
+    "04-rollout-report.ipynb": PLAN_PARAMETERS | REPLAY_PARAMETERS,
 }
 # Section headings the report page must show, in this order.
-SECTIONS = ("Rollout report", "Risk", "Failure modes", "Rollout stages", "Rollback", "Summary")
+SECTIONS = (
+    "Rollout report",
+    "Risk",
+    "Failure modes",
+    "Rollout stages",
+    "Rollback",
+    "Replay of past incidents",
+    "Summary",
+)
 
 
 @pytest.fixture(scope="module")
@@ -106,16 +125,20 @@ def test_report_folder_holds_notebook_page_and_summary(good: ReportResult) -> No
         "report.ipynb",
         "summary.json",
     ]
-    # the fixture plan: HIGH overall, complexity 42, one file; no replay yet
-    assert json.loads((good.folder / "summary.json").read_text()) == {
+    summary = json.loads((good.folder / "summary.json").read_text())
+    # the fixture plan: HIGH overall, complexity 42, one file
+    assert {k: summary.pop(k) for k in ("feature", "service", "overall_risk", "complexity")} == {
         "feature": "checkout-v2",
         "service": "checkout",
         "overall_risk": "HIGH",
         "complexity": 42,
-        "files": 1,
-        "p95_blast_radius": None,
-        "p95_time_to_rollback_minutes": None,
     }
+    assert summary.pop("files") == 1
+    # the sample trace's incidents raise the error ratio well past the plan's 0.5 %: some
+    # requests fail before the rollback, and a rollback takes minutes
+    assert summary.pop("p95_blast_radius") > 0
+    assert 0 < summary.pop("p95_time_to_rollback_minutes") < 24 * 60
+    assert summary == {}
     assert not [p for p in good.folder.parent.iterdir() if p.name.startswith(".")], "temp left"
 
 
@@ -123,7 +146,8 @@ def test_report_page_has_sections_images_and_no_errors_or_code(good: ReportResul
     page = good.html.read_text(encoding="utf-8")
     headings = re.findall(r"<h[12][^>]*>(.*?)<", page)
     assert [h for h in headings if h in SECTIONS] == list(SECTIONS)
-    assert page.count("data:image/png;base64,") >= 2  # risk bars and stage timeline
+    # risk bars, stage timeline, replayed run, distributions
+    assert page.count("data:image/png;base64,") >= 4
     text = html.unescape(re.sub(r"<[^>]+>", "", page))  # what a reader sees
     assert "src/payments/charge.py" in text and "git revert --no-edit abc" in text
     assert "Traceback" not in page

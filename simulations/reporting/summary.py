@@ -71,12 +71,16 @@ class ReportSummary:
         return {"text/markdown": self.to_markdown(), SUMMARY_MIME: self.to_dict()}
 
 
-def summarise(
-    plan: Plan,
-    p95_blast_radius: float | None = None,
-    p95_time_to_rollback_minutes: float | None = None,
-) -> ReportSummary:
-    """The summary of a report on ``plan`` with the replay's p95 figures when there are any."""
+def summarise(plan: Plan, replay: Mapping[str, Any] | None = None) -> ReportSummary:
+    """The summary of a report on ``plan`` and, when given, its replay summary document.
+
+    ``replay`` is the summary of :func:`simulations.replay.simulate` (``blast_radius`` ->
+    ``failed_requests`` -> ``p95``; ``time_to_rollback_minutes`` -> ``p95``).
+    """
+    p95_blast_radius = p95_time_to_rollback_minutes = None
+    if replay is not None:
+        p95_blast_radius = replay["blast_radius"]["failed_requests"]["p95"]
+        p95_time_to_rollback_minutes = replay["time_to_rollback_minutes"]["p95"]
     return ReportSummary(
         feature=plan.change.feature,
         service=plan.change.service,
