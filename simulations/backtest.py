@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from planner.thresholds import RuleSet, Thresholds, load_thresholds
+from simulations.backtest_replay import ReplayRequest, replay_rule_set
 from simulations.deploys import DeployBatch, ReplaySettings, build_batches
 from simulations.exceptions import BacktestError
 from simulations.rule_detectors import LATCHED, rule_set_firing
@@ -67,6 +68,7 @@ class RuleResult:
     missed: tuple[dict[str, Any], ...]
     false_alarms: tuple[dict[str, Any], ...]
     not_evaluated: tuple[str, ...]
+    replay: dict[str, Any] | None = None  # the SimPy replay model's summary, when asked
 
     def to_dict(self) -> dict[str, Any]:
         s = self.score
@@ -90,6 +92,7 @@ class RuleResult:
             "missed": list(self.missed),
             "false_alarms": list(self.false_alarms),
             "not_evaluated_on": list(self.not_evaluated),
+            "replay": self.replay,
         }
 
 
@@ -126,8 +129,12 @@ def run_backtest(
     rule_sets: Sequence[tuple[RuleSet, str]],
     traces: Sequence[Trace],
     settings: ReplaySettings,
+    replay: ReplayRequest | None = None,
 ) -> BacktestReport:
     """Score each (rule set, origin) on incident replays and healthy deploys of ``traces``.
+
+    With ``replay``, each rule set is also replayed through the SimPy replay model
+    (:mod:`simulations.backtest_replay`) and its summary attached.
 
     Raises:
         BacktestError: no trace, no labelled incident, or an incident outside its trace.
@@ -138,6 +145,11 @@ def run_backtest(
         raise BacktestError("backtest: the traces have no labelled incident (give --labels)")
     batches = build_batches(traces, settings)
     results = tuple(_judge(rs, origin, batches, settings) for rs, origin in rule_sets)
+    if replay is not None:
+        results = tuple(
+            replace(r, replay=replay_rule_set(rs, traces, replay))
+            for r, (rs, _) in zip(results, rule_sets, strict=True)
+        )
     return BacktestReport(
         results, settings, tuple(t.name for t in traces), sum(len(t.incidents) for t in traces)
     )

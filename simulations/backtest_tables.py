@@ -30,7 +30,7 @@ def _grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def backtest_table(report: BacktestReport) -> str:
     """One row per rule set: the four SRE measures, false rollbacks, blast radius."""
-    header = (
+    header: tuple[str, ...] = (
         "rule set",
         "recall",
         "precision",
@@ -41,9 +41,16 @@ def backtest_table(report: BacktestReport) -> str:
         "missed",
         "false alarms",
     )
+    replayed = any(r.replay for r in report.results)
+    if replayed:
+        header = (*header, "replay failed req p50/p95")
     rows = []
     for r in report.results:
         s = r.score
+        extra: tuple[str, ...] = ()
+        if replayed:
+            failed = (r.replay or {}).get("blast_radius", {}).get("failed_requests", {})
+            extra = (f"{_f(failed.get('p50'), '{:.0f}')}/{_f(failed.get('p95'), '{:.0f}')}",)
         rows.append(
             (
                 r.name + (" *" if r.origin == "defaults" else ""),
@@ -55,6 +62,7 @@ def backtest_table(report: BacktestReport) -> str:
                 f"{_f(s.blast_p50)}/{_f(s.blast_p95)}",
                 str(len(r.missed)),
                 str(len(r.false_alarms)),
+                *extra,
             )
         )
     s0 = report.settings

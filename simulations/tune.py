@@ -25,6 +25,7 @@ import numpy as np
 
 from planner.thresholds import Rule, RuleSet, Thresholds
 from simulations.backtest import BacktestReport, run_backtest, with_defaults
+from simulations.backtest_replay import ReplayRequest
 from simulations.deploys import DeployBatch, ReplaySettings, build_batches, trace_series
 from simulations.exceptions import BacktestError
 from simulations.malloc import reuse_freed_memory
@@ -207,6 +208,7 @@ def tune(
     test: Sequence[Trace],
     settings: TuneSettings,
     client: Any = None,
+    replay: ReplayRequest | None = None,
 ) -> TuneReport:
     """Search rules on ``train``, report train and test separately (see the module docstring).
 
@@ -269,6 +271,6 @@ def tune(
         metrics=tuple(m for m, _ in metrics),
         sweep_seconds=seconds,
         budget=settings.budget,
-        train=run_backtest(with_defaults(picks), train, rp),
-        test=run_backtest(with_defaults(picks), test, rp) if test else None,
+        train=run_backtest(with_defaults(picks), train, rp, replay),
+        test=run_backtest(with_defaults(picks), test, rp, replay) if test else None,
     )

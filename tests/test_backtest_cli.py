@@ -162,3 +162,21 @@ def test_traffic_drop_trace_round_trip_through_the_cli(
     assert main(["backtest", "--thresholds", str(rules), "--trace", str(path), "-o", str(out)]) == 0
     drop = json.loads(out.read_text(encoding="utf-8"))["rules"][0]
     assert drop["name"] == "drop" and drop["recall"] == 1.0
+
+
+def test_replay_model_blast_radius_beside_the_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = str(ROOT / "tests" / "fixtures" / "plan-minimal.json")
+    out = tmp_path / "bt.json"
+    argv = ["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, "--plan", plan]
+    assert main([*argv, "--replay-runs", "20", "--seed", "3", "-o", str(out)]) == 0
+    assert "replay failed req p50/p95" in capsys.readouterr().out
+    rules = json.loads(out.read_text(encoding="utf-8"))["rules"]
+    replay = rules[0]["replay"]
+    assert replay["model"] == "simulations.replay" and replay["runs"] == 20
+    assert set(replay["blast_radius"]) >= {"failed_requests", "users", "exposure_minutes"}
+    assert (
+        main(["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, "--replay-runs", "5"]) == 2
+    )
+    assert "--replay-runs needs --plan" in _err_line(capsys)

@@ -6,6 +6,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from planner.model import Plan
+    from simulations.backtest_replay import ReplayRequest
     from simulations.deploys import ReplaySettings
 
 HELP = "backtest rollback thresholds against labelled incidents, replayed through the rollout"
@@ -25,7 +27,25 @@ def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
         default="15m",
         help="an alarm this long before an incident still catches it (default 15m)",
     )
-    parser.add_argument("--plan", help="take the rollout stages from this plan JSON")
+    parser.add_argument(
+        "--plan",
+        help="take the rollout stages from this plan JSON (and replay it with --replay-runs)",
+    )
+    parser.add_argument(
+        "--replay-runs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also replay each rule set N times per trace through the SimPy replay model "
+        "(needs --plan): blast radius in failed requests and users",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the replay (default 0)")
+    parser.add_argument(
+        "--response",
+        choices=("automated", "human"),
+        default="automated",
+        help="the replay's response to an alarm (default automated abort)",
+    )
     parser.add_argument("--rollback", default="5m", help="alarm to traffic restored (default 5m)")
     parser.add_argument(
         "--deploy-every",
@@ -63,11 +83,7 @@ def replay_settings(args: argparse.Namespace) -> ReplaySettings:
 
     rollback = minutes("--rollback", args.rollback)
     if args.plan:
-        from planner.exceptions import PlanError
-        from planner.io import read_structured
-        from planner.model import Plan
-
-        rollout = Rollout.from_plan(Plan.from_dict(read_structured(args.plan, PlanError)), rollback)
+        rollout = Rollout.from_plan(_plan(args.plan), rollback)
     else:
         rollout = Rollout(DEFAULT_ROLLOUT.stages, rollback)
     return ReplaySettings(
@@ -75,6 +91,28 @@ def replay_settings(args: argparse.Namespace) -> ReplaySettings:
         lead_minutes=minutes("--lead", args.lead),
         stride_minutes=minutes("--deploy-every", args.deploy_every, positive=True),
     )
+
+
+def replay_request(args: argparse.Namespace) -> ReplayRequest | None:
+    """The replay-model request the options describe, or None."""
+    from simulations.backtest_replay import ReplayRequest
+    from simulations.exceptions import BacktestError
+
+    if not args.replay_runs:
+        return None
+    if args.replay_runs < 0:
+        raise BacktestError(f"--replay-runs: {args.replay_runs} must be >= 1")
+    if not args.plan:
+        raise BacktestError("--replay-runs needs --plan (the stages and rollback levels to replay)")
+    return ReplayRequest(_plan(args.plan), args.replay_runs, args.seed, args.response)
+
+
+def _plan(path: str) -> Plan:
+    from planner.exceptions import PlanError
+    from planner.io import read_structured
+    from planner.model import Plan
+
+    return Plan.from_dict(read_structured(path, PlanError))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
     thresholds = load_thresholds(args.thresholds)
     traces = read_traces(args.trace, args.labels)
     settings = replay_settings(args)
-    report = run_backtest(with_defaults(thresholds.rule_sets), traces, settings)
+    report = run_backtest(
+        with_defaults(thresholds.rule_sets), traces, settings, replay_request(args)
+    )
     if args.output:
         atomic_write_text(args.output, json.dumps(report.to_dict(), indent=2) + "\n")
     print(backtest_table(report))

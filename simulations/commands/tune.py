@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from simulations.commands.backtest import add_replay_arguments, replay_settings
+from simulations.commands.backtest import add_replay_arguments, replay_request, replay_settings
 
 if TYPE_CHECKING:
     from simulations.trace import Trace
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     )
     client = _client(args.dask) if args.dask else None
     try:
-        report = tune(train, test, settings, client)
+        report = tune(train, test, settings, client, replay_request(args))
     finally:
         if client is not None:
             client.close()
