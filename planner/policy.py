@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from planner.default_rules import DEFAULT_RULES
 from planner.exceptions import PolicyError
 from planner.io import read_structured
 from planner.model import LEVELS, RiskLevel
-from planner.rules import DEFAULT_RULES, Role, Rule
+from planner.rules import Role, Rule
 
 __all__ = ["Policy", "glob_to_regex", "load_policy", "parse_policy"]
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from planner.change import ChangedFile, ChangeSet
+from planner.default_rules import DEFAULT_RULES
 from planner.model import LEVELS, FileRisk, Risk, RiskLevel
 from planner.policy import Policy
-from planner.rules import DEFAULT_RULES, PathParts, Rule, match
+from planner.rules import PathParts, Rule, match
 
 __all__ = [
     "INTEGRATION_FLOOR",

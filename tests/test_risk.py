@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.change import ChangedFile, ChangeSet
+from planner.default_rules import DEFAULT_RULES
 from planner.git import read_git_change
 from planner.manifest import load_manifest
 from planner.migration_risk import up_sections
 from planner.policy import parse_policy
 from planner.risk import classify, classify_file
-from planner.rules import DEFAULT_RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 
