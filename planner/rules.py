@@ -1,8 +1,9 @@
 """Risk rules: what makes a changed file ZERO, LOW, MEDIUM or HIGH risk.
 
-A :class:`Rule` matches a file by its path (a compiled regex searched in the normalised path),
-by its content (a compiled regex searched in the text at ``head``), or both, and says which
-level and category that gives and why; :func:`match` tells whether one rule matches one file
+A :class:`Rule` matches a file by its path (a :class:`PathPattern` vocabulary, or a regex on the
+path as written for a policy rule), by its content (a regex searched in the text at ``head``),
+by a condition on the change, or a combination, and says which level and category that gives and
+why; :func:`match` tells whether one rule matches one file
 and with which evidence. The default rules are in :mod:`planner.default_rules`; precedence lives
 in :mod:`planner.risk`.
 """
