@@ -189,7 +189,7 @@ def build_promtest(
 def write_promtest(directory: str | Path, test: PromTest, name: str = "promtest") -> Path:
     """Write ``<name>.yaml`` (the test) and its rule file into ``directory``; return the test."""
     folder = Path(directory)
-    rules = yaml.safe_dump(test.rules, sort_keys=False, allow_unicode=True, width=100)
-    tests = yaml.safe_dump(test.tests, sort_keys=False, allow_unicode=True, width=100)
+    rules = yaml.safe_dump(test.rules, sort_keys=False, allow_unicode=False, width=100)
+    tests = yaml.safe_dump(test.tests, sort_keys=False, allow_unicode=False, width=100)
     atomic_write_text(folder / test.tests["rule_files"][0], rules)
     return atomic_write_text(folder / f"{name}.yaml", tests)
