@@ -220,7 +220,7 @@ def manifests(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(manifests())
 def test_valid_manifests_round_trip(doc: dict[str, Any]) -> None:
     change = parse_manifest(doc, "m.yaml")
@@ -255,7 +255,7 @@ _junk = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.one_of(_junk, manifests().map(lambda d: {**d, "files": [*d["files"], 7]})))
 def test_junk_parses_or_raises_manifest_error(doc: object) -> None:
     try:
