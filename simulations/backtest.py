@@ -185,7 +185,7 @@ def _stage_name(settings: ReplaySettings, stage: int) -> str:
 
 def _missed(batch: DeployBatch, out: Outcome, settings: ReplaySettings) -> list[dict[str, Any]]:
     caught, _ = classify(batch, out.first, settings.lead_minutes)
-    miss = (batch.incident_id >= 0) & out.evaluated & ~caught
+    miss = (batch.incident_id >= 0) & ~(caught & out.evaluated)
     by_incident: dict[int, list[str]] = {}
     for r in np.flatnonzero(miss):
         by_incident.setdefault(int(batch.incident_id[r]), []).append(

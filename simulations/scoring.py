@@ -6,7 +6,8 @@ onset and no later than the incident's end; an earlier alarm (``before-incident`
 one (``after-incident``) is a false alarm, and so is any alarm on a healthy deploy (a false
 rollback). Measures:
 
-* precision: caught alarms / all alarms; recall: caught incident replays / incident replays;
+* precision: caught alarms / all alarms; recall: caught incident replays / incident replays
+  (an incident whose metric no rule watches is missed: every replay and deploy counts);
 * detection time: alarm time minus onset, minutes (negative when raised within the lead);
 * reset time: how long the alert keeps firing after the incident ends (median, minutes),
   measured with the rollback disabled; None for a policy with a latched rule (argo, flagger,
@@ -118,22 +119,25 @@ def score(
     n_inc = n_healthy = caught_n = false_n = false_rb = 0
     has_reset = True
     for batch, out in zip(batches, outcomes, strict=True):
+        # Every deploy counts, also where no rule of the policy applies (its metric is absent):
+        # such an incident is missed in full, such a healthy deploy is not rolled back.
         ev = out.evaluated
-        inc = (batch.incident_id >= 0) & ev
-        healthy = (batch.incident_id < 0) & ev
+        inc = batch.incident_id >= 0
+        healthy = batch.incident_id < 0
         caught, delay = classify(batch, out.first, lead_minutes)
+        caught &= ev
         fired = (out.first >= 0) & ev
         n_inc += int(inc.sum())
         n_healthy += int(healthy.sum())
         caught_n += int(caught[inc].sum())
         false_n += int((fired & ~caught).sum())
         false_rb += int((fired & healthy).sum())
-        detect.append(delay[caught & ev])
+        detect.append(delay[caught])
         blast.append(blast_radius(batch, out.first, rollback_minutes)[inc])
         if out.reset is None:
             has_reset = False
         else:
-            resets.append(out.reset[caught & ev] * batch.step_minutes)
+            resets.append(out.reset[caught] * batch.step_minutes)
     d = np.concatenate(detect) if detect else np.empty(0)
     b = np.concatenate(blast) if blast else np.empty(0)
     r = np.concatenate(resets) if resets else np.empty(0)

@@ -26,12 +26,13 @@ import numpy as np
 from planner.thresholds import Rule, RuleSet, Thresholds
 from simulations.backtest import BacktestReport, run_backtest, with_defaults
 from simulations.backtest_replay import ReplayRequest
-from simulations.deploys import DeployBatch, ReplaySettings, build_batches, trace_series
+from simulations.deploys import DeployBatch, ReplaySettings, build_batches
 from simulations.exceptions import BacktestError
 from simulations.malloc import reuse_freed_memory
 from simulations.rule_detectors import observed_key, rule_first_alarm
 from simulations.scoring import Outcome, Score, score
 from simulations.trace import CANONICAL_METRICS, Trace
+from simulations.trace_series import healthy_values, incident_steps, trace_series
 from simulations.tune_space import FAMILY_NAMES, candidates, healthy_levels
 
 Direction = Literal["above", "below"]
@@ -179,8 +180,28 @@ class TuneReport:
         }
 
 
+def _directions(traces: Sequence[Trace], metric: str) -> list[Direction]:
+    """Which ways the incidents of ``metric`` move it: above and/or below its healthy level."""
+    found: set[Direction] = set()
+    for t in traces:
+        values, healthy = trace_series(t, metric), healthy_values(t, metric)
+        if values is None or healthy is None or not np.isfinite(healthy).any():
+            continue
+        level = float(np.nanmedian(healthy))
+        for (s, e), inc in zip(incident_steps(t), t.incidents, strict=True):
+            seg = values[s:e]
+            if inc.metric not in (None, metric) or not np.isfinite(seg).any():
+                continue
+            found.add("above" if float(np.nanmedian(seg)) >= level else "below")
+    return sorted(found)
+
+
 def _metrics(traces: Sequence[Trace]) -> list[tuple[str, Direction]]:
-    """(metric, direction) pairs named by the training incidents and present in the traces."""
+    """(metric, direction) pairs of the training incidents' metrics present in the traces.
+
+    The direction is the way the labelled incidents move the metric (a traffic surge and a
+    traffic drop are both incidents); without a measurable move, the metric's usual one.
+    """
     names: set[str] = set()
     for t in traces:
         for inc in t.incidents:
@@ -193,7 +214,8 @@ def _metrics(traces: Sequence[Trace]) -> list[tuple[str, Direction]]:
         if not any(trace_series(t, name) is not None for t in traces):
             continue
         metric = CANONICAL_METRICS.get(name.partition("{")[0])
-        out.append((name, metric.direction if metric else "above"))
+        usual: Direction = metric.direction if metric else "above"
+        out += [(name, d) for d in _directions(traces, name) or [usual]]
     return out
 
 
@@ -237,8 +259,8 @@ def tune(
 
     def best_set(pool: Sequence[tuple[Rule, list[Outcome], Candidate]], name: str) -> Candidate:
         tops = []
-        for metric, _ in metrics:
-            mine = [j for j in pool if j[0].metric == metric]
+        for metric, direction in metrics:
+            mine = [j for j in pool if (j[0].metric, j[0].direction) == (metric, direction)]
             ok = [j for j in mine if j[2].within(settings.budget)] or mine
             ok.sort(key=lambda j: (j[2].score.blast_mean or 0.0, -(j[2].score.precision or 0.0)))
             tops.append([None, *ok[: settings.top_k]])
@@ -268,7 +290,7 @@ def tune(
         family_best=family_best,
         front=front,
         n_candidates=len(singles),
-        metrics=tuple(m for m, _ in metrics),
+        metrics=tuple(f"{m} ({d})" for m, d in metrics),
         sweep_seconds=seconds,
         budget=settings.budget,
         train=run_backtest(with_defaults(picks), train, rp, replay),
