@@ -27,7 +27,7 @@ from simulations.trace import (
     ensure_utc_index,
 )
 
-__all__ = ["MAX_SLOTS", "DuplicatePolicy", "RepairOptions", "build_trace"]
+__all__ = ["MAX_SLOTS", "DuplicatePolicy", "RepairOptions", "build_trace", "build_trace_arrays"]
 
 DuplicatePolicy = Literal["first", "last", "mean"]
 MAX_SLOTS = 20_000_000  # grid slots a trace may have (about 38 years of minutes)
@@ -63,120 +63,144 @@ class RepairOptions:
             raise TraceError(f"step: {self.step} must be positive")
 
 
-def _where(source: str, line: int) -> str:
-    return f"{source}:{line}"
+def _line(lines: np.ndarray | None, i: int) -> int:
+    """The source line of raw row ``i`` (after a one-line header unless ``lines`` says)."""
+    return int(lines[i]) if lines is not None else i + 2
 
 
 def _reject_bad_values(
-    frame: pd.DataFrame, metrics: tuple[Metric, ...], lines: np.ndarray, source: str
+    cols: np.ndarray, metrics: tuple[Metric, ...], lines: np.ndarray | None, source: str
 ) -> None:
     """Raise on non-finite or negative values, ratios above 100 and errors above requests."""
-    for m in metrics:
-        values = frame[m.name].to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(np.isinf(values))
-        if bad.size:
-            i = bad[0]
-            raise TraceError(
-                f"{_where(source, lines[i])}: {m.name}: {float(values[i])!r} is not a finite number"
-            )
-        bad = np.flatnonzero(values < 0)
-        if bad.size:
-            i = bad[0]
-            raise TraceError(
-                f"{_where(source, lines[i])}: {m.name}: {float(values[i])!r} is negative "
-                f"(expected a {m.kind.replace('_', ' ')} >= 0)"
-            )
+    names = [m.name for m in metrics]
+    for j, m in enumerate(metrics):
+        col = cols[j]
+        checks = [
+            (np.isinf(col), "is not a finite number"),
+            (col < 0, f"is negative (expected a {m.kind.replace('_', ' ')} >= 0)"),
+        ]
         if m.kind in _RATIO_KINDS:
-            bad = np.flatnonzero(values > 100)
-            if bad.size:
-                i = bad[0]
-                raise TraceError(
-                    f"{_where(source, lines[i])}: {m.name}: {float(values[i])!r} is above 100 "
-                    "(expected a fraction in [0, 1] or a percent in [0, 100])"
-                )
-    for m in metrics:
+            checks.append(
+                (col > 100, "is above 100 (expected a fraction in [0, 1] or a percent in [0, 100])")
+            )
+        for mask, rule in checks:
+            if mask.any():
+                i = int(np.argmax(mask))
+                raise TraceError(f"{source}:{_line(lines, i)}: {m.name}: {float(col[i])!r} {rule}")
+    for j, m in enumerate(metrics):
         base, _, labels = m.name.partition("{")
         partner = "requests" + ("{" + labels if labels else "")
-        if base != "errors" or partner not in frame.columns:
+        if base != "errors" or partner not in names:
             continue
-        errors = frame[m.name].to_numpy(dtype=np.float64)
-        requests = frame[partner].to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(errors > requests)
-        if bad.size:
-            i = bad[0]
+        errors, requests = cols[j], cols[names.index(partner)]
+        mask = errors > requests
+        if mask.any():
+            i = int(np.argmax(mask))
             raise TraceError(
-                f"{_where(source, lines[i])}: {m.name} {float(errors[i])!r} > {partner} "
+                f"{source}:{_line(lines, i)}: {m.name} {float(errors[i])!r} > {partner} "
                 f"{float(requests[i])!r} (errors must not exceed requests)"
             )
 
 
-def _zero_runs_to_nan(frame: pd.DataFrame, min_run: int) -> int:
+def _zero_runs_to_nan(cols: np.ndarray, min_run: int) -> int:
     """Set runs of at least ``min_run`` exact zeros to NaN in place; return how many runs."""
     runs = 0
-    for col in frame.columns:
-        zero = (frame[col] == 0).to_numpy()
+    for j in range(cols.shape[0]):
+        zero = cols[j] == 0
         if not zero.any():
             continue
         edges = np.diff(np.concatenate(([0], zero.astype(np.int8), [0])))
         starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
         keep = (ends - starts) >= min_run
-        mask = np.zeros(len(zero), dtype=bool)
         for s, e in zip(starts[keep], ends[keep], strict=True):
-            mask[s:e] = True
+            cols[j, s:e] = np.nan
         runs += int(keep.sum())
-        frame.loc[mask, col] = np.nan
     return runs
 
 
-def _infer_step(ns: np.ndarray, source: str) -> pd.Timedelta:
+def _infer_step(ns: np.ndarray) -> pd.Timedelta | None:
+    """The most common positive interval between sorted, unique times (``None`` for one row)."""
+    if ns.size < 2:
+        return None
     diffs = np.diff(ns)
-    diffs = diffs[diffs > 0]
-    if diffs.size == 0:
-        raise TraceError(f"{source}: cannot infer the step from a single timestamp (pass a step)")
+    lo, hi = int(diffs.min()), int(diffs.max())
+    if lo == hi:  # the usual, regular case: no sort needed
+        return pd.Timedelta(lo, unit="ns")
     values, counts = np.unique(diffs, return_counts=True)
     return pd.Timedelta(int(values[np.argmax(counts)]), unit="ns")
 
 
+def _sort_and_dedupe(
+    ns: np.ndarray, cols: np.ndarray, opts: RepairOptions, lines: np.ndarray | None, source: str
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Sorted, unique ``(ns, cols)``, the count of out-of-order rows and of dropped duplicates."""
+    diffs = np.diff(ns)
+    if diffs.size == 0 or bool((diffs > 0).all()):
+        return ns, cols, 0, 0
+    back = np.flatnonzero(ns[1:] < np.maximum.accumulate(ns)[:-1]) + 1
+    if back.size and not opts.sort:
+        i = int(back[0])
+        now, before = (pd.Timestamp(int(t), tz="UTC").isoformat() for t in (ns[i], ns[i - 1]))
+        raise TraceError(
+            f"{source}:{_line(lines, i)}: timestamp {now} is before the previous row's {before}"
+            " (rows must be in time order; enable sorting to repair)"
+        )
+    if back.size:
+        order = np.argsort(ns, kind="stable")
+        ns, cols = ns[order], cols[:, order]
+    same = np.diff(ns) == 0
+    dropped = int(same.sum())
+    if dropped:
+        if opts.duplicates == "mean":
+            grouped = pd.DataFrame(cols.T).groupby(ns, sort=True).mean()
+            ns = grouped.index.to_numpy(dtype=np.int64)
+            cols = np.ascontiguousarray(grouped.to_numpy(np.float64).T)
+        else:
+            keep = np.ones(len(ns), dtype=bool)
+            if opts.duplicates == "first":
+                keep[1:] = ~same
+            else:
+                keep[:-1] = ~same
+            ns, cols = ns[keep], cols[:, keep]
+    return ns, cols, int(back.size), dropped
+
+
 def _regularise(
-    frame: pd.DataFrame, metrics: tuple[Metric, ...], step: pd.Timedelta, source: str
-) -> tuple[pd.DataFrame, int, int]:
-    """Put ``frame`` (sorted, unique) on a grid from its first row; return (frame, off, gaps)."""
-    ns = pd.DatetimeIndex(frame.index).asi8
+    ns: np.ndarray, cols: np.ndarray, metrics: tuple[Metric, ...], step: pd.Timedelta, source: str
+) -> tuple[np.ndarray, int, int]:
+    """``cols`` on the grid ``ns[0] + k * step``; return (grid values, rows off grid, gaps)."""
     step_ns = int(step.value)
     slots = (int(ns[-1]) - int(ns[0])) // step_ns + 1
     if slots > MAX_SLOTS:
+        first, last = (pd.Timestamp(int(t), tz="UTC").isoformat() for t in (ns[0], ns[-1]))
         raise TraceError(
-            f"{source}: {slots} slots of {step} from {frame.index[0]} to {frame.index[-1]} "
+            f"{source}: {slots} slots of {step} from {first} to {last} "
             f"exceed the limit of {MAX_SLOTS}"
         )
     offsets = ns - ns[0]
-    on_grid = bool((offsets % step_ns == 0).all())
-    grid = pd.date_range(frame.index[0], periods=slots, freq=step, name="timestamp")
-    if on_grid:
-        out = frame.reindex(grid)
-        return out, 0, slots - len(frame)
-    bins = offsets // step_ns
-    grouped = frame.groupby(bins)
-    parts = {}
-    for m in metrics:
-        if m.kind in _SUM_KINDS:
-            parts[m.name] = grouped[m.name].sum(min_count=1)
-        else:
-            parts[m.name] = grouped[m.name].mean()
-    agg = pd.DataFrame(parts, columns=frame.columns)
-    out = agg.reindex(np.arange(slots))
-    out.index = grid
-    off = int((offsets % step_ns != 0).sum())
-    return out, off, slots - len(agg)
+    slot = offsets // step_ns
+    off = int(np.count_nonzero(offsets - slot * step_ns))
+    if off == 0 and slots == len(ns):
+        return cols, 0, 0
+    out = np.full((cols.shape[0], slots), np.nan)
+    if off == 0:
+        out[:, slot] = cols
+        return out, 0, slots - len(ns)
+    grouped = pd.DataFrame(cols.T).groupby(slot)
+    for j, m in enumerate(metrics):
+        col = grouped[j]
+        agg = col.sum(min_count=1) if m.kind in _SUM_KINDS else col.mean()
+        out[j, agg.index.to_numpy()] = agg.to_numpy(np.float64)
+    return out, off, slots - len(np.unique(slot))
 
 
 def _normalise_percent(
-    frame: pd.DataFrame, metrics: tuple[Metric, ...], enabled: bool
+    cols: np.ndarray, metrics: tuple[Metric, ...], enabled: bool
 ) -> tuple[str, ...]:
     done = []
-    for m in metrics:
-        if enabled and m.kind in _RATIO_KINDS and bool((frame[m.name] > 1).any()):
-            frame[m.name] = frame[m.name] / 100.0
+    for j, m in enumerate(metrics):
+        if enabled and m.kind in _RATIO_KINDS and bool(np.nanmax(cols[j], initial=0.0) > 1):
+            cols[j] /= 100.0
             done.append(m.name)
     return tuple(done)
 
@@ -206,72 +230,87 @@ def build_trace(
     Raises:
         TraceError: a rejection listed in the module docstring.
     """
-    opts = options or RepairOptions()
     if len(frame) == 0:
         raise TraceError(f"{source}: no usable rows (no data after the header)")
-    line_of = np.arange(2, len(frame) + 2) if lines is None else np.asarray(lines)
-    frame = frame.astype(np.float64)
     try:
-        frame.index = ensure_utc_index(frame.index)
+        ns = ensure_utc_index(frame.index).asi8
     except TraceError as exc:
         raise TraceError(f"{source}: {exc}") from None
-    empty = int(frame.isna().to_numpy().sum())
-    _reject_bad_values(frame, metrics, line_of, source)
+    cols = np.ascontiguousarray(frame.to_numpy(dtype=np.float64).T)
+    if np.shares_memory(cols, frame.to_numpy()):
+        cols = cols.copy()  # repairs work in place; never on the caller's frame
+    return build_trace_arrays(
+        ns,
+        cols,
+        metrics,
+        source=source,
+        options=options,
+        lines=lines,
+        incidents=incidents,
+        name=name,
+    )
 
-    ns = pd.DatetimeIndex(frame.index).asi8
-    back = np.flatnonzero(ns[1:] < np.maximum.accumulate(ns)[:-1]) + 1
-    if back.size and not opts.sort:
-        i = back[0]
-        raise TraceError(
-            f"{_where(source, line_of[i])}: timestamp {frame.index[i].isoformat()} is before "
-            f"the previous row's {frame.index[i - 1].isoformat()} (rows must be in time order; "
-            "enable sorting to repair)"
-        )
-    if back.size:
-        order = np.argsort(ns, kind="stable")
-        frame, line_of = frame.iloc[order], line_of[order]
 
-    dup_mask = frame.index.duplicated(keep=False)
-    dropped = int(dup_mask.sum() - frame.index[dup_mask].nunique()) if dup_mask.any() else 0
-    if dropped:
-        if opts.duplicates == "mean":
-            frame = frame.groupby(level=0, sort=True).mean()
-        else:
-            frame = frame[~frame.index.duplicated(keep=opts.duplicates)]
+def build_trace_arrays(
+    ns: np.ndarray,
+    cols: np.ndarray,
+    metrics: tuple[Metric, ...],
+    *,
+    source: str,
+    options: RepairOptions | None = None,
+    lines: np.ndarray | None = None,
+    incidents: tuple[Incident, ...] = (),
+    name: str = "",
+) -> Trace:
+    """:func:`build_trace` on arrays: UTC ``ns`` (int64) and ``cols`` (float64, one row per metric).
+
+    ``cols`` is repaired in place (pass a copy to keep it); this path makes no other copy of a
+    regular, sorted trace, which keeps loading a million rows fast and small.
+    """
+    opts = options or RepairOptions()
+    if ns.size == 0:
+        raise TraceError(f"{source}: no usable rows (no data after the header)")
+    rows = len(ns)
+    empty = int(np.count_nonzero(np.isnan(cols)))
+    _reject_bad_values(cols, metrics, None if lines is None else np.asarray(lines), source)
+    ns, cols, unsorted, dropped = _sort_and_dedupe(ns, cols, opts, lines, source)
 
     zero_runs = 0
     if opts.zero_gap_min_run is not None:
-        frame = frame.copy()
-        zero_runs = _zero_runs_to_nan(frame, opts.zero_gap_min_run)
-    percent = _normalise_percent(frame, metrics, opts.normalise_percent)
+        zero_runs = _zero_runs_to_nan(cols, opts.zero_gap_min_run)
+    percent = _normalise_percent(cols, metrics, opts.normalise_percent)
 
-    native = (
-        _infer_step(pd.DatetimeIndex(frame.index).asi8, source) if len(frame) > 1 else opts.step
-    )
+    native = _infer_step(ns)
     step = opts.step or native
     if step is None:
         raise TraceError(f"{source}: cannot infer the step from a single row (pass a step)")
-    frame, off_grid, gaps = _regularise(frame, metrics, step, source)
-    if frame.isna().to_numpy().all():
+    grid_cols, off_grid, gaps = _regularise(ns, cols, metrics, step, source)
+    if bool(np.isnan(grid_cols).all()):
         raise TraceError(f"{source}: no usable rows (every value is missing)")
+    grid = pd.date_range(
+        pd.Timestamp(int(ns[0]), tz="UTC"), periods=grid_cols.shape[1], freq=step, name="timestamp"
+    ).as_unit("ns")
+    names = [m.name for m in metrics]
+    # (k, n) C-contiguous transposed is pandas' own block layout: no copy.
+    out = pd.DataFrame(grid_cols.T, index=grid, columns=pd.Index(names), copy=False)
 
     notes = []
     if off_grid:
         notes.append(f"{off_grid} rows off the {step} grid were merged into their slot")
-    names = [m.name for m in metrics]
     if "requests" in names and "errors" in names and "error_ratio" not in names:
+        requests = out["requests"].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = frame["errors"] / frame["requests"].where(frame["requests"] > 0)
-        frame = frame.assign(error_ratio=ratio)
+            ratio = np.where(requests > 0, out["errors"].to_numpy() / requests, np.nan)
+        out["error_ratio"] = ratio
         metrics = (*metrics, CANONICAL_METRICS["error_ratio"])
         notes.append("error_ratio derived as errors / requests (missing where requests = 0)")
     resampled = str(step) if (off_grid or step != native) else None
     report = RepairReport(
         source=source,
-        rows_read=len(line_of),
+        rows_read=rows,
         duplicates_dropped=dropped,
         duplicate_policy=opts.duplicates,
-        unsorted_rows=int(back.size),
+        unsorted_rows=unsorted,
         gaps_filled_with_nan=gaps,
         zero_runs_as_gaps=zero_runs,
         percent_normalised=percent,
@@ -280,7 +319,7 @@ def build_trace(
         notes=tuple(notes),
     )
     return Trace(
-        frame=frame,
+        frame=out,
         metrics=metrics,
         step=step,
         incidents=incidents,

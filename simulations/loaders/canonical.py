@@ -4,35 +4,34 @@ A canonical CSV has a header ``timestamp,<metric>,...``; ``timestamp`` is ISO 86
 offset; naive times are read as UTC) and every other column is a name from
 :data:`~simulations.trace.CANONICAL_METRICS` (optionally with a ``{labels}`` suffix). Empty
 cells are missing values. Parquet holds the same columns, ``timestamp`` as a timestamp type.
+Both are read with pyarrow into arrays that :func:`~simulations.repair.build_trace_arrays`
+repairs in place, so a regular million-row file is parsed without extra copies.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulations.exceptions import TraceError
-from simulations.repair import RepairOptions, build_trace
+from simulations.loaders.writer import format_csv, write_trace
+from simulations.repair import RepairOptions, build_trace_arrays
 from simulations.trace import Incident, Metric, Trace, canonical_metric
 
 __all__ = [
     "format_csv",
     "load_trace",
     "parse_canonical_csv",
-    "parse_canonical_frame",
     "parse_canonical_parquet",
+    "parse_canonical_table",
     "write_trace",
 ]
 
-_COUNT_KINDS = ("request_count", "error_count")
 _READ_ERRORS: tuple[type[BaseException], ...] = (
-    ValueError,  # pyarrow.ArrowInvalid and pandas' ParserError derive from it
+    ValueError,  # pyarrow.ArrowInvalid derives from it
     TypeError,
     KeyError,
     IndexError,
@@ -52,52 +51,69 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _parse_timestamps(raw: pd.Series, source: str) -> pd.DatetimeIndex:
-    """``raw`` as UTC times; raises naming the first line whose value is not ISO 8601."""
-    if isinstance(raw.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(raw.dtype):
-        parsed = pd.Series(pd.to_datetime(raw, utc=True))
-    else:
-        text = raw.astype("string")
+def _timestamps(column: Any, source: str) -> np.ndarray:
+    """UTC nanoseconds (int64) of a pyarrow column; raises naming the first bad line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_timestamp(column.type) and column.null_count == 0:
         try:
-            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-        except _READ_ERRORS:
-            parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
+            cast = column.cast(pa.timestamp("ns", tz=column.type.tz)).cast(pa.int64())
+        except _arrow_errors():
+            pass  # out of the nanosecond range: the slow path names the value
+        else:
+            # tz-aware values are UTC instants already; naive ones are read as UTC
+            return np.asarray(cast.to_numpy(), dtype=np.int64)
+    raw = pd.Series(pc.cast(column, pa.string()).to_pandas() if column.num_chunks else [])
+    try:
+        parsed = pd.to_datetime(raw, utc=True, format="ISO8601", errors="coerce")
+    except _READ_ERRORS:
+        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if bad.size:
         i = int(bad[0])
-        raise TraceError(f"{source}:{i + 2}: timestamp: {raw.iloc[i]!r} is not an ISO 8601 time")
-    return pd.DatetimeIndex(parsed)
+        value = raw.iloc[i]
+        shown = "" if value is None or value is pd.NA else value
+        raise TraceError(f"{source}:{i + 2}: timestamp: {shown!r} is not an ISO 8601 time")
+    try:
+        return np.asarray(pd.DatetimeIndex(parsed).as_unit("ns").asi8, dtype=np.int64)
+    except (ValueError, OverflowError):
+        raise TraceError(
+            f"{source}: timestamps must lie between 1677-09-22 and 2262-04-11 UTC"
+        ) from None
 
 
-def _parse_numbers(raw: pd.Series, column: str, source: str) -> pd.Series:
-    """``raw`` as float64; raises naming the first line whose value is not a number."""
-    if pd.api.types.is_bool_dtype(raw.dtype):
-        raise TraceError(f"{source}:2: {column}: {raw.iloc[0]!r} is not a number")
-    if pd.api.types.is_numeric_dtype(raw.dtype):
-        return raw.astype(np.float64)
-    numbers = pd.to_numeric(raw.astype("string").str.strip(), errors="coerce")
-    bad = np.flatnonzero((numbers.isna() & raw.notna()).to_numpy())
-    blank = raw.astype("string").str.strip().fillna("") == ""
-    bad = np.array([i for i in bad if not bool(blank.iloc[i])], dtype=np.int64)
+def _numbers(column: Any, name: str, source: str) -> np.ndarray:
+    """A float64 array of a pyarrow column (nulls -> NaN); raises naming a non-number's line."""
+    import pyarrow as pa
+
+    kind = column.type
+    if pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_null(kind):
+        arr = column.cast(pa.float64()).to_numpy()
+        return np.asarray(arr, dtype=np.float64)
+    raw = column.cast(pa.string()).to_pandas() if column.num_chunks else pd.Series([])
+    text = raw.astype("string").str.strip()
+    numbers = pd.to_numeric(text, errors="coerce")
+    bad = np.flatnonzero((numbers.isna() & text.fillna("").ne("")).to_numpy())
     if bad.size:
         i = int(bad[0])
-        raise TraceError(f"{source}:{i + 2}: {column}: {raw.iloc[i]!r} is not a number")
-    return numbers.astype(np.float64)
+        raise TraceError(f"{source}:{i + 2}: {name}: {raw.iloc[i]!r} is not a number")
+    return np.asarray(numbers.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
 
 
-def parse_canonical_frame(
-    raw: pd.DataFrame,
+def parse_canonical_table(
+    table: Any,
     source: str,
     options: RepairOptions | None = None,
     incidents: tuple[Incident, ...] = (),
 ) -> Trace:
-    """A :class:`Trace` from a raw frame with a ``timestamp`` column and canonical metrics.
+    """A :class:`Trace` from a ``pyarrow.Table`` with ``timestamp`` and canonical columns.
 
     Raises:
-        TraceError: no ``timestamp`` column, an unknown column, a bad value or a rejection of
-            :func:`~simulations.repair.build_trace`.
+        TraceError: no ``timestamp`` column, an unknown or repeated column, a bad value or a
+            rejection of :func:`~simulations.repair.build_trace_arrays`.
     """
-    columns = [str(c) for c in raw.columns]
+    columns = [str(c) for c in table.column_names]
     if "timestamp" not in columns:
         raise TraceError(f"{source}:1: no 'timestamp' column (header: {', '.join(columns)})")
     if len(set(columns)) != len(columns):
@@ -112,10 +128,15 @@ def parse_canonical_frame(
                 raise TraceError(f"{source}:1: {exc}") from None
     if not metrics:
         raise TraceError(f"{source}:1: no metric column beside 'timestamp'")
-    index = _parse_timestamps(raw["timestamp"], source)
-    values = {m.name: _parse_numbers(raw[m.name], m.name, source).to_numpy() for m in metrics}
-    frame = pd.DataFrame(values, index=index)
-    return build_trace(frame, tuple(metrics), source=source, options=options, incidents=incidents)
+    if table.num_rows == 0:
+        raise TraceError(f"{source}: no usable rows (no data after the header)")
+    ns = _timestamps(table.column("timestamp"), source)
+    cols = np.empty((len(metrics), table.num_rows), dtype=np.float64)
+    for j, m in enumerate(metrics):
+        cols[j] = _numbers(table.column(m.name), m.name, source)
+    return build_trace_arrays(
+        ns, cols, tuple(metrics), source=source, options=options, incidents=incidents
+    )
 
 
 def parse_canonical_csv(
@@ -127,16 +148,21 @@ def parse_canonical_csv(
     """A :class:`Trace` from canonical CSV bytes or text (see the module docstring).
 
     Raises:
-        TraceError: unreadable CSV, or any rejection of :func:`parse_canonical_frame`.
+        TraceError: unreadable CSV, or any rejection of :func:`parse_canonical_table`.
     """
-    buf = io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data)
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if not raw or raw.isspace():  # isspace stops at the first visible byte; strip copies
+        raise TraceError(f"{source}: empty file (expected a header 'timestamp,...')")
+    convert = pacsv.ConvertOptions(strings_can_be_null=True)
     try:
-        raw = pd.read_csv(buf, engine="pyarrow", dtype_backend="numpy_nullable")
-    except pd.errors.EmptyDataError:
-        raise TraceError(f"{source}: empty file (expected a header 'timestamp,...')") from None
+        table = pacsv.read_csv(pa.BufferReader(raw), convert_options=convert)
+        table.column_names  # noqa: B018  (decodes the header: raises on bad UTF-8)
     except _arrow_errors() as exc:
         raise TraceError(f"{source}: not a readable CSV: {_first_line(exc)}") from None
-    return parse_canonical_frame(raw, source, options, incidents)
+    return parse_canonical_table(table, source, options, incidents)
 
 
 def parse_canonical_parquet(
@@ -148,16 +174,16 @@ def parse_canonical_parquet(
     """A :class:`Trace` from canonical Parquet bytes.
 
     Raises:
-        TraceError: unreadable Parquet, or any rejection of :func:`parse_canonical_frame`.
+        TraceError: unreadable Parquet, or any rejection of :func:`parse_canonical_table`.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        raw = pq.read_table(pa.BufferReader(data)).to_pandas()
+        table = pq.read_table(pa.BufferReader(data))
     except _arrow_errors() as exc:
         raise TraceError(f"{source}: not a readable Parquet file: {_first_line(exc)}") from None
-    return parse_canonical_frame(raw, source, options, incidents)
+    return parse_canonical_table(table, source, options, incidents)
 
 
 def load_trace(
@@ -181,60 +207,3 @@ def load_trace(
     if suffix == ".csv":
         return parse_canonical_csv(data, str(p), options, incidents)
     return parse_canonical_parquet(data, str(p), options, incidents)
-
-
-def _output_frame(trace: Trace) -> pd.DataFrame:
-    """The frame as written: ``timestamp`` first, integral counts without a decimal point."""
-    out = trace.frame.copy()
-    for metric in trace.metrics:
-        col = out[metric.name]
-        finite = col.dropna()
-        if metric.kind in _COUNT_KINDS and bool((finite == np.round(finite)).all()):
-            out[metric.name] = col.astype("Int64")
-    return out
-
-
-def format_csv(trace: Trace) -> str:
-    """The canonical CSV text of ``trace`` (``Z`` timestamps, empty cells for missing values)."""
-    out = _output_frame(trace)
-    idx = pd.DatetimeIndex(trace.frame.index)
-    whole_seconds = bool((idx.microsecond == 0).all() and (idx.nanosecond == 0).all())
-    fmt = "%Y-%m-%dT%H:%M:%SZ" if whole_seconds else "%Y-%m-%dT%H:%M:%S.%fZ"
-    out.index = pd.Index(idx.strftime(fmt), name="timestamp")
-    return out.to_csv(lineterminator="\n")
-
-
-def _atomic_bytes(target: Path, write: Callable[[str], None]) -> Path:
-    """Run ``write(tmp)`` on a temporary file beside ``target``, then rename it over ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def write_trace(trace: Trace, path: str | Path) -> Path:
-    """Write ``trace`` as canonical CSV (``.csv``) or Parquet (``.parquet``), atomically.
-
-    Raises:
-        TraceError: the suffix is neither ``.csv`` nor ``.parquet``.
-    """
-    from planner.io import atomic_write_text
-
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix == ".csv":
-        return atomic_write_text(target, format_csv(trace))
-    if suffix == ".parquet":
-        frame = trace.frame.reset_index()
-
-        def write(tmp: str) -> None:
-            frame.to_parquet(tmp, engine="pyarrow", index=False)
-
-        return _atomic_bytes(target, write)
-    raise TraceError(f"{target}: unknown trace format {suffix!r} (expected .csv or .parquet)")

@@ -30,6 +30,7 @@ __all__ = [
     "parse_incident_record",
     "parse_incidents_csv",
     "parse_incidents_yaml",
+    "parse_time",
     "write_incidents",
 ]
 

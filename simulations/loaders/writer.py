@@ -1,0 +1,75 @@
+"""Write canonical trace files: CSV (``Z`` timestamps, empty cells for NaN) or Parquet."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulations.exceptions import TraceError
+from simulations.trace import Trace
+
+__all__ = ["format_csv", "write_trace"]
+
+_COUNT_KINDS = ("request_count", "error_count")
+
+
+def _output_frame(trace: Trace) -> pd.DataFrame:
+    """The frame as written: ``timestamp`` first, integral counts without a decimal point."""
+    out = trace.frame.copy()
+    for metric in trace.metrics:
+        col = out[metric.name]
+        finite = col.dropna()
+        if metric.kind in _COUNT_KINDS and bool((finite == np.round(finite)).all()):
+            out[metric.name] = col.astype("Int64")
+    return out
+
+
+def format_csv(trace: Trace) -> str:
+    """The canonical CSV text of ``trace`` (``Z`` timestamps, empty cells for missing values)."""
+    out = _output_frame(trace)
+    idx = pd.DatetimeIndex(trace.frame.index)
+    whole_seconds = bool((idx.microsecond == 0).all() and (idx.nanosecond == 0).all())
+    fmt = "%Y-%m-%dT%H:%M:%SZ" if whole_seconds else "%Y-%m-%dT%H:%M:%S.%fZ"
+    out.index = pd.Index(idx.strftime(fmt), name="timestamp")
+    return out.to_csv(lineterminator="\n")
+
+
+def _atomic_bytes(target: Path, write: Callable[[str], None]) -> Path:
+    """Run ``write(tmp)`` on a temporary file beside ``target``, then rename it over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_trace(trace: Trace, path: str | Path) -> Path:
+    """Write ``trace`` as canonical CSV (``.csv``) or Parquet (``.parquet``), atomically.
+
+    Raises:
+        TraceError: the suffix is neither ``.csv`` nor ``.parquet``.
+    """
+    from planner.io import atomic_write_text
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".csv":
+        return atomic_write_text(target, format_csv(trace))
+    if suffix == ".parquet":
+        frame = trace.frame.reset_index()
+
+        def write(tmp: str) -> None:
+            frame.to_parquet(tmp, engine="pyarrow", index=False)
+
+        return _atomic_bytes(target, write)
+    raise TraceError(f"{target}: unknown trace format {suffix!r} (expected .csv or .parquet)")
