@@ -34,6 +34,10 @@ __all__ = [
 
 MAX_CONTENT_BYTES = 1 << 20  # larger blobs are not read as text (content None)
 _NULL_SHA = "0" * 40
+_REPO_ENV = frozenset(
+    {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"}
+    | {"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_PREFIX"}
+)
 _KINDS: dict[str, ChangeKind] = {
     "A": "added",
     "C": "added",
@@ -73,7 +77,12 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         ChangeError: the range changes no file.
     """
     git = _Git(repo)
-    git.run(["rev-parse", "--git-dir"], f"{repo}: not a git repository")
+    try:
+        git.run(["rev-parse", "--git-dir"])
+    except GitError as exc:
+        if "not a git repository" in str(exc):
+            raise GitError(f"{repo}: not a git repository") from None
+        raise  # e.g. "detected dubious ownership": git's own words say what to do
     head_sha = git.resolve(head)
     if base is None:
         default = git.default_branch()
@@ -218,9 +227,9 @@ class _Git:
             raise GitError(f"{repo}: not a git repository (no such folder)")
         self.repo = repo
         self.exe = exe
-        self.env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
-        self.env.pop("GIT_DIR", None)
-        self.env.pop("GIT_WORK_TREE", None)
+        # Run from a git hook, these would point git at the hook's repository instead of ``repo``.
+        inherited = {k: v for k, v in os.environ.items() if k not in _REPO_ENV}
+        self.env = {**inherited, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
 
     def run_bytes(self, args: Sequence[str], error: str | None = None, stdin: str = "") -> bytes:
         """Run ``git <args>``; on failure raise ``GitError(error)`` or one naming git's message."""

@@ -198,6 +198,18 @@ def test_not_a_repository(tmp_path: Path) -> None:
         read_git_change(str(tmp_path / "missing"), None)
 
 
+def test_git_environment_of_a_hook_does_not_leak(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = python_service(tmp_path)
+    commit(repo, {"x.py": "x\n"}, "x")
+    other = make_repo(tmp_path, {"other.txt": "o\n"}, name="other")
+    # as inside a hook of another repository
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other / ".git/index"))
+    assert [f.path for f in read_git_change(str(repo), "main", "feature").files] == ["x.py"]
+
+
 def test_no_default_branch(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {"a.txt": "a\n"})
     git(repo, "branch", "-m", "main", "trunk")
