@@ -35,7 +35,7 @@ def _queries(node: Any) -> list[str]:
     return []
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(service=NAMES, flag=NAMES)
 def test_names_read_back_from_every_target(service: str, flag: str) -> None:
     data = plan_dict()

@@ -1,0 +1,52 @@
+"""``devops-planner promtest``: promtool unit tests of the exported alerts on labelled incidents."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "write promtool tests: exported alerts must fire when our detector does on each incident"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the promtest options."""
+    parser.add_argument("--plan", required=True, help="plan JSON written by `plan`")
+    parser.add_argument("--trace", required=True, help="canonical trace (.csv or .parquet)")
+    parser.add_argument("--incidents", help="incidents file (YAML/CSV) labelling the trace")
+    parser.add_argument("--service", help="service profile (YAML/JSON): namespace, promql, ...")
+    parser.add_argument(
+        "--tolerance", type=int, default=1, help="evaluation intervals of slack (default 1)"
+    )
+    parser.add_argument("-o", "--output", default="promtest", help="output folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build every test in memory, then write them; run them with `promtool test rules`."""
+    from pathlib import Path
+
+    from planner.exceptions import PlanError
+    from planner.export import target_from_profile
+    from planner.io import read_structured
+    from planner.model import Plan
+    from planner.profile import ServiceProfile, load_profile
+    from simulations.exceptions import SimulationError
+    from simulations.loaders.canonical import load_trace
+    from simulations.loaders.incidents import load_incidents
+    from simulations.promtest import build_promtest, write_promtest
+
+    plan = Plan.from_dict(read_structured(args.plan, PlanError))
+    profile = load_profile(args.service) if args.service else ServiceProfile()
+    target = target_from_profile(profile, plan.change.service)
+    incidents = load_incidents(args.incidents) if args.incidents else ()
+    trace = load_trace(args.trace, incidents=incidents)
+    if not trace.incidents:
+        raise SimulationError(f"{args.trace}: no labelled incidents (give --incidents)")
+    if args.tolerance < 0:
+        raise SimulationError(f"--tolerance: {args.tolerance} must be >= 0")
+    tests = [
+        build_promtest(plan, target, trace, incident, tolerance=args.tolerance)
+        for incident in trace.incidents
+    ]
+    out = Path(args.output)
+    for k, test in enumerate(tests, start=1):
+        print(write_promtest(out, test, f"incident-{k:02d}"))
+    return 0
