@@ -67,7 +67,9 @@ EXPECTED_PARAMETERS = {
         "sustain_minutes": 10.0,
         "interactive": True,
     },
-    "04-rollout-report.ipynb": PLAN_PARAMETERS | REPLAY_PARAMETERS,
+    "04-rollout-report.ipynb": PLAN_PARAMETERS
+    | REPLAY_PARAMETERS
+    | {"split_at": "2026-03-09T00:00Z", "false_rollback_budget": 1.0},
 }
 # Section headings the report page must show, in this order.
 SECTIONS = (
@@ -77,6 +79,7 @@ SECTIONS = (
     "Rollout stages",
     "Rollback",
     "Replay of past incidents",
+    "Rollback thresholds against history",
     "Summary",
 )
 
@@ -109,6 +112,7 @@ def test_notebook_is_committed_stripped_thin_and_parameterised(path: Path) -> No
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code), "outputs not stripped"
+    assert "widgets" not in nb.metadata, "widget state not stripped"
     tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and tagged[0] <= 2, "exactly one parameters cell near the top"
     assert nb.cells[tagged[0]].cell_type == "code"
@@ -146,8 +150,8 @@ def test_report_page_has_sections_images_and_no_errors_or_code(good: ReportResul
     page = good.html.read_text(encoding="utf-8")
     headings = re.findall(r"<h[12][^>]*>(.*?)<", page)
     assert [h for h in headings if h in SECTIONS] == list(SECTIONS)
-    # risk bars, stage timeline, replayed run, distributions
-    assert page.count("data:image/png;base64,") >= 4
+    # risk bars, stage timeline, replayed run, distributions, Pareto front
+    assert page.count("data:image/png;base64,") >= 5
     text = html.unescape(re.sub(r"<[^>]+>", "", page))  # what a reader sees
     assert "src/payments/charge.py" in text and "git revert --no-edit abc" in text
     assert "Traceback" not in page
