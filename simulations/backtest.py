@@ -21,7 +21,7 @@ from planner.thresholds import RuleSet, Thresholds, load_thresholds
 from simulations.backtest_replay import ReplayRequest, replay_rule_set
 from simulations.deploys import DeployBatch, ReplaySettings, build_batches
 from simulations.exceptions import BacktestError
-from simulations.rule_detectors import LATCHED, rule_set_firing
+from simulations.rule_detectors import LATCHED, observed_key, rule_set_firing
 from simulations.scoring import Outcome, Score, classify, first_alarm_rows, reset_steps, score
 from simulations.trace import Trace
 
@@ -67,7 +67,8 @@ class RuleResult:
     score: Score
     missed: tuple[dict[str, Any], ...]
     false_alarms: tuple[dict[str, Any], ...]
-    not_evaluated: tuple[str, ...]
+    not_evaluated: tuple[str, ...]  # traces where no rule of the set has its metric
+    rules_not_evaluated: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule, traces) per rule
     replay: dict[str, Any] | None = None  # the SimPy replay model's summary, when asked
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +93,7 @@ class RuleResult:
             "missed": list(self.missed),
             "false_alarms": list(self.false_alarms),
             "not_evaluated_on": list(self.not_evaluated),
+            "rules_not_evaluated": {rule: list(ts) for rule, ts in self.rules_not_evaluated},
             "replay": self.replay,
         }
 
@@ -160,7 +162,11 @@ def _judge(
 ) -> RuleResult:
     latched = any(r.family in LATCHED for r in rule_set.rules)
     outcomes, missed, false_alarms, skipped = [], [], [], set()
+    per_rule: dict[str, set[str]] = {r.label(): set() for r in rule_set.rules}
     for batch in batches:
+        for rule in rule_set.rules:
+            _, has = batch.observed(*observed_key(rule, batch.step_minutes))
+            per_rule[rule.label()] |= {batch.traces[t].name for t in batch.trace_id[~has]}
         fired, evaluated = rule_set_firing(rule_set, batch)
         first = first_alarm_rows(fired)
         out = Outcome(first, evaluated, None if latched else reset_steps(fired, batch))
@@ -176,6 +182,7 @@ def _judge(
         missed=tuple(missed),
         false_alarms=tuple(sorted(false_alarms, key=lambda d: (d["trace"], d["alarm"]))),
         not_evaluated=tuple(sorted(skipped)),
+        rules_not_evaluated=tuple((k, tuple(sorted(v))) for k, v in per_rule.items() if v),
     )
 
 

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from planner.model import Plan
 from simulations.exceptions import BacktestError
+from simulations.replay.latency import DEFAULT_SIGMA, mixture_quantile, z_of
 
 __all__ = [
     "DEFAULT_ROLLOUT",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-LATENCY_SIGMA = 0.5  # log-normal shape of request latency (p95/p50 ~ 2.3, typical of web APIs)
+LATENCY_SIGMA = DEFAULT_SIGMA  # log-normal shape of request latency (the replay model's)
 
 
 @dataclass(frozen=True)
@@ -96,17 +97,6 @@ DEFAULT_ROLLOUT = Rollout(
 )
 
 
-def _norm_cdf(z: FloatArray) -> FloatArray:
-    """Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, absolute error < 1.5e-7)."""
-    x = np.abs(z) / np.sqrt(2.0)
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (
-        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
-    )
-    erf = 1.0 - poly * np.exp(-x * x)
-    return np.asarray(0.5 * (1.0 + np.sign(z) * erf), dtype=np.float64)
-
-
 def latency_mixture_quantile(
     q_new: FloatArray,
     q_old: FloatArray,
@@ -118,34 +108,11 @@ def latency_mixture_quantile(
 
     Each version's latency is log-normal with shape ``sigma`` and the given ``p``-quantile
     (``q_new``, ``q_old``, same unit); ``share_new`` (0-1) of the requests go to the new one.
-    Solved by bisection in log space between the two component quantiles. NaN in, NaN out.
+    The replay model's :func:`simulations.replay.latency.mixture_quantile`, so both models make
+    the same assumption. NaN in, NaN out.
     """
-    z_p = _z(p)
-    mu_new = np.log(q_new) - sigma * z_p
-    mu_old = np.log(q_old) - sigma * z_p
-    lo = np.fmin(np.log(q_new), np.log(q_old))
-    hi = np.fmax(np.log(q_new), np.log(q_old))
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        f = share_new * _norm_cdf((mid - mu_new) / sigma) + (1 - share_new) * _norm_cdf(
-            (mid - mu_old) / sigma
-        )
-        below = f < p
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
-    return np.asarray(np.exp(0.5 * (lo + hi)), dtype=np.float64)
-
-
-def _z(p: float) -> float:
-    """The standard normal ``p``-quantile, by bisection on :func:`_norm_cdf`."""
-    lo, hi = -10.0, 10.0
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        if _norm_cdf(np.asarray([mid]))[0] < p:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    z = {0.5: 0.0, 0.95: z_of("p95"), 0.99: z_of("p99")}[p]
+    return mixture_quantile(q_new, q_old, share_new, z, sigma)
 
 
 _QUANTILE = {"latency_p50_ms": 0.50, "latency_p95_ms": 0.95, "latency_p99_ms": 0.99}

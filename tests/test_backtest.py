@@ -191,6 +191,7 @@ def test_a_rule_on_a_missing_metric_is_reported_not_evaluated() -> None:
     ratio[300:330] = 0.02
     result = _one(_rules(metric="latency_p99_ms", critical=500), [_trace(ratio, ((300, 330),))])
     assert result.not_evaluated == ("toy",)
+    assert result.rules_not_evaluated == (("static latency_p99_ms > 500 for 0s", ("toy",)),)
     # It cannot see the incident: missed in both stages, the whole incident served.
     assert result.score.incident_replays == 2 and result.score.recall == 0.0
     assert result.missed[0]["missed_in_stages"] == ["Canary", "Full"]
