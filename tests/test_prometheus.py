@@ -333,3 +333,38 @@ def test_auth_must_be_one_kind() -> None:
         PrometheusAuth(bearer_token="t", username="u", password="p")
     with pytest.raises(PrometheusError, match="needs both a user name and a password"):
         PrometheusAuth(username="u")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--step", "soon"], "step: 'soon' is not a positive duration"),
+        (["--start", "later"], "time: 'later' is not RFC 3339 or Unix seconds"),
+        (["-o", "out.json"], "expected a .csv or .parquet file"),
+        (["--user", "bob"], "basic auth needs both --user and --password-file"),
+        (["--bearer-token-file", "missing.tok"], "--bearer-token-file missing.tok: cannot read"),
+        (["--query", "requests=a", "--query", "requests=b"], "column 'requests' is given twice"),
+        ([], "connection refused"),
+    ],
+)
+def test_cli_errors_are_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    base = {
+        "--url": f"http://127.0.0.1:{free_port()}",
+        "--start": "2026-03-02T00:00:00Z",
+        "--end": "2026-03-02T01:00:00Z",
+        "--step": "60s",
+        "-o": str(tmp_path / "out.csv"),
+    }
+    queries = [] if "--query" in extra else ["--query", "requests=sum(rate(x_total[1m]))"]
+    for key, value in zip(extra[::2], extra[1::2], strict=True):
+        if key == "--query":
+            queries += [key, value]
+        else:
+            base[key] = value
+    args = [arg for pair in base.items() for arg in pair]
+    assert main(["import-prometheus", *args, *queries]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not (tmp_path / "out.csv").exists()

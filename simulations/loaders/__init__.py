@@ -1,1 +1,21 @@
 """Loaders that turn files and servers into canonical :class:`~simulations.trace.Trace` objects."""
+
+from simulations.loaders.bundled import bundled_names, load_bundled
+from simulations.loaders.canonical import load_trace, parse_canonical_csv, write_trace
+from simulations.loaders.incidents import load_incidents, write_incidents
+from simulations.loaders.microsoft import load_microsoft, parse_microsoft
+from simulations.loaders.nab import load_nab, parse_nab
+
+__all__ = [
+    "bundled_names",
+    "load_bundled",
+    "load_incidents",
+    "load_microsoft",
+    "load_nab",
+    "load_trace",
+    "parse_canonical_csv",
+    "parse_microsoft",
+    "parse_nab",
+    "write_incidents",
+    "write_trace",
+]
