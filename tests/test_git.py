@@ -8,7 +8,14 @@ import pytest
 from conftest import commit, git, make_repo
 
 from planner.exceptions import ChangeError, GitError
-from planner.git import parse_cat_file, parse_log, parse_numstat, parse_raw, read_git_change
+from planner.git import (
+    MAX_CONTENT_BYTES,
+    parse_cat_file,
+    parse_log,
+    parse_numstat,
+    parse_raw,
+    read_git_change,
+)
 
 ROUTES_V1 = "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
 ROUTES_V2 = ROUTES_V1 + "\n\n@router.get('/orders')\ndef list_orders():\n    return []\n"
@@ -143,6 +150,17 @@ def test_binary_files_have_no_content(tmp_path: Path) -> None:
         0,
         0,
     )
+
+
+def test_latin1_text_is_decoded_and_huge_blobs_are_skipped(tmp_path: Path) -> None:
+    repo = python_service(tmp_path)
+    (repo / "legacy.sql").write_bytes("UPDATE t SET name = 'café';\n".encode("latin-1"))
+    (repo / "dump.sql").write_text("-- big\n" + "x" * MAX_CONTENT_BYTES, encoding="utf-8")
+    commit(repo, {}, "encodings and sizes")
+    files = {f.path: f for f in read_git_change(str(repo), "main", "feature").files}
+    assert files["legacy.sql"].content == "UPDATE t SET name = 'caf\ufffd';\n"
+    assert files["dump.sql"].content is None
+    assert files["dump.sql"].added_lines == 2  # line counts still come from git
 
 
 def test_unusual_paths_are_kept_exactly(tmp_path: Path) -> None:
