@@ -7,10 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulations.exceptions import TraceError
 from simulations.loaders.canonical import parse_canonical_csv
-from simulations.repair import RepairOptions
+from simulations.repair import RepairOptions, build_trace
+from simulations.trace import CANONICAL_METRICS
 
 SRC = "t.csv"
 
@@ -239,3 +242,53 @@ def test_times_outside_the_nanosecond_range_are_rejected() -> None:
     text = csv("2263-01-01T00:00:00Z,1", "2263-01-01T00:01:00Z,1", header="timestamp,requests")
     with pytest.raises(TraceError, match=r"t\.csv: timestamps must lie between 1677-09-22"):
         parse_canonical_csv(text, SRC)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    slots=st.lists(st.integers(min_value=0, max_value=40), min_size=2, max_size=30),
+    policy=st.sampled_from(["first", "last", "mean"]),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_repair_invariants(slots: list[int], policy: str, seed: int) -> None:
+    """Shuffled rows with duplicates on a 1-minute grid: sorted, unique, nothing lost or made up."""
+    rng = np.random.default_rng(seed)
+    t0 = pd.Timestamp("2026-01-01T00:00:00Z")
+    index = pd.DatetimeIndex([t0 + s * pd.Timedelta(minutes=1) for s in slots])
+    frame = pd.DataFrame({"latency_p95_ms": rng.uniform(1, 100, len(slots))}, index=index)
+    frame = frame.iloc[rng.permutation(len(frame))]
+    trace = build_trace(
+        frame,
+        (CANONICAL_METRICS["latency_p95_ms"],),
+        source="h",
+        options=RepairOptions(duplicates=policy, step=pd.Timedelta(minutes=1)),  # type: ignore[arg-type]
+    )
+    unique = sorted(set(slots))
+    out = trace.frame["latency_p95_ms"]
+    assert out.index.is_monotonic_increasing and out.index.is_unique
+    assert len(out) == unique[-1] - unique[0] + 1
+    assert int(out.notna().sum()) == len(unique)
+    assert trace.repairs.duplicates_dropped == len(slots) - len(unique)
+    assert trace.repairs.gaps_filled_with_nan == len(out) - len(unique)
+    assert out.min() >= frame["latency_p95_ms"].min() and out.max() <= frame["latency_p95_ms"].max()
+
+
+def test_describe_lists_every_repair() -> None:
+    text = csv(
+        "2026-01-01T00:02:00Z,0,0,",
+        "2026-01-01T00:00:00Z,10,1,100",
+        "2026-01-01T00:00:00Z,12,1,100",
+        "2026-01-01T00:01:00Z,0,0,5",
+        "2026-01-01T00:05:00Z,3,0,5",
+        "2026-01-01T00:06:00Z,3,0,5",
+    )
+    trace = parse_canonical_csv(text, SRC, RepairOptions(zero_gap_min_run=2))
+    assert trace.repairs.describe().splitlines() == [
+        "t.csv: 6 rows read",
+        "  sorted: 3 rows were out of time order",
+        "  de-duplicated: 1 duplicate-timestamp rows dropped (policy: last)",
+        "  missing: 1 empty values kept as NaN",
+        "  zero runs: 2 runs of zeros treated as gaps",
+        "  gaps: 2 missing steps filled with NaN",
+        "  error_ratio derived as errors / requests (missing where requests = 0)",
+    ]
