@@ -119,3 +119,12 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     assert err.count("\n") == 1
     assert re.search(message, err)
     assert not out.exists()
+
+
+def test_a_bad_prometheus_url_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["export", "flagger", "--plan", str(_plan(tmp_path)), "-o", str(tmp_path / "o")]
+    assert main([*argv, "--prometheus-url", "prom:9090 evil"]) == 2
+    assert "prometheus_address: 'prom:9090 evil' is not an http(s) URL" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -55,6 +56,10 @@ class ExportTarget:
             )
         if self.rate_window_minutes <= 0:
             raise ExportError(f"rate_window_minutes: {self.rate_window_minutes} must be > 0")
+        for name in ("prometheus_address", "gate_url"):
+            url = getattr(self, name)
+            if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", url):
+                raise ExportError(f"{name}: {url!r} is not an http(s) URL")
         if not 0 < self.port < 65536:
             raise ExportError(f"port: {self.port} is not a TCP port (1-65535)")
 
