@@ -116,7 +116,8 @@ def _row(entry: IndexEntry) -> str:
     blast = "-" if s.p95_blast_radius is None else f"{s.p95_blast_radius:,.0f}"
     ttr = "-" if s.p95_time_to_rollback_minutes is None else f"{s.p95_time_to_rollback_minutes:.1f}"
     return (
-        f'<tr><td>{entry.date}</td><td><a href="{link}">{name}</a></td>'
+        f'<tr><td>{entry.date}</td><td><a href="{link}">{name}</a>'
+        f"<br><small>{html.escape(s.feature)}</small></td>"
         f'<td class="risk-{s.overall_risk}">{s.overall_risk}</td><td>{s.files}</td>'
         f"<td>{blast}</td><td>{ttr}</td></tr>"
     )

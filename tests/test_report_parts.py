@@ -1,0 +1,171 @@
+"""The report's pure parts: parameter typing, names, summaries, the index, paths."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulations.exceptions import ReportError, SimulationError
+from simulations.paths import repo_root, resolve
+from simulations.report import ReportRequest
+from simulations.reporting.index import build_index_html, scan_reports, write_index
+from simulations.reporting.params import coerce, default_name, slug
+from simulations.reporting.summary import SUMMARY_MIME, ReportSummary, parse_summary
+
+DECLARED = {"runs": 200, "seed": 0, "budget": 1.0, "interactive": True, "trace_path": ""}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("runs", "1000", 1000),  # int default -> int
+        ("budget", "2.5", 2.5),  # float default -> float
+        ("budget", "3", 3.0),  # an integer literal for a float parameter stays a float
+        ("interactive", "false", False),  # bool words, any case
+        ("interactive", "YES", True),
+        ("trace_path", "x.csv", "x.csv"),  # str default -> the text as given
+    ],
+)
+def test_coerce_converts_to_the_default_type(name: str, value: str, expected: object) -> None:
+    got = coerce(name, value, DECLARED, "nb.ipynb")
+    assert got == expected and type(got) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("nope", "1", r"-p nope: nb.ipynb has no such parameter \(it has: budget, interactive"),
+        ("runs", "many", r"-p runs: 'many' is not a valid int"),
+        ("budget", "1,5", r"-p budget: '1,5' is not a valid float"),
+        ("interactive", "maybe", r"-p interactive: 'maybe' is not true or false"),
+    ],
+)
+def test_coerce_rejects_in_one_line(name: str, value: str, message: str) -> None:
+    with pytest.raises(ReportError, match=message):
+        coerce(name, value, DECLARED, "nb.ipynb")
+
+
+def test_default_name_comes_from_the_change(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("feature: Checkout V2 (EU)\nfiles: []\n")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"change": {"feature": "Fast Path"}}))
+    assert default_name({"manifest_path": str(manifest)}) == "checkout-v2-eu"
+    assert default_name({"plan_path": str(plan), "manifest_path": str(manifest)}) == "fast-path"
+    assert default_name({"repo": str(tmp_path / "shop"), "head": "feature/x"}) == "shop-feature-x"
+    assert default_name({"manifest_path": str(tmp_path / "missing.yaml")}) == "report"
+    assert default_name({}) == "report"
+
+
+@given(st.text(max_size=80))
+def test_any_text_slugs_to_a_valid_report_name(text: str) -> None:
+    name = slug(text)
+    assert ReportRequest(out_dir=Path(), name=name, date=date(2026, 1, 1)).name == name
+
+
+def _summary(**changes: object) -> ReportSummary:
+    base: dict[str, object] = {
+        "feature": "f",
+        "service": "s",
+        "overall_risk": "MEDIUM",
+        "complexity": 7,
+        "files": 3,
+        "p95_blast_radius": 12.5,
+        "p95_time_to_rollback_minutes": None,
+    }
+    return parse_summary({**base, **changes})
+
+
+def test_summary_round_trips_and_shows_markdown() -> None:
+    s = _summary()
+    assert parse_summary(json.dumps(s.to_dict())) == s
+    bundle = s._repr_mimebundle_()
+    assert bundle[SUMMARY_MIME] == s.to_dict()
+    assert "**Overall risk**: MEDIUM" in bundle["text/markdown"]
+    assert "time to roll back" not in bundle["text/markdown"]  # not measured: not shown
+    assert s.risk_rank == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"overall_risk": "SEVERE"}, r"summary.overall_risk: 'SEVERE' is not one of ZERO"),
+        ({"files": "3"}, r"summary.files: expected an integer, got '3'"),
+        ({"complexity": True}, r"summary.complexity: expected an integer, got True"),
+        ({"p95_blast_radius": "big"}, r"summary.p95_blast_radius: expected a number or null"),
+        ({"feature": None}, r"summary.feature: expected a string, got None"),
+    ],
+)
+def test_summary_rejects_a_bad_field(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(ReportError, match=message):
+        _summary(**changes)
+
+
+def test_summary_rejects_text_that_is_not_json() -> None:
+    with pytest.raises(ReportError, match=r"summary: invalid JSON"):
+        parse_summary("{nope")
+
+
+def _report(folder: Path, summary: ReportSummary | None) -> None:
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("<html></html>")
+    if summary is not None:
+        (folder / "summary.json").write_text(json.dumps(summary.to_dict()))
+
+
+def test_index_lists_good_and_failed_reports_newest_first(tmp_path: Path) -> None:
+    _report(tmp_path / "2026-01-01-shop", _summary(overall_risk="LOW"))
+    _report(tmp_path / "2026-01-02-shop", _summary(overall_risk="HIGH"))
+    _report(tmp_path / "2026-01-03-shop.failed", None)
+    _report(tmp_path / "2026-01-04-broken", None)  # good name but no summary: not ours
+    _report(tmp_path / "notes", None)  # not a report folder
+    (tmp_path / ".2026-01-05-shop.abc.tmp").mkdir()  # a run in progress
+    entries = scan_reports(tmp_path)
+    assert [(e.date, e.name, e.failed) for e in entries] == [
+        ("2026-01-03", "shop", True),
+        ("2026-01-02", "shop", False),
+        ("2026-01-01", "shop", False),
+    ]
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    assert page.index("2026-01-03") < page.index("2026-01-02") < page.index("2026-01-01")
+    assert 'href="2026-01-03-shop.failed/report.ipynb"' in page
+    assert "data:image/png;base64," in page
+    umask = os.umask(0)
+    os.umask(umask)
+    assert write_index(tmp_path).stat().st_mode & 0o777 == 0o644 & ~umask  # readable by all
+
+
+def test_index_of_an_empty_folder_says_so(tmp_path: Path) -> None:
+    page = build_index_html(scan_reports(tmp_path / "missing"))
+    assert "no reports yet" in page and "<img" not in page
+
+
+def test_index_escapes_names(tmp_path: Path) -> None:
+    # a report name is a slug, but a summary's text comes from the change: never raw HTML
+    _report(tmp_path / "2026-01-01-x", _summary(feature="<script>alert(1)</script>"))
+    page = build_index_html(scan_reports(tmp_path))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_resolve_finds_repo_files_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = repo_root()
+    assert resolve("/abs/path") == Path("/abs/path")
+    monkeypatch.chdir(root / "notebooks")  # how Jupyter and nbval run a notebook
+    assert resolve("data/sample/service.yaml") == root / "data" / "sample" / "service.yaml"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.yaml").write_text("x: 1\n")
+    assert resolve("mine.yaml") == tmp_path / "mine.yaml"  # the working directory first
+    assert resolve("data/sample/service.yaml").is_file()
+
+
+def test_resolve_rejects_an_empty_path() -> None:
+    with pytest.raises(SimulationError, match=r"path: an empty path cannot be resolved"):
+        resolve("")

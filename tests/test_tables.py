@@ -1,0 +1,67 @@
+"""Plan tables: one row per file, stage, monitor, rollback level; riskiest files first."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from planner.model import FileRisk, Plan, ScheduledStage
+from simulations import tables
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plan-minimal.json"
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return Plan.from_dict(json.loads(FIXTURE.read_text()))
+
+
+def test_risk_table_puts_the_riskiest_files_first(plan: Plan) -> None:
+    files = (
+        FileRisk("docs/a.md", "added", "ZERO", ("docs",), added_lines=3),
+        FileRisk("src/auth.py", "modified", "HIGH", ("auth",), added_lines=5, deleted_lines=2),
+        FileRisk("b.py", "renamed", "MEDIUM", ("api",), old_path="a.py"),
+    )
+    plan = dataclasses.replace(plan, risk=dataclasses.replace(plan.risk, files=files))
+    table = tables.risk_table(plan)
+    assert list(table.index) == ["src/auth.py", "a.py -> b.py", "docs/a.md"]
+    assert table.loc["src/auth.py", "lines"] == "+5/-2"
+    assert tables.risk_counts(plan).to_dict() == {"ZERO": 1, "LOW": 0, "MEDIUM": 1, "HIGH": 1}
+
+
+def test_stage_and_monitor_tables_follow_the_plan(plan: Plan) -> None:
+    stages = tables.stage_table(plan)
+    assert list(stages.index) == ["Infrastructure", "Integration", "Canary", "Partial", "Full"]
+    assert list(stages["exposure %"]) == [0, 0, 10, 50, 100]
+    monitors = tables.monitor_table(plan)
+    assert list(monitors.index) == ["error_rate", "latency_p95", "success_rate"]
+    assert monitors.loc["error_rate", "critical"] == 0.005
+    assert monitors.loc["error_rate", "from stage"] == "Integration"  # first stage watching it
+
+
+def test_rollback_table_has_targets_and_estimates(plan: Plan) -> None:
+    table = tables.rollback_table(plan)
+    assert list(table.index) == [1, 2, 3]
+    assert list(table["target (min)"]) == [5, 10, 15]
+    assert list(table["estimated (min)"]) == [3, 8, 12]
+
+
+def test_schedule_table_is_empty_without_a_schedule_and_shows_holds(plan: Plan) -> None:
+    assert tables.schedule_table(plan).empty
+    held = ScheduledStage(
+        "Canary",
+        "2026-01-05T10:00-05:00",
+        "2026-01-05T12:00-05:00",
+        held_until="2026-01-05T10:00-05:00",
+        reason="held: weekend",
+    )
+    table = tables.schedule_table(dataclasses.replace(plan, schedule=(held,)))
+    assert table.loc["Canary"].to_dict() == {
+        "start": "2026-01-05T10:00",
+        "end": "2026-01-05T12:00",
+        "latest end": "2026-01-05T12:00",
+        "held": "held: weekend",
+    }
