@@ -132,6 +132,13 @@ def in_scope(
     if scope == "canary":
         return np.asarray(new * exposure if counts else new, dtype=np.float64)
     if metric in _QUANTILE:
+        # Where both versions have the same percentile so has the mixture: solve only elsewhere.
         share = np.broadcast_to(exposure, new.shape)
-        return latency_mixture_quantile(new, old, share, _QUANTILE[metric])
+        out = np.array(new, dtype=np.float64)
+        differ = (new != old) & np.isfinite(new) & np.isfinite(old)
+        out[differ] = latency_mixture_quantile(
+            new[differ], old[differ], share[differ], _QUANTILE[metric]
+        )
+        out[np.isnan(old)] = np.nan
+        return out
     return np.asarray(exposure * new + (1 - exposure) * old, dtype=np.float64)

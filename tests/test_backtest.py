@@ -224,3 +224,16 @@ def test_fleet_latency_is_the_quantile_of_the_mixture(share: float) -> None:
         assert 200.0 < mixed[0] < 1000.0
         # Not the average of percentiles: 10 % of slow traffic already lifts p95 well past it.
         assert mixed[0] != pytest.approx(share * 1000 + (1 - share) * 200, rel=0.01)
+
+
+def test_fleet_scope_latency_equals_the_trace_where_both_versions_agree() -> None:
+    from simulations.stage_exposure import in_scope
+
+    new = np.array([[200.0, 900.0, np.nan, 300.0]])
+    old = np.array([[200.0, 200.0, 250.0, np.nan]])
+    seen = in_scope("latency_p95_ms", "fleet", new, old, np.array([0.5, 0.5, 0.5, 0.5]))
+    assert seen[0, 0] == 200.0  # same on both sides: no mixing needed
+    assert 200.0 < seen[0, 1] < 900.0
+    assert np.isnan(seen[0, 2]) and np.isnan(seen[0, 3])  # no data on either side: no data
+    canary = in_scope("latency_p95_ms", "canary", new, old, np.array([0.5] * 4))
+    assert canary[0, 1] == 900.0  # the canary sees the new version alone
