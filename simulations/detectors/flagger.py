@@ -25,7 +25,6 @@ from simulations.detectors.base import (
     Scope,
     breach,
     hold,
-    latch,
     steps_per,
     window_value,
 )
@@ -92,15 +91,16 @@ class FlaggerAnalysis:
         """Per check (one every ``interval``, the first at ``interval``): the check failed."""
         k = steps_per(self.interval_minutes, obs.step_minutes, "flagger.interval")
         v = window_value(obs, k)[..., k - 1 :: k]
-        failed = np.zeros(v.shape, dtype=np.bool_)
-        if self.threshold_range_max is not None:
-            failed |= breach(v, self.threshold_range_max, "above")
-        if self.threshold_range_min is not None:
-            failed |= breach(v, self.threshold_range_min, "below")
-        return failed
+        hi, lo = self.threshold_range_max, self.threshold_range_min
+        if lo is None and hi is not None:
+            return breach(v, hi, "above")
+        if hi is None and lo is not None:
+            return breach(v, lo, "below")
+        return breach(v, hi, "above") | breach(v, lo, "below")  # type: ignore[arg-type]
 
     def firing(self, obs: Observed) -> BoolArray:
         """Per step: ``failedChecks`` has reached ``threshold`` (rollback)."""
         k = steps_per(self.interval_minutes, obs.step_minutes, "flagger.interval")
+        # failedChecks never decreases, so reaching the threshold is already final
         reached = np.cumsum(self.failed_checks(obs), axis=-1) >= self.threshold
-        return hold(latch(reached), k, obs.n_steps)
+        return hold(reached, k, obs.n_steps)

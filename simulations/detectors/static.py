@@ -11,6 +11,7 @@ resets it. ``for: 0`` fires at the first breaching evaluation. The plan's monito
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,6 +80,7 @@ class StaticThreshold:
         cond = breach(v, self.threshold, self.direction)
         m = np.arange(cond.shape[-1])
         last_false = np.maximum.accumulate(np.where(cond, -1, m), axis=-1)
-        held_evals = m - last_false - 1  # evaluations since activeAt
-        fired = cond & (held_evals * self.evaluation_interval_minutes >= self.for_minutes - 1e-9)
+        # firing when the evaluations held since activeAt (m - last_false - 1) cover `for`
+        need = math.ceil(self.for_minutes / self.evaluation_interval_minutes - 1e-9)
+        fired = cond & (last_false <= m - 1 - need)
         return hold(fired, k, obs.n_steps)

@@ -1,6 +1,6 @@
 """The discrete events of one run as SimPy processes: stages, detection, page, rollback.
 
-``controller`` walks the stages and halts promotion when the detection event fires (the
+``controller`` walks the stages; the detection interrupts it and promotion halts (the
 exposure then stays where it was until traffic is restored). ``responder`` is the response:
 an automated abort, or a page to the on-call ``Resource``, an acknowledgement delay and rollback
 levels that may fail and escalate. :func:`run_timeline` owns the ``Environment`` and returns a
@@ -64,16 +64,17 @@ def levels_from(setup: Setup, start_level: int | None) -> list[tuple[int, LevelS
 
 
 def controller(
-    env: simpy.Environment, setup: Setup, draw: RunDraw, halt: simpy.Event, log: list[Event]
+    env: simpy.Environment, setup: Setup, draw: RunDraw, log: list[Event]
 ) -> Generator[Any, Any, None]:
-    """Walk the stages; stop promoting when ``halt`` fires."""
+    """Walk the stages; a detection interrupts it and promotion stops."""
     step = setup.step_minutes
     for stage, bake in zip(setup.stages, draw.bake, strict=True):
         log.append((env.now, "stage", f"{stage.name} {stage.exposure * 100:g}%"))
         if bake == 0:
             continue
-        yield env.timeout(bake * step) | halt
-        if halt.triggered:
+        try:
+            yield env.timeout(bake * step)
+        except simpy.Interrupt:
             log.append((env.now, "halted", stage.name))
             return
     log.append((env.now, "rollout complete", ""))
@@ -122,11 +123,10 @@ def run_timeline(setup: Setup, draw: RunDraw, detect_step: int | None) -> Timeli
     """Run the stages and, if ``detect_step`` is set, the response from that step on."""
     env = simpy.Environment()
     log: list[Event] = []
-    halt = env.event()
     state: dict[str, Any] = {"log": log, "levels": [], "restored": None, "recovered": None}
     if detect_step is not None:  # created first: at equal times, detection precedes promotion
-        env.process(_detection(env, setup, draw, detect_step, halt, state))
-    env.process(controller(env, setup, draw, halt, log))
+        env.process(_detection(env, setup, draw, detect_step, state))
+    state["controller"] = env.process(controller(env, setup, draw, log))
     env.run()
     return Timeline(state["restored"], state["recovered"], tuple(state["levels"]), tuple(log))
 
@@ -136,12 +136,13 @@ def _detection(
     setup: Setup,
     draw: RunDraw,
     detect_step: int,
-    halt: simpy.Event,
     state: dict[str, Any],
 ) -> Generator[Any, Any, None]:
     yield env.timeout(detect_step * setup.step_minutes)
     state["log"].append((env.now, "detected", ""))
-    halt.succeed()
+    walk = state["controller"]
+    if walk.is_alive:
+        walk.interrupt("detected")
     stage = stage_before(draw, detect_step)
     hour = int(setup.hours[min(draw.start + detect_step, setup.n_steps - 1)])
     on_call = simpy.Resource(env, capacity=setup.config.response.on_call)

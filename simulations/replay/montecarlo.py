@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from simulations.exceptions import ReplayError
-from simulations.replay.fast import BATCH, replay_runs
+from simulations.replay.fast import replay_runs
 from simulations.replay.outcome import RunResult
 from simulations.replay.setup import Setup
 from simulations.replay.summary import summarise
@@ -39,13 +39,16 @@ def _chunk(setup: Setup, seed: int, runs: Sequence[int]) -> list[RunResult]:
     return replay_runs(setup, seed, runs)
 
 
+MIN_CHUNK = 64  # runs per task: below this, process start-up outweighs the work
+
+
 def _chunks(n: int, parts: int) -> list[range]:
-    size = max(BATCH // 4, -(-n // parts))
+    size = max(MIN_CHUNK, -(-n // parts))
     return [range(i, min(n, i + size)) for i in range(0, n, size)]
 
 
 def _local(setup: Setup, seed: int, n: int, workers: int) -> list[RunResult]:
-    if workers <= 1 or n <= BATCH // 4:
+    if workers <= 1 or n <= MIN_CHUNK:
         return replay_runs(setup, seed, range(n))
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)

@@ -36,8 +36,9 @@ class View:
 
 
 def _ratio(errors: FloatArray, requests: FloatArray) -> FloatArray:
+    """``errors / requests``; NaN where there is no request (then there is no error either)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(requests > 0, errors / np.where(requests > 0, requests, 1.0), np.nan)
+        return np.asarray(errors / requests, dtype=np.float64)
 
 
 def _shift(x: FloatArray, c0: NDArray[np.int64], fill: float) -> FloatArray:

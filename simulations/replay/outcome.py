@@ -19,7 +19,7 @@ rollback on a run without incident, or before the incident's onset, is a false r
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -113,7 +113,7 @@ class RunResult:
 
     def row(self) -> dict[str, Any]:
         """A plain dict for a DataFrame row."""
-        return asdict(self)
+        return dict(self.__dict__)  # fields in order; shallow (all plain values)
 
 
 def build_result(

@@ -7,13 +7,15 @@ the trace's metrics inside a labelled window, replayed from its onset; a synthet
 constant level (:func:`step_incident`). Traffic is the trace's ``requests`` column, else
 ``request_rate x 60 x step``, else ``ReplayConfig.requests_per_step``. The error ratio is the
 ``error_ratio`` column, else ``errors / requests``, else 0 (no error data: no failed requests).
-``success_rate`` is derived as ``1 - error_ratio``.
+``success_rate`` is derived as ``1 - error_ratio``. The trace's own ``errors`` counts outside
+labelled incidents are kept as the stable version's real error noise (:mod:`.world`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -83,7 +85,7 @@ class IncidentShape:
     name: str
     values: Mapping[str, FloatArray]
 
-    @property
+    @cached_property
     def length(self) -> int:
         """Number of steps the shape lasts."""
         return max((len(v) for v in self.values.values()), default=0)
@@ -115,6 +117,7 @@ class Setup:
     detectors: tuple[Detector, ...]
     config: ReplayConfig = field(default_factory=ReplayConfig)
     statistics: Mapping[str, str | None] = field(default_factory=dict)  # latency percentile names
+    errors: FloatArray | None = None  # the trace's failed requests per step; NaN: not usable
 
     def __post_init__(self) -> None:
         if not self.stages:
@@ -269,4 +272,5 @@ def build_setup(
         detectors=tuple(detectors),
         config=config,
         statistics=stats,
+        errors=np.where(mask, np.nan, cols["errors"]) if "errors" in cols else None,
     )

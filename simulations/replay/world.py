@@ -6,16 +6,18 @@ steps from the deploy start; a batch of runs is built at once (rows), each from 
 Sample ``i`` has the exposure of the stage active at its start; after the last stage's bake
 the exposure stays at the last stage's. The canary's requests are ``Binomial(requests,
 exposure)``, drawn by its normal approximation (rounded, clipped to 0..requests; exact at
-exposure 0 and 1), and each version's errors are ``Poisson(requests x error ratio)`` clipped
-to its requests (the Poisson limit of the binomial for small ratios): low traffic means noisy
-ratios and late detection. Stable errors are drawn only when a fleet-scope detector reads the
-error ratio.
+exposure 0 and 1). Errors as the stable version would make them are the trace's own counts
+(real noise; ``Poisson(requests x stable ratio)`` where the trace has none or inside labelled
+incidents); each falls on the canary with probability ``exposure`` (binomial thinning). While
+the incident replays, the canary's errors are ``Poisson(canary requests x incident ratio)``.
+All clipped to the requests: low canary traffic means noisy ratios and late detection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -55,7 +57,7 @@ class RunDraw:
 
 def stage_starts(bake: tuple[int, ...]) -> IntArray:
     """Start step of each stage and, last, the end of the rollout."""
-    return np.concatenate([[0], np.cumsum(bake)]).astype(np.int64)
+    return np.fromiter(accumulate(bake, initial=0), dtype=np.int64, count=len(bake) + 1)
 
 
 STREAM = 2**64  # PCG64 draws reserved for each run: far more than a run uses
@@ -90,13 +92,17 @@ def draw_run(setup: Setup, seed: int, run: int) -> RunDraw:
 
 def _draw(setup: Setup, rng: np.random.Generator, run: int) -> RunDraw:
     cfg, step = setup.config, setup.step_minutes
-    lo = np.array([s.wait_min for s in setup.stages]) / step
-    hi = np.array([s.wait_max for s in setup.stages]) / step
-    u = rng.random(len(setup.stages))
-    bake_f = lo if cfg.fixed_bake else lo + u * (hi - lo)
-    bake = tuple(int(b) for b in np.round(bake_f))
-    starts = stage_starts(bake)
-    horizon = int(starts[-1]) + round(cfg.tail_minutes / step)
+    u = rng.random(len(setup.stages)).tolist()
+    bake = tuple(
+        round(
+            s.wait_min / step
+            if cfg.fixed_bake
+            else (s.wait_min + x * (s.wait_max - s.wait_min)) / step
+        )
+        for s, x in zip(setup.stages, u, strict=True)
+    )
+    starts = list(accumulate(bake, initial=0))
+    horizon = starts[-1] + round(cfg.tail_minutes / step)
     history = setup.history_steps
     room = setup.n_steps - horizon - history
     if room <= 0:
@@ -110,12 +116,12 @@ def _draw(setup: Setup, rng: np.random.Generator, run: int) -> RunDraw:
     if cfg.onset_minutes is not None:
         onset = round(cfg.onset_minutes / step)
     else:
-        live = np.flatnonzero(np.array(bake) > 0)
-        if live.size == 0:
+        live = [k for k, b in enumerate(bake) if b > 0]
+        if not live:
             onset = 0
         else:
-            k = int(live[int(r_stage * live.size)])
-            onset = int(starts[k] + int(r_at * bake[k]))
+            k = live[int(r_stage * len(live))]
+            onset = starts[k] + int(r_at * bake[k])
     n_levels = len(setup.levels)
     ack_u = float(rng.random())
     level_u = tuple(float(x) for x in rng.random(n_levels))
@@ -184,6 +190,38 @@ def _insert_incidents(
                 arr[r, cols] = np.where(np.isnan(seg), old[m][r, cols], seg)
 
 
+def _counts(
+    rng: np.random.Generator,
+    req: FloatArray,
+    e: FloatArray,
+    trace_err: FloatArray,
+    p_old: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Canary requests, stable errors and the canary's share of the stable-like errors.
+
+    Only steps with a split exposure (0 < e < 1) are random beyond the stable errors.
+    """
+    total = np.minimum(trace_err, req)
+    bad = np.isnan(total)
+    if bad.any():  # no usable trace count: Poisson at the stable version's ratio
+        lam = req[bad] * np.minimum(np.maximum(p_old[bad], 0.0), 1.0)
+        total[bad] = np.minimum(rng.poisson(lam), req[bad])
+    full = e >= 1.0
+    cr = np.where(full, req, 0.0)
+    stable = np.where(full, 0.0, total)
+    split = np.flatnonzero((e > 0.0) & ~full)
+    if split.size:
+        ek, rk = e[split], req[split]
+        mean = rk * ek
+        c = np.rint(mean + np.sqrt(mean * (1.0 - ek)) * rng.standard_normal(split.size))
+        cr[split] = np.minimum(np.maximum(c, 0.0), rk)
+        # each error falls on the canary with probability e: binomial thinning, error by error
+        owner = np.repeat(np.arange(split.size), total[split].astype(np.int64))
+        on_canary = rng.random(owner.size) < ek[owner]
+        stable[split] -= np.bincount(owner, weights=on_canary, minlength=split.size)
+    return cr, stable, total - stable
+
+
 def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
     """The per-step arrays of a batch of runs."""
     step, n = setup.step_minutes, len(draws)
@@ -191,47 +229,44 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
     horizons = starts[:, -1] + round(setup.config.tail_minutes / step)
     lead = setup.history_steps
     width = lead + int(horizons.max())
-    t = np.arange(width) - lead  # deploy step of each column
-    valid = t[None, :] < horizons[:, None]
     levels = np.array([s.exposure for s in setup.stages])
+    metrics = sorted({ERROR_RATIO, *(d.metric for d in setup.detectors)})
     exposure = np.zeros((n, width))
+    requests = np.zeros((n, width))
+    trace_err = np.full((n, width), np.nan)
+    old = {m: np.full((n, width), np.nan) for m in metrics}
     for r, d in enumerate(draws):
+        h, s0 = lead + int(horizons[r]), d.start - lead  # the run's trace window
         sched = np.repeat(levels, d.bake)
         exposure[r, lead : lead + len(sched)] = sched
-        exposure[r, lead + len(sched) : lead + int(horizons[r])] = levels[-1]
-    first = np.array([d.start for d in draws], dtype=np.int64)
-    idx = np.minimum(first[:, None] + t[None, :], setup.n_steps - 1)
-    requests = setup.requests[idx]
-    requests[~valid] = 0.0
-    metrics = sorted({ERROR_RATIO, *(d.metric for d in setup.detectors)})
-    old = {}
-    for m in metrics:
-        old[m] = setup.old[m][idx]
-        old[m][~valid] = np.nan
+        exposure[r, lead + len(sched) : h] = levels[-1]
+        requests[r, :h] = setup.requests[s0 : s0 + h]
+        if setup.errors is not None:
+            trace_err[r, :h] = setup.errors[s0 : s0 + h]
+        for m in metrics:
+            old[m][r, :h] = setup.old[m][s0 : s0 + h]
     new = {m: v.copy() for m, v in old.items()}
     _insert_incidents(setup, draws, new, old, lead, horizons)
-    mean = requests * exposure
-    sd = np.sqrt(mean * (1.0 - exposure))
-    fleet = setup.needs_fleet_counts
     canary_req = np.zeros((n, width))
     canary_err = np.zeros((n, width))
     stable_err = np.zeros((n, width))
-    p_new, p_old = new[ERROR_RATIO], old[ERROR_RATIO]
     bit = np.random.PCG64(0)
     rng = np.random.Generator(bit)
     for r, d in enumerate(draws):
         h = lead + int(horizons[r])
         bit.state = d.noise  # type: ignore[assignment]
-        req = requests[r, :h]
-        cr = np.rint(mean[r, :h] + sd[r, :h] * rng.standard_normal(h))
-        np.minimum(np.maximum(cr, 0.0, out=cr), req, out=cr)
+        cr, stable, canary = _counts(
+            rng, requests[r, :h], exposure[r, :h], trace_err[r, :h], old[ERROR_RATIO][r, :h]
+        )
+        if d.incident >= 0:  # the new version's own errors while it misbehaves
+            a = lead + d.onset
+            b = min(h, a + setup.incidents[d.incident].length)
+            if b > a:
+                p = np.minimum(np.maximum(new[ERROR_RATIO][r, a:b], 0.0), 1.0)
+                canary[a:b] = rng.poisson(cr[a:b] * p)
         canary_req[r, :h] = cr
-        p = np.minimum(np.maximum(p_new[r, :h], 0.0), 1.0)
-        canary_err[r, :h] = np.minimum(rng.poisson(cr * p), cr)
-        if fleet:
-            sr = req - cr
-            p = np.minimum(np.maximum(p_old[r, :h], 0.0), 1.0)
-            stable_err[r, :h] = np.minimum(rng.poisson(sr * p), sr)
+        canary_err[r, :h] = np.minimum(canary, cr)
+        stable_err[r, :h] = stable
     return World(
         draws=draws,
         starts=starts,
