@@ -101,6 +101,7 @@ class PathPattern:
         dir_paths: a run of folders, e.g. ``.github/workflows``.
         name: a regex the whole (normalised) file name must match.
         not_after: words that do not count right after the given word (``db`` ``session``).
+        not_name: a regex on the file name that vetoes the whole pattern.
     """
 
     words: frozenset[str] = frozenset()
@@ -108,10 +109,13 @@ class PathPattern:
     dir_paths: tuple[str, ...] = ()
     name: re.Pattern[str] | None = None
     not_after: frozenset[str] = field(default_factory=frozenset)
+    not_name: re.Pattern[str] | None = None
 
     def find(self, p: PathParts) -> tuple[str, str] | None:
         """``(kind, evidence)`` of the first match, folders first, then words, then the file
         name: ``("path segment", "auth")``, ``("file name", "Gemfile")``; else ``None``."""
+        if self.not_name is not None and self.not_name.fullmatch(p.name):
+            return None
         if not self.dirs.isdisjoint(p.dir_set):
             return "path segment", next(d for d in p.dirs if d in self.dirs)
         for run in self.dir_paths:
@@ -178,8 +182,12 @@ WRITE_OPS = Keyworded(
     ),
 )
 
+# API definitions kept under spec/ or docs/ still change the API (they are api_route).
+_API_SPEC = _re(r"(?:openapi|swagger).*\.(?:ya?ml|json)", r".*\.proto", r".*\.graphql")
+
 TESTS = PathPattern(
-    dirs=_plural("test", "spec") | {"__tests__", "e2e", "cypress", "testdata", "testing", "it"},
+    dirs=_plural("test", "spec") | {"__tests__", "e2e", "cypress", "testdata", "testing"},
+    not_name=_API_SPEC,
     name=_re(
         r"test_.*\.py",
         r".*_test\.(?:py|go|rb|exs)",
@@ -191,6 +199,7 @@ TESTS = PathPattern(
 )
 DOCS = PathPattern(
     dirs=_plural("doc", "example") | {"documentation", "adr"},
+    not_name=_API_SPEC,
     name=_re(
         r".*\.(?:md|markdown|rst|adoc)",
         r"(?:license|licence|notice|authors|changelog|contributing|codeowners)(?:\..*)?",

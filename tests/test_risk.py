@@ -44,6 +44,11 @@ def line_of(text: str, needle: str) -> int:
         ("__tests__/payments.js", "modified", "ZERO", "test", "'__tests__'"),
         ("docs/AUTH.md", "added", "ZERO", "docs", "path segment 'docs'"),
         ("src/payments/README.md", "modified", "ZERO", "docs", "file name 'README.md'"),
+        # an API definition under spec/ or docs/ is an API change, not a test or a doc
+        ("api/spec/openapi.yaml", "modified", "MEDIUM", "api_route", "'api'"),
+        ("docs/orders.proto", "modified", "MEDIUM", "api_route", "file name 'orders.proto'"),
+        # an Italian locale folder is not Java's src/it integration tests
+        ("locales/it/messages.json", "modified", "LOW", "source", "other file"),
         # type declarations are LOW even under an auth folder
         ("src/types/auth.ts", "added", "LOW", "types", "path segment 'types'"),
         ("typings/index.d.ts", "modified", "LOW", "types", "'typings'"),
