@@ -39,6 +39,15 @@ def _same(a: object, b: object) -> bool:
     )
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> int:
     plan = Plan.from_dict(read_structured(ROOT / "tests/fixtures/plan-minimal.json"))
     trace = load_trace(ROOT / "data/sample/web-service-14d.csv")
@@ -50,16 +59,17 @@ def main() -> int:
     setup = build_setup(plan, trace, detectors, incidents)
     workers = os.cpu_count() or 1
 
-    t0 = time.perf_counter()
+    load = os.getloadavg()[0]
+    t0, c0 = time.perf_counter(), _cpu()
     result = simulate(setup, RUNS, SEED, workers=workers)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, _cpu() - c0
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     fast = replay_runs(setup, SEED, range(SAME))
-    fast_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    fast_s, fast_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     reference = [reference_run(setup, SEED, r)[0] for r in range(SAME)]
-    ref_s = time.perf_counter() - t0
+    ref_s, ref_cpu = time.perf_counter() - t0, time.process_time() - c0
     agree = all(_same(a, b) for a, b in zip(fast, reference, strict=True))
 
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -67,7 +77,11 @@ def main() -> int:
     peak = me + workers * kids  # each worker at most the largest child's peak, at once
     speedup = ref_s / fast_s
     s = result.summary
-    print(f"runs {RUNS} on {workers} processes: {wall:.2f} s wall (target < {WALL_S:.0f} s)")
+    print(f"load average at start: {load:.1f} on {workers} cores (figures assume an idle machine)")
+    print(
+        f"runs {RUNS} on {workers} processes: {wall:.2f} s wall (target < {WALL_S:.0f} s), "
+        f"{cpu:.2f} CPU s"
+    )
     print(
         f"peak RSS: main {me:.0f} MiB + {workers} x child {kids:.0f} MiB = {peak:.0f} MiB "
         f"(target < {RSS_MB:.0f} MiB)"
@@ -76,6 +90,7 @@ def main() -> int:
         f"{SAME} same runs: fast {fast_s:.3f} s, per-tick reference {ref_s:.2f} s: "
         f"{speedup:.0f}x (target >= {SPEEDUP:.0f}x); identical: {agree}"
     )
+    print(f"  CPU: fast {fast_cpu:.3f} s, reference {ref_cpu:.2f} s: {ref_cpu / fast_cpu:.0f}x")
     print(
         f"detected {s['detected_fraction']:.3f}, false rollbacks "
         f"{s['false_rollback_fraction']:.3f}, time to roll back p95 "
