@@ -34,13 +34,21 @@ def render_markdown(plan: Plan) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+_CONTROL = re.compile(r"[\r\n\x00-\x08\x0b-\x1f]+")
+_TICKS = re.compile(r"`+")
+
+
 def _one_line(text: str) -> str:
-    return re.sub(r"[\r\n\x00-\x08\x0b-\x1f]+", " ", text)
+    if text.isprintable():  # the common case, without a regex
+        return text
+    return _CONTROL.sub(" ", text)
 
 
 def _code(text: str) -> str:
     text = _one_line(text)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    if "`" not in text:
+        return f"`{text}`"
+    longest = max((len(run) for run in _TICKS.findall(text)), default=0)
     ticks = "`" * (longest + 1)
     pad = " " if longest else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"

@@ -105,9 +105,8 @@ def _level1(ctx: PlanContext) -> RollbackLevel:
 
 
 def _level2(ctx: PlanContext) -> RollbackLevel:
-    configs = [
-        f for f in ctx.changes.files if f.path in {r.path for r in ctx.with_category("config")}
-    ]
+    config_paths = {r.path for r in ctx.with_category("config")}
+    configs = [f for f in ctx.changes.files if f.path in config_paths]
     if not configs:
         return RollbackLevel(
             2,

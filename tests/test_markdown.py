@@ -164,3 +164,8 @@ def test_unknown_format_is_an_error() -> None:
 
     with pytest.raises(PlannerError, match=r"--format: 'html' is not one of markdown, json"):
         render(sample_plan(), "html")
+
+
+def test_render_json_is_exactly_the_documented_dump_of_to_dict() -> None:
+    for plan in (sample_plan(), hostile_plan()):
+        assert render_json(plan) == json.dumps(plan.to_dict(), indent=2, sort_keys=False) + "\n"
