@@ -180,3 +180,24 @@ def test_replay_model_blast_radius_beside_the_backtest(
         main(["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, "--replay-runs", "5"]) == 2
     )
     assert "--replay-runs needs --plan" in _err_line(capsys)
+
+
+def test_unreachable_dask_scheduler_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["tune", "--train", SAMPLE, "--dask", "tcp://127.0.0.1:9"]) == 2
+    assert "--dask tcp://127.0.0.1:9: cannot connect" in _err_line(capsys)
+
+
+def test_tune_on_a_dask_cluster_matches_the_local_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from distributed import LocalCluster
+
+    argv = ["tune", "--train", SAMPLE, "--family", "static", "--deploy-every", "6h"]
+    local, remote = tmp_path / "local.yaml", tmp_path / "remote.yaml"
+    assert main([*argv, "-o", str(local)]) == 0
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False) as cluster:
+        assert main([*argv, "--dask", cluster.scheduler_address, "-o", str(remote)]) == 0
+    capsys.readouterr()
+    assert load_thresholds(local).rule_sets == load_thresholds(remote).rule_sets

@@ -108,6 +108,6 @@ def _client(address: str) -> Any:
     from simulations.exceptions import BacktestError
 
     try:
-        return Client(address, timeout=10)  # type: ignore[no-untyped-call]
+        return Client(address, timeout=3)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         raise BacktestError(f"--dask {address}: cannot connect: {exc}") from None
