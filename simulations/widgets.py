@@ -1,31 +1,38 @@
-"""Sliders for exploring a rollback rule in JupyterLab; optional everywhere else.
+"""Sliders for exploring rollback rules and rollouts in JupyterLab; optional everywhere else.
 
 :func:`static_rule_outcome` is the pure part: one static rule (threshold, sustain window) on a
 labelled trace, replayed through a rollout whose canary exposure is given, scored by the
 backtest. :func:`static_rule_sliders` wraps it in ipywidgets sliders (threshold, sustain
 window, canary exposure) that redraw the figure and the score; it returns ``None`` when
 ipywidgets is not installed, so a notebook runs the same under papermill without them.
+:func:`replay_with` and :func:`replay_sliders` do the same for a rollout replay: canary exposure,
+the monitored metric's critical threshold and its sustain window.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from planner.model import Monitor, Plan
 from planner.thresholds import Rule, RuleSet
 from planner.thresholds_fields import StaticParams
 from simulations.backtest import run_backtest
 from simulations.deploys import ReplaySettings
+from simulations.replay.plan_detectors import PLAN_NAMES, plan_monitor
+from simulations.replay_plots import distributions_figure
+from simulations.replay_views import ReplayInputs, run_replay
 from simulations.stage_exposure import DEFAULT_ROLLOUT, Rollout
-from simulations.tables import backtest_table
+from simulations.tables import backtest_table, replay_table
 from simulations.trace import Trace
 from simulations.trace_plots import trace_figure
 
-__all__ = ["static_rule_outcome", "static_rule_sliders"]
+__all__ = ["replay_sliders", "replay_with", "static_rule_outcome", "static_rule_sliders"]
 
 
 def static_rule_outcome(
@@ -106,6 +113,100 @@ def static_rule_sliders(trace: Trace, metric: str, threshold: float, for_minutes
             max=100,
             step=1,
             description="canary exposure %",
+            continuous_update=False,
+            style=style,
+        ),
+    )
+
+
+def replay_with(
+    plan: Plan,
+    inputs: ReplayInputs,
+    canary_percent: float,
+    threshold: float,
+    for_minutes: float,
+) -> tuple[Figure, pd.DataFrame]:
+    """The replay again with the canary exposure and the monitored metric's critical threshold
+    and sustain window changed: distributions figure and per-stage table.
+
+    ``canary_percent`` replaces the exposure of the plan's ``Canary`` stage (0 to 100);
+    ``threshold`` the ``critical`` bound (a warning beyond it moves to it) and ``for_minutes``
+    the sustain window of every monitor of ``inputs.metric``.
+
+    Raises:
+        PlanError: an exposure outside 0-100 or a negative window.
+        ReplayError: as :func:`simulations.replay_views.run_replay`.
+    """
+    name = PLAN_NAMES.get(inputs.metric, inputs.metric)
+
+    def monitor(m: Monitor) -> Monitor:
+        if m.metric not in (name, inputs.metric):
+            return m
+        bound = min if m.direction == "above" else max
+        warning = bound(m.warning, threshold)
+        return replace(m, critical=threshold, warning=warning, for_minutes=for_minutes)
+
+    stages = tuple(
+        replace(
+            s,
+            exposure_percent=canary_percent if s.name == "Canary" else s.exposure_percent,
+            monitors=tuple(monitor(m) for m in s.monitors),
+        )
+        for s in plan.stages
+    )
+    changed = replace(plan, stages=stages)
+    _, simulation = run_replay(changed, inputs)
+    order = tuple(s.name for s in changed.stages)
+    return distributions_figure(simulation.runs, order), replay_table(simulation.summary)
+
+
+def replay_sliders(plan: Plan, inputs: ReplayInputs) -> Any:
+    """Sliders (canary exposure, threshold, sustain window) that re-run :func:`replay_with`.
+
+    Returns:
+        An ``ipywidgets.interactive`` to display, or ``None`` without ipywidgets.
+    """
+    try:
+        ipywidgets: Any = importlib.import_module("ipywidgets")
+        display: Any = importlib.import_module("IPython.display").display
+    except ImportError:
+        return None
+    mon = plan_monitor(plan, inputs.metric)
+    canary = next((s.exposure_percent for s in plan.stages if s.name == "Canary"), 10.0)
+    top = max(mon.critical, mon.baseline) * 4 or 1.0
+
+    def show(canary_percent: float, threshold: float, for_minutes: float) -> None:
+        figure, table = replay_with(plan, inputs, canary_percent, threshold, for_minutes)
+        display(figure, table)
+
+    style = {"description_width": "initial"}
+    return ipywidgets.interactive(
+        show,
+        canary_percent=ipywidgets.FloatSlider(
+            value=canary,
+            min=1,
+            max=100,
+            step=1,
+            description="canary exposure %",
+            continuous_update=False,
+            style=style,
+        ),
+        threshold=ipywidgets.FloatSlider(
+            value=mon.critical,
+            min=0.0,
+            max=top,
+            step=top / 200,
+            readout_format=".4g",
+            description=f"critical {mon.metric}",
+            continuous_update=False,
+            style=style,
+        ),
+        for_minutes=ipywidgets.FloatSlider(
+            value=mon.for_minutes,
+            min=0,
+            max=60,
+            step=1,
+            description="sustain (min)",
             continuous_update=False,
             style=style,
         ),

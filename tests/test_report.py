@@ -53,7 +53,7 @@ REPLAY_PARAMETERS = {
 # notebook -> its parameters and their defaults, exactly (papermill.inspect_notebook).
 EXPECTED_PARAMETERS = {
     "01-explore-plan.ipynb": PLAN_PARAMETERS,
-    "02-replay-rollout.ipynb": PLAN_PARAMETERS | REPLAY_PARAMETERS,
+    "02-replay-rollout.ipynb": PLAN_PARAMETERS | REPLAY_PARAMETERS | {"interactive": True},
     "03-tune-thresholds.ipynb": {
         "trace_path": "data/sample/web-service-14d.csv",
         "labels_path": "",
