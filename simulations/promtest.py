@@ -28,11 +28,13 @@ import pandas as pd
 import yaml
 
 from planner.export import ExportTarget
-from planner.export.names import duration
+from planner.export.common import number
+from planner.export.names import duration, promql_string
 from planner.export.prometheus import LEVELS, alerting_rule, sli_selector
+from planner.export.promql import sustained_query
 from planner.export.watch import watches
 from planner.io import atomic_write_text
-from planner.model import Plan
+from planner.model import Monitor, Plan
 from simulations.detectors import Observed, StaticThreshold, alarm_minutes
 from simulations.exceptions import SimulationError
 from simulations.trace import Incident, Trace
@@ -82,7 +84,8 @@ def _render(text: str) -> str:
 
 def _checks(
     rule: dict[str, Any], fired: np.ndarray, step: float, every: float, tolerance: int
-) -> tuple[list[dict[str, Any]], float | None]:
+) -> tuple[list[dict[str, Any]], float | None, float | None]:
+    """Alert checks, the detector's firing minute and the minute the firing is checked at."""
     expected = [
         {
             "exp_labels": {k: _render(v) for k, v in rule["labels"].items()},
@@ -92,9 +95,11 @@ def _checks(
     if not fired.any():  # silent throughout: check every evaluation of the window
         n = int(len(fired) * step // every)
         silent = [duration(k * every) for k in range(1, n + 1)]
-        return [
-            {"eval_time": t, "alertname": rule["alert"], "exp_alerts": []} for t in silent
-        ], None
+        return (
+            [{"eval_time": t, "alertname": rule["alert"], "exp_alerts": []} for t in silent],
+            None,
+            None,
+        )
     first = int(np.argmax(fired))
     t = alarm_minutes(first, step)
     checks = []
@@ -110,7 +115,46 @@ def _checks(
             break
         at = later
     checks.append({"eval_time": duration(at), "alertname": rule["alert"], "exp_alerts": expected})
-    return checks, t
+    return checks, t, at
+
+
+def _engine_checks(
+    target: ExportTarget,
+    monitor: Monitor,
+    level: str,
+    values: np.ndarray,
+    times: tuple[float, float],
+    step: float,
+) -> list[dict[str, Any]]:
+    """The engines' measurement (the sustained query Argo and Flagger run) crosses the same
+    threshold at the same minutes: 1 when the alert is checked firing, 0 at the silent check
+    when its whole window has data (at the very start of data the query sees a partial window).
+    """
+    threshold = monitor.critical if level == "critical" else monitor.warning
+    op = ">" if monitor.direction == "above" else "<"
+    query = sustained_query(sli_selector(target, monitor.metric), monitor, target.interval_minutes)
+    expr = f"{query} {op} bool {number(threshold)}"
+    ns, svc = promql_string(target.namespace), promql_string(target.service)
+    labels = f"{{namespace={ns},service={svc}}}"
+    fire_at, before = times
+    out = [
+        {
+            "expr": expr,
+            "eval_time": duration(fire_at),
+            "exp_samples": [{"labels": labels, "value": 1}],
+        }
+    ]
+    first = round((before - monitor.for_minutes) / step) - 1
+    last = round(before / step) - 1
+    if before >= 0 and first >= 0 and not np.isnan(values[first : last + 1]).any():
+        out.append(
+            {
+                "expr": expr,
+                "eval_time": duration(before),
+                "exp_samples": [{"labels": labels, "value": 0}],
+            }
+        )
+    return out
 
 
 def build_promtest(
@@ -144,6 +188,7 @@ def build_promtest(
     rules: list[dict[str, Any]] = []
     series: list[dict[str, str]] = []
     checks: list[dict[str, Any]] = []
+    engine: list[dict[str, Any]] = []
     cases: list[AlertCase] = []
     for watch in watches(plan):
         m = watch.monitor
@@ -163,9 +208,12 @@ def build_promtest(
                 evaluation_interval_minutes=every,
             )
             fired = detector.firing(Observed(step_minutes=step, value=values))
-            found, at = _checks(rule, fired, step, every, tolerance)
+            found, t, at = _checks(rule, fired, step, every, tolerance)
             checks.extend(found)
-            cases.append(AlertCase(rule["alert"], at))
+            cases.append(AlertCase(rule["alert"], t))
+            if t is not None and at is not None:
+                before = t - (tolerance + 1) * every
+                engine.extend(_engine_checks(target, m, level, values, (at, before), step))
     if not series:
         raise SimulationError(
             f"trace {trace.name!r}: none of the plan's monitored metrics is in the trace"
@@ -179,6 +227,7 @@ def build_promtest(
                 "interval": duration(step),
                 "input_series": series,
                 "alert_rule_test": checks,
+                "promql_expr_test": engine,
             }
         ],
     }

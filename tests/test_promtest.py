@@ -79,3 +79,18 @@ def test_same_trace_gives_the_same_bytes(tmp_path: Path, trace: Trace) -> None:
         tmp_path / "b", build_promtest(fixture_plan(), target(), trace, trace.incidents[1])
     )
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_engine_measurement_crosses_at_the_same_minute(tmp_path: Path, trace: Trace) -> None:
+    # The sustained query Argo and Flagger run is beyond the threshold exactly when the alert
+    # fires (1), and not one interval before (0); flipping the 0 must fail in promtool.
+    test = build_promtest(fixture_plan(), target(), trace, trace.incidents[0], tolerance=0)
+    engine = test.tests["tests"][0]["promql_expr_test"]
+    assert {c["exp_samples"][0]["value"] for c in engine} == {0, 1}
+    assert all("min_over_time(" in c["expr"] or "max_over_time(" in c["expr"] for c in engine)
+    ok = run_promtool("test", "rules", write_promtest(tmp_path / "ok", test))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    for check in engine:
+        check["exp_samples"][0]["value"] = 1
+    bad = run_promtool("test", "rules", write_promtest(tmp_path / "bad", test))
+    assert bad.returncode != 0
