@@ -71,11 +71,28 @@ class DeployBatch:
     _cache: dict[tuple[str, str, str, int], tuple[Observed, NDArray[np.bool_]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # id(values) -> (max, min, gaps, values); the values are kept so the id stays theirs.
+    _extremes: dict[int, tuple[FloatArray, FloatArray, NDArray[np.bool_], FloatArray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @cached_property
     def valid(self) -> NDArray[np.bool_]:
         """(rows x steps): the step lies inside the row's deploy (rows are padded to one width)."""
         return np.asarray(np.arange(self.n_steps) < self.length[:, None], dtype=np.bool_)
+
+    def row_extremes(self, obs: Observed) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+        """Per row: largest and smallest value in the deploy, and whether a sample is missing."""
+        key = id(obs.value)
+        if key not in self._extremes:
+            v = obs.value
+            finite = self.valid & np.isfinite(v)
+            high = np.max(np.where(finite, v, -np.inf), axis=-1)
+            low = np.min(np.where(finite, v, np.inf), axis=-1)
+            gaps = np.any(self.valid & np.isnan(v), axis=-1)
+            self._extremes[key] = (high, low, gaps, obs.value)
+        high, low, gaps, _ = self._extremes[key]
+        return high, low, gaps
 
     @property
     def n_rows(self) -> int:

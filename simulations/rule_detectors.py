@@ -159,10 +159,53 @@ def rule_first_alarm(rule: Rule, batch: DeployBatch) -> tuple[IntArray, BoolArra
     Rows are padded at the end, so a first firing at or past a row's length means none.
     """
     obs, available = _observed(rule, batch)
+    rows = _may_fire(rule, batch, obs) & available
+    out = np.full(batch.n_rows, -1, dtype=np.int64)
+    if not rows.any():
+        return out, available
+    if rows.mean() < 0.7:  # judge only the rows that can reach the bound (rows are independent)
+        obs = _rows(obs, rows)
     fired = build_detector(rule, batch.step_minutes).firing(obs)
     first = np.argmax(fired, axis=-1).astype(np.int64)
-    hit = fired[np.arange(fired.shape[0]), first] & (first < batch.length) & available
-    return np.where(hit, first, -1), available
+    length = batch.length[rows] if fired.shape[0] != batch.n_rows else batch.length
+    hit = fired[np.arange(fired.shape[0]), first] & (first < length)
+    found = np.where(hit, first, -1)
+    if fired.shape[0] != batch.n_rows:
+        out[rows] = found
+    else:
+        out = np.where(rows, found, -1)
+    return out, available
+
+
+def _rows(obs: Observed, rows: BoolArray) -> Observed:
+    def pick(a: NDArray[np.float64] | None) -> NDArray[np.float64] | None:
+        return None if a is None else a[rows]
+
+    return Observed(
+        obs.step_minutes,
+        obs.value[rows],
+        pick(obs.requests),
+        pick(obs.errors),
+        pick(obs.baseline),
+    )
+
+
+def _may_fire(rule: Rule, batch: DeployBatch, obs: Observed) -> BoolArray:
+    """Rows on which ``rule`` can fire at all: some value reaches its bound (or, for Argo, a
+    sample is missing: a measurement error). A window's value is a (weighted) mean of samples,
+    so it never exceeds the row's extreme sample."""
+    high, low, gaps = batch.row_extremes(obs)
+    p = rule.params
+    above = rule.direction == "above"
+    if isinstance(p, StaticParams | FlaggerParams):
+        return high > rule.critical if above else low < rule.critical
+    if isinstance(p, ArgoParams):
+        reach = high >= rule.warning if above else low <= rule.warning
+        return np.asarray(reach | gaps, dtype=np.bool_)
+    if isinstance(p, BurnRateParams):
+        limits = [w.factor * (1 - p.slo) for w in p.windows if w.severity == "critical"]
+        return high > min(limits) if limits else np.zeros(batch.n_rows, dtype=np.bool_)
+    return np.ones(batch.n_rows, dtype=np.bool_)
 
 
 def rule_firing(rule: Rule, batch: DeployBatch) -> tuple[BoolArray, BoolArray]:

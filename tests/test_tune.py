@@ -60,6 +60,8 @@ def test_fast_first_alarm_equals_the_full_firing_matrix(two: list[Trace]) -> Non
     batches = build_batches(two, REPLAY)
     rules = candidates("error_ratio", "above", [0.004, 0.01, 0.02], ("static", "flagger", "argo"))
     rules += candidates("error_ratio", "above", [0.01], ("burn_rate", "baseline"))
+    rules += candidates("requests", "below", [300.0, 900.0], ("static", "argo", "baseline"))
+    rules += candidates("latency_p95_ms", "above", [190.0, 400.0], ("flagger",))
     for rule in rules[::3]:
         for batch in batches:
             fast, ok = rule_first_alarm(rule, batch)
