@@ -4,7 +4,9 @@ For each exported alerting rule (:func:`planner.export.build_rules`), the record
 watches is filled with a window of a trace around an incident, and the alert is expected to
 fire when our own static detector (:class:`~simulations.detectors.StaticThreshold`, Prometheus
 ``for:`` semantics) says it does, within ``tolerance`` evaluation intervals, or to stay silent
-when the detector never fires. ``promtool test rules`` then checks Prometheus agrees.
+when the detector never fires. For each firing alert, a ``promql_expr_test`` also checks that the
+engines' sustained query (what Argo Rollouts and Flagger measure) crosses the threshold at the
+same minute. ``promtool test rules`` then checks Prometheus agrees.
 
 Time convention (the detectors'): sample ``i`` of the window covers minutes ``[i, i + 1) x step``
 and becomes visible at its end, so it is written at promtool time ``(i + 1) x step``; promtool
