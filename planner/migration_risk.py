@@ -1,9 +1,9 @@
 """Recognising schema migrations and the destructive statements in them.
 
-Covers the conventional layouts of alembic, Django, knex, sequelize, prisma, rails, flyway,
-golang-migrate, goose and dbmate. Only the forward ("up") part of a migration counts: the
-``downgrade()`` of an additive alembic migration drops what ``upgrade()`` adds, and that is the
-rollback, not a risk of the deploy.
+Covers the conventional layouts of alembic, Django, knex, sequelize, TypeORM, prisma, rails,
+flyway, liquibase, Laravel, golang-migrate, goose and dbmate. Only the forward ("up") part of a
+migration counts: the ``downgrade()`` of an additive alembic migration drops what ``upgrade()``
+adds, and that is the rollback, not a risk of the deploy.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ _MIGRATION_PATH = re.compile(
     r"|(?:^|/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$"  # flyway V1__x.sql, U1__x.sql, R__x.sql
     r"|(?:^|/)r__[^/]+\.sql$"
     r"|(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$"  # golang-migrate
+    r"|(?:^|/)changelog/(?:.+/)?[^/]+\.(?:xml|ya?ml|json|sql)$"  # liquibase
+    r"|(?:^|/)db\.changelog[^/]*\.(?:xml|ya?ml|json)$"
 )
 _NOT_MIGRATION = re.compile(r"(?:^|/)(?:__init__\.py|readme[^/]*|script\.py\.mako|env\.py)$")
 _DOWN_FILE = re.compile(r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql)$")
@@ -41,10 +43,12 @@ DESTRUCTIVE = Keyworded(
         r"|\bop\.alter_column\([^)]*\b(?:type_|new_column_name)\s*="
         # Django
         r"|\bmigrations\.(?:RemoveField|DeleteModel|RenameField|RenameModel|RunPython)\b"
-        # knex
-        r"|\.(?:dropColumns?|dropTable|dropTableIfExists|renameColumn|renameTable)\s*\("
-        # sequelize
-        r"|\b(?:removeColumn|renameColumn|changeColumn|bulkDelete|bulkUpdate)\s*\("
+        # knex, sequelize, TypeORM, Laravel (->dropColumn, Schema::dropIfExists), liquibase
+        r"|\b(?:drop(?:Columns?|Table|TableIfExists|IfExists|View|ForeignKeyConstraint)|"
+        r"rename(?:Column|Table))\b"
+        r"|\b(?:removeColumn|changeColumn|bulkDelete|bulkUpdate)\s*\("
+        r"|\bSchema::(?:drop|rename)\s*\("
+        r"|<(?:delete|update)\b|^[ \t]*-[ \t]*(?:delete|update)[ \t]*:"
         # rails
         r"|\b(?:remove_column|remove_columns|drop_table|remove_reference|rename_column|"
         r"change_column|rename_table|update_all|delete_all|destroy_all)\b",
@@ -67,7 +71,14 @@ _SECTION = re.compile(
     r"|\bexport[ \t]+const[ \t]+(?:(?P<down5>down)|up)\b"
     r"|--[ \t]*\+goose[ \t]+(?:(?P<down6>Down)|Up)\b"
     r"|--[ \t]*migrate:(?:(?P<down7>down)|up)\b"
-    r"|^func[ \t]+(?:(?P<down8>[dD]own)\w*|[uU]p\w*)[ \t]*\(",  # goose Go migrations
+    r"|^func[ \t]+(?:(?P<down8>[dD]own)\w*|[uU]p\w*)[ \t]*\("  # goose Go migrations
+    r"|^[ \t]*(?:public[ \t]+)?function[ \t]+(?:(?P<down9>down)|up)[ \t]*\(",  # Laravel
+    re.MULTILINE,
+)
+# Liquibase rollback blocks (XML elements, YAML keys with their indented body).
+_ROLLBACK = re.compile(
+    r"<rollback\b[^>]*/>|<rollback\b[\s\S]*?</rollback>"
+    r"|^([ \t]*)(?:-[ \t]+)?rollback[ \t]*:.*\n(?:\1[ \t]+.*\n|[ \t]*\n)*",
     re.MULTILINE,
 )
 # Django's reverse_sql= / reverse_code= arguments are the rollback of RunSQL / RunPython.
@@ -82,6 +93,7 @@ def is_migration(norm_path: str) -> bool:
     if (
         "migrat" not in norm_path
         and "versions/" not in norm_path
+        and "changelog" not in norm_path
         and not norm_path.endswith(".sql")
     ):
         return False  # the cheap test first: most files are neither
@@ -97,12 +109,14 @@ def up_sections(path: str, text: str) -> str:
     """``text`` with its "down" sections blanked (line numbers kept).
 
     A rollback-only file (``*.down.sql``, flyway undo ``U1__x.sql``) is blanked whole, and so
-    are Django's ``reverse_sql=`` / ``reverse_code=`` arguments.
+    are Django's ``reverse_sql=`` / ``reverse_code=`` arguments and liquibase ``rollback`` blocks.
     """
     if is_down_migration(path.lower()):
         return "\n" * text.count("\n")
     if "reverse_" in text:
-        text = _REVERSE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        text = _REVERSE.sub(_blank, text)
+    if "rollback" in text:
+        text = _ROLLBACK.sub(_blank, text)
     if "down" not in text.lower():  # every down-section marker says "down"
         return text
     marks = [(m.start(), m.lastgroup is not None) for m in _SECTION.finditer(text)]
@@ -116,3 +130,7 @@ def up_sections(path: str, text: str) -> str:
         out.append("\n" * chunk.count("\n") if down else chunk)
         pos, down = start, is_down
     return "".join(out)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return "\n" * m.group(0).count("\n")

@@ -277,6 +277,63 @@ func downAddAudit(tx *sql.Tx) error {
 	return err
 }
 """
+LARAVEL_ADD = """<?php
+return new class extends Migration
+{
+    public function up(): void
+    {
+        Schema::create('refresh_tokens', function (Blueprint $table) {
+            $table->id();
+        });
+    }
+
+    public function down(): void
+    {
+        Schema::dropIfExists('refresh_tokens');
+    }
+};
+"""
+LARAVEL_DROP = """<?php
+return new class extends Migration
+{
+    public function up(): void
+    {
+        Schema::table('users', function (Blueprint $table) {
+            $table->dropColumn('legacy_token');
+        });
+    }
+};
+"""
+LIQUIBASE_XML_ADD = """<databaseChangeLog>
+  <changeSet id="2" author="dev">
+    <createTable tableName="refresh_tokens">
+      <column name="id" type="bigint"/>
+    </createTable>
+    <rollback>
+      <dropTable tableName="refresh_tokens"/>
+    </rollback>
+  </changeSet>
+</databaseChangeLog>
+"""
+LIQUIBASE_XML_DROP = """<databaseChangeLog>
+  <changeSet id="3" author="dev">
+    <dropColumn tableName="users" columnName="legacy_token"/>
+  </changeSet>
+</databaseChangeLog>
+"""
+LIQUIBASE_YAML_ADD = """databaseChangeLog:
+  - changeSet:
+      id: 4
+      changes:
+        - addColumn:
+            tableName: users
+            columns:
+              - column: {name: plan, type: varchar(20)}
+      rollback:
+        - dropColumn:
+            tableName: users
+            columnName: plan
+"""
 GOOSE = """-- +goose Up
 CREATE TABLE audit (id SERIAL);
 
@@ -300,7 +357,7 @@ DROP TABLE audit;
         ("orders/migrations/0005_purge.py", DJANGO_RUNSQL, "HIGH", "'DELETE FROM'"),
         # knex: createTable up / dropTable down is additive; dropColumn or raw DELETE up is not
         ("migrations/20240101_refresh_tokens.js", KNEX_ADD, "MEDIUM", "no destructive"),
-        ("migrations/20240102_drop_session.js", KNEX_DROP, "HIGH", "'.dropColumn('"),
+        ("migrations/20240102_drop_session.js", KNEX_DROP, "HIGH", "'dropColumn' at line 3"),
         ("db/migrations/20240103_purge.mjs", KNEX_RAW, "HIGH", "'DELETE FROM'"),
         # sequelize: removeColumn in up is destructive, in down it is the rollback
         ("migrations/20240104-remove-legacy.js", SEQUELIZE_REMOVE, "HIGH", "'removeColumn('"),
@@ -327,6 +384,13 @@ DROP TABLE audit;
         ("db/migrations/00004_audit.go", GOOSE_GO, "MEDIUM", "no destructive"),
         # Django reverse_sql= is the rollback of RunSQL
         ("orders/migrations/0006_index.py", DJANGO_REVERSIBLE_SQL, "MEDIUM", "no destructive"),
+        # Laravel: dropIfExists in down() is the rollback, dropColumn in up() is not
+        ("database/migrations/2024_01_01_000000_tokens.php", LARAVEL_ADD, "MEDIUM", "no destr"),
+        ("database/migrations/2024_01_02_000000_drop.php", LARAVEL_DROP, "HIGH", "'dropColumn'"),
+        # liquibase: rollback blocks (XML and YAML) are the rollback
+        ("src/main/resources/db/changelog/002-tokens.xml", LIQUIBASE_XML_ADD, "MEDIUM", "no de"),
+        ("src/main/resources/db/changelog/003-drop.xml", LIQUIBASE_XML_DROP, "HIGH", "dropColumn"),
+        ("db/changelog/db.changelog-004.yaml", LIQUIBASE_YAML_ADD, "MEDIUM", "no destructive"),
         # TypeORM: public async down() is the rollback
         ("src/migrations/1700000000000-AddPlan.ts", TYPEORM_ADD, "MEDIUM", "no destructive"),
     ],
