@@ -3,7 +3,7 @@
 Builds a real git repository once in a temporary folder (10,000 files added or modified across
 sources, tests, docs, config and migrations in one commit range), and the same change as a
 manifest, then times `devops-planner plan` (read git + classify + build + render) for both, best
-of three runs each, plus the phases separately. Prints the figures; exits 1 when over target.
+of five runs each, plus the phases separately. Prints the figures; exits 1 when over target.
 """
 
 from __future__ import annotations
@@ -143,8 +143,8 @@ def main_bench() -> int:
             str(root / "p.json"),
         ]
         assert main(git_args) == 0 and main(man_args) == 0
-        git_s = best_of(3, lambda: main(git_args))
-        man_s = best_of(3, lambda: main(man_args))
+        git_s = best_of(5, lambda: main(git_args))
+        man_s = best_of(5, lambda: main(man_args))
         changes = read_git_change(str(repo), "main", "feature")
         risk = classify(changes)
         plan = build_plan(changes, risk)

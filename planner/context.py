@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from planner.change import ChangeSet
 from planner.migrations import DatabasePlan
@@ -54,10 +55,18 @@ class PlanContext:
         """True when the base/head refs are marked placeholders (manifest without commits)."""
         return self.base_ref == BASE_PLACEHOLDER
 
+    @cached_property
+    def _by_category(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, f in enumerate(self.risk.files):
+            for category in f.categories:
+                index.setdefault(category, []).append(i)
+        return index
+
     def with_category(self, *categories: str) -> tuple[FileRisk, ...]:
-        """Files whose categories include any of ``categories``."""
-        wanted = set(categories)
-        return tuple(f for f in self.risk.files if wanted & set(f.categories))
+        """Files whose categories include any of ``categories``, in change order."""
+        hits = sorted({i for c in categories for i in self._by_category.get(c, ())})
+        return tuple(self.risk.files[i] for i in hits)
 
     def at_level(self, level: RiskLevel) -> tuple[FileRisk, ...]:
         """Files rated ``level``."""
