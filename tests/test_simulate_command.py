@@ -103,6 +103,7 @@ def _plan_with(files: dict[str, Path], change: Any) -> None:
         (None, ["--detector", "magic"], "'magic' is not one of"),
         (None, ["--metric", "saturation"], "no exposed stage monitors 'saturation'"),
         (None, ["--runs", "0"], "--runs: 0 must be >= 1"),
+        (None, ["--seed", "-3"], r"seed\(=-3\) must be >= 0"),
         (None, ["-o", "out.txt"], "expected a .json, .csv or .parquet file"),
         (None, ["--escalation", "2"], r"escalation_probability\(=2.0\) must be in 0-1"),
     ],

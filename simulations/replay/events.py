@@ -146,9 +146,7 @@ def _detection(
     stage = stage_before(draw, detect_step)
     hour = int(setup.hours[min(draw.start + detect_step, setup.n_steps - 1)])
     on_call = simpy.Resource(env, capacity=setup.config.response.on_call)
-    yield env.process(
-        responder(env, setup, draw, setup.stages[stage].rollback_level, hour, on_call, state)
-    )
+    yield from responder(env, setup, draw, setup.stages[stage].rollback_level, hour, on_call, state)
 
 
 def stage_before(draw: RunDraw, step: int) -> int:

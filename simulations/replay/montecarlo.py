@@ -92,10 +92,12 @@ def simulate(
         connect_timeout_s: how long to try reaching the scheduler.
 
     Raises:
-        ReplayError: ``runs`` < 1, or the scheduler cannot be reached.
+        ReplayError: ``runs`` < 1, a negative seed, or the scheduler cannot be reached.
     """
     if runs < 1:
         raise ReplayError(f"runs(={runs}) must be >= 1")
+    if seed < 0:
+        raise ReplayError(f"seed(={seed}) must be >= 0")
     if dask_address:
         results = _dask(setup, seed, runs, dask_address, connect_timeout_s)
     else:
