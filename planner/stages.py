@@ -216,7 +216,11 @@ def _integration(ctx: PlanContext) -> Stage:
 def _exposure(ctx: PlanContext, name: str) -> Stage:
     pct = EXPOSURE[name]
     wait = _wait(ctx, name)
-    if ctx.flag:
+    commands: tuple[str, ...]
+    if ctx.overall == "ZERO":
+        deploy: tuple[str, ...] = ("Nothing: everything shipped in Stage 1",)
+        commands = ()
+    elif ctx.flag:
         deploy = (f"Enable `{ctx.flag}=true` for {pct:g}% of users",)
         commands = ctx.platform.flag(ctx.flag, on=True, percent=pct)
     else:

@@ -91,6 +91,7 @@ def test_zero_risk_change_says_why_stages_are_skipped() -> None:
     assert all(s.wait_minutes.max == 0 for s in plan.stages)
     assert all(s.note.startswith("Skipped: a ZERO-risk change") for s in plan.stages[1:])
     assert plan.stages[0].commands  # everything ships in Stage 1
+    assert all(not s.commands for s in plan.stages[1:])
 
 
 def test_shortened_and_overnight_stages_have_notes() -> None:
