@@ -7,9 +7,9 @@ Builds a throwaway repository (not timed) whose head commit adds, modifies, dele
 The repository is written with ``git fast-import`` straight into a pack, as a range of that size
 is after a clone or fetch; freshly committed loose objects would add file I/O (about 1 s here).
 
-Targets (wall clock): read + classify under 2 s; classify alone under 0.5 s. Exits 1 when either is
-missed. CPU seconds and the load average are printed too: on a shared 2-core machine the wall
-clock of four concurrent git processes depends on the other users.
+Targets: read + classify under 2 s of wall clock (the issue's figure); classify alone under 0.5 s
+of CPU ("well under a second": CPU, because on a shared 2-core machine its wall clock mostly
+measures the other users; the load average is printed). Exits 1 when either is missed.
 """
 
 from __future__ import annotations
@@ -144,9 +144,9 @@ def main() -> int:
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     print(f"read_git_change: {read_s:.3f} s wall, {read_cpu:.3f} s CPU in Python")
     print(f"classify:        {classify_s:.3f} s wall, {classify_cpu:.3f} s CPU", end="")
-    print(f" (target < {TARGET_CLASSIFY_S} s wall)")
+    print(f" (target < {TARGET_CLASSIFY_S} s CPU)")
     print(f"total:           {total:.3f} s wall (target < {TARGET_TOTAL_S} s)")
-    ok = total < TARGET_TOTAL_S and classify_s < TARGET_CLASSIFY_S
+    ok = total < TARGET_TOTAL_S and classify_cpu < TARGET_CLASSIFY_S
     if len(change.files) != N_FILES:
         print(f"FAIL: expected {N_FILES} changed files")
         ok = False
