@@ -166,7 +166,7 @@ def _infrastructure(ctx: PlanContext) -> Stage:
         )
     criteria = (
         "Deployment completes without errors",
-        f"Application starts successfully (`{ctx.platform.status()}`)",
+        _starts(ctx.platform.status()),
         "No new errors in logs (feature dormant)" if ctx.flag else "No new errors in logs",
     )
     return Stage(
@@ -181,6 +181,12 @@ def _infrastructure(ctx: PlanContext) -> Stage:
         level,
         note,
     )
+
+
+def _starts(status: str) -> str:
+    if status.startswith("#"):
+        return "Application starts successfully"
+    return f"Application starts successfully (`{status}`)"
 
 
 def _integration(ctx: PlanContext) -> Stage:
