@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import pytest
-from prom import PromServer, format_openmetrics, free_port, start_prometheus
+from prom import PromServer, format_openmetrics, free_port, require_binaries, start_prometheus
 
 from planner.cli import main
 from simulations.exceptions import PrometheusError, TraceError
@@ -368,3 +368,19 @@ def test_cli_errors_are_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"),
+    [
+        ("", pytest.skip.Exception),  # locally: skipped with the reason
+        ("true", pytest.fail.Exception),  # under CI: a missing binary fails
+    ],
+)
+def test_missing_binaries_skip_locally_and_fail_under_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ci: str, outcome: type[BaseException]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no prometheus, no promtool
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match=r"prometheus/promtool not installed"):
+        require_binaries()
