@@ -133,7 +133,8 @@ def plan_database(
         backup, restore = _backup(engine, tables, feature)
         warnings.append(
             "Destructive migration: a code revert (Level 3) cannot bring dropped or rewritten data "
-            "back; take the backup before deploying and restore it if Level 3 runs"
+            "back; take the backup before deploying and restore it if Level 3 runs (the restore "
+            "returns the tables to their pre-deploy rows: reconcile writes made since)"
         )
     return DatabasePlan(
         tool,

@@ -75,23 +75,32 @@ class Platform:
             )
         return self.status()
 
-    def deploy(self, tag: str | None) -> tuple[str, ...]:
-        """Deploy commit ``tag`` (a SHA or marked placeholder); ``None`` deploys the checkout."""
+    def _image(self, tag: str | None) -> tuple[str, str]:
+        """Quoted ``image:tag`` and ``container=image:tag`` (``None``: the checked-out commit)."""
+        p = self.profile
+        image = p.image or p.service
+        short = _image_tag(tag)
+        if short:
+            return q(f"{image}:{short}"), q(f"{p.container_name}={image}:{short}")
+        return q(f"{image}:") + f'"{HEAD_TAG}"', q(f"{p.container_name}={image}:") + f'"{HEAD_TAG}"'
+
+    def build_image(self, tag: str | None) -> tuple[str, ...]:
+        """``docker build`` and ``push`` when the repository has a Dockerfile (Kubernetes)."""
+        if self.profile.platform != "kubernetes" or not self.toolchain.has_dockerfile:
+            return ()
+        built, _ = self._image(tag)
+        return (f"docker build -t {built} .", f"docker push {built}")
+
+    def deploy(self, tag: str | None, build: bool = True) -> tuple[str, ...]:
+        """Deploy commit ``tag`` (a SHA or marked placeholder); ``None`` deploys the checkout.
+
+        ``build=False`` skips the image build (already built by an earlier stage).
+        """
         p, tc = self.profile, self.toolchain
         if p.platform == "kubernetes":
-            image = p.image or p.service
-            tag = _image_tag(tag)
-            ref = (
-                q(f"{p.container_name}={image}:{tag}")
-                if tag
-                else q(f"{p.container_name}={image}:") + f'"{HEAD_TAG}"'
-            )
-            built = q(f"{image}:{tag}") if tag else q(f"{image}:") + f'"{HEAD_TAG}"'
-            out: list[str] = []
-            if tc.has_dockerfile:
-                out += [f"docker build -t {built} .", f"docker push {built}"]
+            _, ref = self._image(tag)
             return (
-                *out,
+                *(self.build_image(tag) if build else ()),
                 self._kubectl("set", "image", self._deployment) + f" {ref}",
                 self.status(),
             )
@@ -117,25 +126,33 @@ class Platform:
             return (join("sudo", "systemctl", "set-environment", *pairs), self.restart())
         return (join("printf", "%s\\n", *pairs) + " >> .env", self.restart())
 
-    def traffic(self, percent: float, tag: str | None) -> tuple[str, ...]:
-        """Without a flag: send ``percent`` % of traffic to the new version."""
+    def traffic(self, percent: float, tag: str | None, first: bool) -> tuple[str, ...]:
+        """Without a flag: send ``percent`` % of traffic to the new version.
+
+        Kubernetes scales a ``<deployment>-canary`` deployment against the stable one (``first``
+        builds the image); other platforms deploy instance by instance behind the load balancer.
+        """
         p = self.profile
+        share = _pct(percent)
         if p.platform != "kubernetes":
-            return (f"# send {_pct(percent)}% of {_comment(p.service)} traffic to the new version",)
-        canary = round(p.replicas * percent / 100)
+            where = "every remaining instance" if percent >= 100 else f"{share}% of the instances"
+            return (
+                f"# on {where} of {_comment(p.service)}:",
+                *self.deploy(tag),
+                f"# then send {share}% of traffic to the new version at the load balancer",
+            )
         if percent >= 100:
-            return (*self.deploy(tag), self._kubectl("scale", self._canary, "--replicas=0"))
-        image = p.image or p.service
-        tag = _image_tag(tag)
-        ref = (
-            q(f"{p.container_name}={image}:{tag}")
-            if tag
-            else q(f"{p.container_name}={image}:") + f'"{HEAD_TAG}"'
-        )
+            return (
+                *self.deploy(tag, build=first),
+                self._kubectl("scale", self._canary, "--replicas=0"),
+            )
+        canary = max(round(p.replicas * percent / 100), 1)
+        _, ref = self._image(tag)
         return (
+            *(self.build_image(tag) if first else ()),
             self._kubectl("set", "image", self._canary) + f" {ref}",
-            self._kubectl("scale", self._canary, f"--replicas={max(canary, 1)}"),
-            self._kubectl("scale", self._deployment, f"--replicas={p.replicas - max(canary, 1)}"),
+            self._kubectl("scale", self._canary, f"--replicas={canary}"),
+            self._kubectl("scale", self._deployment, f"--replicas={p.replicas - canary}"),
             self._kubectl("rollout", "status", self._canary, "--timeout=10m"),
         )
 

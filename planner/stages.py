@@ -156,8 +156,8 @@ def _infrastructure(ctx: PlanContext) -> Stage:
         if not commands:
             deploy.append("Nothing ships ahead of the code (no migration, no feature flag)")
         note = (
-            "No feature flag: only backward-compatible prerequisites ship here; "
-            "the code goes out in Canary."
+            "No feature flag: only prerequisites ship here (the code goes out in Canary); "
+            "the old code must keep working with them."
         )
         level = 3
     if db is not None and db.destructive:
@@ -231,7 +231,7 @@ def _exposure(ctx: PlanContext, name: str) -> Stage:
         commands = ctx.platform.flag(ctx.flag, on=True, percent=pct)
     else:
         deploy = (f"New version to {pct:g}% of traffic",)
-        commands = ctx.platform.traffic(pct, ctx.head_ref)
+        commands = ctx.platform.traffic(pct, ctx.head_ref, first=name == "Canary")
     defaults = default_monitors(ctx.profile.baseline)
     monitors = tuple(defaults[m] for m in _CORE)
     note = _zero_note(ctx, name) or _NOTES.get((ctx.overall, name), "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
 
@@ -245,3 +246,25 @@ def test_rollout_invariants(level: str, flag: str | None, platform: str) -> None
     for stage in plan.stages:
         for command in stage.commands:
             shlex.split(command)  # every command parses as shell words
+
+
+def test_without_a_flag_the_canary_builds_the_image_it_deploys() -> None:
+    cs = dataclasses.replace(change(flag=None), repo_files=("go.mod", "Dockerfile"))
+    plan = build_plan(cs, risk("MEDIUM"), K8S)
+    canary, full = plan.stages[2].commands, plan.stages[4].commands
+    assert canary[:3] == (
+        "docker build -t app:222222222222 .",
+        "docker push app:222222222222",
+        "kubectl -n shop set image deployment/app-canary app=app:222222222222",
+    )
+    assert not any(c.startswith("docker") for c in full)  # built once, in Canary
+    assert full[-1] == "kubectl -n shop scale deployment/app-canary --replicas=0"
+
+
+def test_without_a_flag_other_platforms_deploy_instance_by_instance() -> None:
+    plan = build_plan(
+        change(flag=None), risk("MEDIUM"), parse_profile({"platform": "pm2", "process": "api"})
+    )
+    canary = plan.stages[2].commands
+    assert canary[0] == "# on 10% of the instances of app:"
+    assert f"git checkout --detach {SHA2}" in canary and "pm2 reload api --update-env" in canary
