@@ -235,6 +235,14 @@ def test_no_default_branch(tmp_path: Path) -> None:
         read_git_change(str(repo), None)
 
 
+def test_unrelated_histories_have_no_merge_base(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"a.txt": "a\n"})
+    git(repo, "checkout", "-q", "--orphan", "imported")
+    commit(repo, {"b.txt": "b\n"}, "unrelated root")
+    with pytest.raises(GitError, match=r"main and 'imported' have no common ancestor; pass --base"):
+        read_git_change(str(repo), None, "imported")
+
+
 def test_git_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = make_repo(tmp_path, {"a.txt": "a\n"})
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
