@@ -194,6 +194,26 @@ def _regularise(
     return out, off, slots - len(np.unique(slot))
 
 
+def _reweight_ratios(cols: np.ndarray, metrics: tuple[Metric, ...]) -> tuple[str, ...]:
+    """After merging rows, set each ``error_ratio`` to its slot's ``errors / requests``.
+
+    The mean of per-row ratios over-weights quiet rows; the ratio of the summed counts does not.
+    """
+    names = [m.name for m in metrics]
+    done = []
+    for j, name in enumerate(names):
+        base, brace, labels = name.partition("{")
+        if base != "error_ratio":
+            continue
+        errors, requests = f"errors{brace}{labels}", f"requests{brace}{labels}"
+        if errors in names and requests in names:
+            e, r = cols[names.index(errors)], cols[names.index(requests)]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cols[j] = np.where(r > 0, e / r, np.nan)
+            done.append(name)
+    return tuple(done)
+
+
 def _normalise_percent(
     cols: np.ndarray, metrics: tuple[Metric, ...], enabled: bool
 ) -> tuple[str, ...]:
@@ -285,6 +305,7 @@ def build_trace_arrays(
     if step is None:
         raise TraceError(f"{source}: cannot infer the step from a single row (pass a step)")
     grid_cols, off_grid, gaps = _regularise(ns, cols, metrics, step, source)
+    reweighted = _reweight_ratios(grid_cols, metrics) if off_grid else ()
     if bool(np.isnan(grid_cols).all()):
         raise TraceError(f"{source}: no usable rows (every value is missing)")
     grid = pd.date_range(
@@ -297,6 +318,8 @@ def build_trace_arrays(
     notes = []
     if off_grid:
         notes.append(f"{off_grid} rows off the {step} grid were merged into their slot")
+    if reweighted:
+        notes.append(f"{', '.join(reweighted)} recomputed as errors / requests after merging")
     if "requests" in names and "errors" in names and "error_ratio" not in names:
         requests = out["requests"].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -292,3 +292,17 @@ def test_describe_lists_every_repair() -> None:
         "  gaps: 2 missing steps filled with NaN",
         "  error_ratio derived as errors / requests (missing where requests = 0)",
     ]
+
+
+def test_merging_rows_recomputes_error_ratio_from_the_counts() -> None:
+    header = "timestamp,requests,errors,error_ratio"
+    text = csv(
+        "2026-01-01T00:00:00Z,100,10,0.1",
+        "2026-01-01T00:00:30Z,900,0,0.0",  # merged into 00:00: mean of ratios would say 0.05
+        "2026-01-01T00:01:00Z,10,1,0.1",
+        "2026-01-01T00:02:00Z,10,1,0.1",
+        header=header,
+    )
+    trace = parse_canonical_csv(text, SRC, RepairOptions(step=pd.Timedelta(minutes=1)))
+    assert trace.frame["error_ratio"].tolist() == [0.01, 0.1, 0.1]  # 10 / 1000, not 0.05
+    assert "error_ratio recomputed as errors / requests after merging" in str(trace.repairs)
