@@ -191,35 +191,60 @@ def _insert_incidents(
 
 
 def _counts(
-    rng: np.random.Generator,
-    req: FloatArray,
-    e: FloatArray,
-    trace_err: FloatArray,
-    p_old: FloatArray,
+    setup: Setup,
+    draws: tuple[RunDraw, ...],
+    world: dict[str, FloatArray],
+    lead: int,
+    horizons: IntArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Canary requests, stable errors and the canary's share of the stable-like errors.
+    """Canary requests, canary errors and stable errors of a batch (see the module docstring).
 
-    Only steps with a split exposure (0 < e < 1) are random beyond the stable errors.
+    Random numbers come from each run's own stream, in a fixed order per run: Poisson counts
+    where the trace has none, normals for the split-exposure steps, one uniform per error
+    on those steps, then the incident's Poisson errors. The arithmetic is done batch-wide.
     """
-    total = np.minimum(trace_err, req)
-    bad = np.isnan(total)
-    if bad.any():  # no usable trace count: Poisson at the stable version's ratio
-        lam = req[bad] * np.minimum(np.maximum(p_old[bad], 0.0), 1.0)
-        total[bad] = np.minimum(rng.poisson(lam), req[bad])
-    full = e >= 1.0
-    cr = np.where(full, req, 0.0)
+    requests, exposure = world["requests"], world["exposure"]
+    old_er, new_er = world["old"], world["new"]
+    width = requests.shape[1]
+    valid = np.arange(width)[None, :] < (lead + horizons)[:, None]
+    total = np.minimum(world["trace_err"], requests)
+    bad = np.isnan(total) & valid
+    full = exposure >= 1.0
+    split = (exposure > 0.0) & ~full
+    bit = np.random.PCG64(0)
+    rng = np.random.Generator(bit)
+    normals, uniforms, states = [], [], []
+    for r, d in enumerate(draws):
+        bit.state = d.noise  # type: ignore[assignment]
+        if bad[r].any():  # no usable trace count: Poisson at the stable version's ratio
+            cols = np.flatnonzero(bad[r])
+            lam = requests[r, cols] * np.minimum(np.maximum(old_er[r, cols], 0.0), 1.0)
+            total[r, cols] = np.minimum(rng.poisson(lam), requests[r, cols])
+        normals.append(rng.standard_normal(int(np.count_nonzero(split[r]))))
+        uniforms.append(rng.random(int(total[r, split[r]].sum())))
+        states.append(dict(bit.state))
+    total[~valid] = 0.0
+    cr = np.where(full, requests, 0.0)
     stable = np.where(full, 0.0, total)
-    split = np.flatnonzero((e > 0.0) & ~full)
-    if split.size:
-        ek, rk = e[split], req[split]
-        mean = rk * ek
-        c = np.rint(mean + np.sqrt(mean * (1.0 - ek)) * rng.standard_normal(split.size))
-        cr[split] = np.minimum(np.maximum(c, 0.0), rk)
-        # each error falls on the canary with probability e: binomial thinning, error by error
-        owner = np.repeat(np.arange(split.size), total[split].astype(np.int64))
-        on_canary = rng.random(owner.size) < ek[owner]
-        stable[split] -= np.bincount(owner, weights=on_canary, minlength=split.size)
-    return cr, stable, total - stable
+    ek, rk = exposure[split], requests[split]
+    mean = rk * ek
+    c = np.rint(mean + np.sqrt(mean * (1.0 - ek)) * np.concatenate(normals))
+    cr[split] = np.minimum(np.maximum(c, 0.0), rk)
+    # each error falls on the canary with probability e: binomial thinning, error by error
+    owner = np.repeat(np.arange(ek.size), total[split].astype(np.int64))
+    on_canary = np.concatenate(uniforms) < ek[owner]
+    stable[split] -= np.bincount(owner, weights=on_canary, minlength=ek.size)
+    canary = total - stable
+    for r, d in enumerate(draws):  # the new version's own errors while it misbehaves
+        if d.incident < 0:
+            continue
+        a = lead + d.onset
+        b = min(lead + int(horizons[r]), a + setup.incidents[d.incident].length)
+        if b > a:
+            bit.state = states[r]  # type: ignore[assignment]
+            p = np.minimum(np.maximum(new_er[r, a:b], 0.0), 1.0)
+            canary[r, a:b] = rng.poisson(cr[r, a:b] * p)
+    return cr, np.minimum(canary, cr), stable
 
 
 def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
@@ -247,26 +272,14 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
             old[m][r, :h] = setup.old[m][s0 : s0 + h]
     new = {m: v.copy() for m, v in old.items()}
     _insert_incidents(setup, draws, new, old, lead, horizons)
-    canary_req = np.zeros((n, width))
-    canary_err = np.zeros((n, width))
-    stable_err = np.zeros((n, width))
-    bit = np.random.PCG64(0)
-    rng = np.random.Generator(bit)
-    for r, d in enumerate(draws):
-        h = lead + int(horizons[r])
-        bit.state = d.noise  # type: ignore[assignment]
-        cr, stable, canary = _counts(
-            rng, requests[r, :h], exposure[r, :h], trace_err[r, :h], old[ERROR_RATIO][r, :h]
-        )
-        if d.incident >= 0:  # the new version's own errors while it misbehaves
-            a = lead + d.onset
-            b = min(h, a + setup.incidents[d.incident].length)
-            if b > a:
-                p = np.minimum(np.maximum(new[ERROR_RATIO][r, a:b], 0.0), 1.0)
-                canary[a:b] = rng.poisson(cr[a:b] * p)
-        canary_req[r, :h] = cr
-        canary_err[r, :h] = np.minimum(canary, cr)
-        stable_err[r, :h] = stable
+    arrays = {
+        "requests": requests,
+        "exposure": exposure,
+        "trace_err": trace_err,
+        "old": old[ERROR_RATIO],
+        "new": new[ERROR_RATIO],
+    }
+    canary_req, canary_err, stable_err = _counts(setup, draws, arrays, lead, horizons)
     return World(
         draws=draws,
         starts=starts,
