@@ -18,6 +18,13 @@ import numpy as np
 import pandas as pd
 
 from simulations.exceptions import TraceError
+from simulations.repair_values import (
+    line_of,
+    normalise_percent,
+    reject_bad_values,
+    reweight_ratios,
+    zero_runs_to_nan,
+)
 from simulations.trace import (
     CANONICAL_METRICS,
     Incident,
@@ -31,7 +38,6 @@ __all__ = ["MAX_SLOTS", "DuplicatePolicy", "RepairOptions", "build_trace", "buil
 
 DuplicatePolicy = Literal["first", "last", "mean"]
 MAX_SLOTS = 20_000_000  # grid slots a trace may have (about 38 years of minutes)
-_RATIO_KINDS = ("error_ratio", "saturation")
 _SUM_KINDS = ("request_count", "error_count")
 
 
@@ -63,61 +69,6 @@ class RepairOptions:
             raise TraceError(f"step: {self.step} must be positive")
 
 
-def _line(lines: np.ndarray | None, i: int) -> int:
-    """The source line of raw row ``i`` (after a one-line header unless ``lines`` says)."""
-    return int(lines[i]) if lines is not None else i + 2
-
-
-def _reject_bad_values(
-    cols: np.ndarray, metrics: tuple[Metric, ...], lines: np.ndarray | None, source: str
-) -> None:
-    """Raise on non-finite or negative values, ratios above 100 and errors above requests."""
-    names = [m.name for m in metrics]
-    for j, m in enumerate(metrics):
-        col = cols[j]
-        checks = [
-            (np.isinf(col), "is not a finite number"),
-            (col < 0, f"is negative (expected a {m.kind.replace('_', ' ')} >= 0)"),
-        ]
-        if m.kind in _RATIO_KINDS:
-            checks.append(
-                (col > 100, "is above 100 (expected a fraction in [0, 1] or a percent in [0, 100])")
-            )
-        for mask, rule in checks:
-            if mask.any():
-                i = int(np.argmax(mask))
-                raise TraceError(f"{source}:{_line(lines, i)}: {m.name}: {float(col[i])!r} {rule}")
-    for j, m in enumerate(metrics):
-        base, _, labels = m.name.partition("{")
-        partner = "requests" + ("{" + labels if labels else "")
-        if base != "errors" or partner not in names:
-            continue
-        errors, requests = cols[j], cols[names.index(partner)]
-        mask = errors > requests
-        if mask.any():
-            i = int(np.argmax(mask))
-            raise TraceError(
-                f"{source}:{_line(lines, i)}: {m.name} {float(errors[i])!r} > {partner} "
-                f"{float(requests[i])!r} (errors must not exceed requests)"
-            )
-
-
-def _zero_runs_to_nan(cols: np.ndarray, min_run: int) -> int:
-    """Set runs of at least ``min_run`` exact zeros to NaN in place; return how many runs."""
-    runs = 0
-    for j in range(cols.shape[0]):
-        zero = cols[j] == 0
-        if not zero.any():
-            continue
-        edges = np.diff(np.concatenate(([0], zero.astype(np.int8), [0])))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        keep = (ends - starts) >= min_run
-        for s, e in zip(starts[keep], ends[keep], strict=True):
-            cols[j, s:e] = np.nan
-        runs += int(keep.sum())
-    return runs
-
-
 def _infer_step(ns: np.ndarray) -> pd.Timedelta | None:
     """The most common positive interval between sorted, unique times (``None`` for one row)."""
     if ns.size < 2:
@@ -142,7 +93,7 @@ def _sort_and_dedupe(
         i = int(back[0])
         now, before = (pd.Timestamp(int(t), tz="UTC").isoformat() for t in (ns[i], ns[i - 1]))
         raise TraceError(
-            f"{source}:{_line(lines, i)}: timestamp {now} is before the previous row's {before}"
+            f"{source}:{line_of(lines, i)}: timestamp {now} is before the previous row's {before}"
             " (rows must be in time order; enable sorting to repair)"
         )
     if back.size:
@@ -192,37 +143,6 @@ def _regularise(
         agg = col.sum(min_count=1) if m.kind in _SUM_KINDS else col.mean()
         out[j, agg.index.to_numpy()] = agg.to_numpy(np.float64)
     return out, off, slots - len(np.unique(slot))
-
-
-def _reweight_ratios(cols: np.ndarray, metrics: tuple[Metric, ...]) -> tuple[str, ...]:
-    """After merging rows, set each ``error_ratio`` to its slot's ``errors / requests``.
-
-    The mean of per-row ratios over-weights quiet rows; the ratio of the summed counts does not.
-    """
-    names = [m.name for m in metrics]
-    done = []
-    for j, name in enumerate(names):
-        base, brace, labels = name.partition("{")
-        if base != "error_ratio":
-            continue
-        errors, requests = f"errors{brace}{labels}", f"requests{brace}{labels}"
-        if errors in names and requests in names:
-            e, r = cols[names.index(errors)], cols[names.index(requests)]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cols[j] = np.where(r > 0, e / r, np.nan)
-            done.append(name)
-    return tuple(done)
-
-
-def _normalise_percent(
-    cols: np.ndarray, metrics: tuple[Metric, ...], enabled: bool
-) -> tuple[str, ...]:
-    done = []
-    for j, m in enumerate(metrics):
-        if enabled and m.kind in _RATIO_KINDS and bool(np.nanmax(cols[j], initial=0.0) > 1):
-            cols[j] /= 100.0
-            done.append(m.name)
-    return tuple(done)
 
 
 def build_trace(
@@ -292,20 +212,20 @@ def build_trace_arrays(
         raise TraceError(f"{source}: no usable rows (no data after the header)")
     rows = len(ns)
     empty = int(np.count_nonzero(np.isnan(cols)))
-    _reject_bad_values(cols, metrics, None if lines is None else np.asarray(lines), source)
+    reject_bad_values(cols, metrics, None if lines is None else np.asarray(lines), source)
     ns, cols, unsorted, dropped = _sort_and_dedupe(ns, cols, opts, lines, source)
 
     zero_runs = 0
     if opts.zero_gap_min_run is not None:
-        zero_runs = _zero_runs_to_nan(cols, opts.zero_gap_min_run)
-    percent = _normalise_percent(cols, metrics, opts.normalise_percent)
+        zero_runs = zero_runs_to_nan(cols, opts.zero_gap_min_run)
+    percent = normalise_percent(cols, metrics, opts.normalise_percent)
 
     native = _infer_step(ns)
     step = opts.step or native
     if step is None:
         raise TraceError(f"{source}: cannot infer the step from a single row (pass a step)")
     grid_cols, off_grid, gaps = _regularise(ns, cols, metrics, step, source)
-    reweighted = _reweight_ratios(grid_cols, metrics) if off_grid else ()
+    reweighted = reweight_ratios(grid_cols, metrics) if off_grid else ()
     if bool(np.isnan(grid_cols).all()):
         raise TraceError(f"{source}: no usable rows (every value is missing)")
     grid = pd.date_range(
