@@ -3,14 +3,14 @@
 ``controller`` walks the stages; the detection interrupts it and promotion halts (the
 exposure then stays where it was until traffic is restored). ``responder`` is the response:
 an automated abort, or a page to the on-call ``Resource``, an acknowledgement delay and rollback
-levels that may fail and escalate. :func:`run_timeline` owns the ``Environment`` and returns a
-frozen :class:`Timeline` with the event log (minutes from the deploy start, kind, detail).
+levels that may fail and escalate. :func:`run_timelines` owns the ``Environment`` and returns
+frozen :class:`Timeline` records with the event log (minutes from the deploy start, kind, detail).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ __all__ = [
     "level_minutes",
     "levels_from",
     "run_timeline",
+    "run_timelines",
     "stage_before",
 ]
 
@@ -119,16 +120,33 @@ def responder(
             return
 
 
-def run_timeline(setup: Setup, draw: RunDraw, detect_step: int | None) -> Timeline:
-    """Run the stages and, if ``detect_step`` is set, the response from that step on."""
+def run_timelines(
+    setup: Setup, draws: Sequence[RunDraw], detect_steps: Sequence[int | None]
+) -> list[Timeline]:
+    """Run each run's stages and, where its detection step is set, its response.
+
+    The runs share one ``Environment`` (they are independent processes on the same clock),
+    so a batch pays for one event loop.
+    """
     env = simpy.Environment()
-    log: list[Event] = []
-    state: dict[str, Any] = {"log": log, "levels": [], "restored": None, "recovered": None}
-    if detect_step is not None:  # created first: at equal times, detection precedes promotion
-        env.process(_detection(env, setup, draw, detect_step, state))
-    state["controller"] = env.process(controller(env, setup, draw, log))
+    states: list[dict[str, Any]] = []
+    for draw, step in zip(draws, detect_steps, strict=True):
+        log: list[Event] = []
+        state: dict[str, Any] = {"log": log, "levels": [], "restored": None, "recovered": None}
+        if step is not None:  # created first: at equal times, detection precedes promotion
+            env.process(_detection(env, setup, draw, step, state))
+        state["controller"] = env.process(controller(env, setup, draw, log))
+        states.append(state)
     env.run()
-    return Timeline(state["restored"], state["recovered"], tuple(state["levels"]), tuple(log))
+    return [
+        Timeline(st["restored"], st["recovered"], tuple(st["levels"]), tuple(st["log"]))
+        for st in states
+    ]
+
+
+def run_timeline(setup: Setup, draw: RunDraw, detect_step: int | None) -> Timeline:
+    """Run one run's stages and, if ``detect_step`` is set, the response from that step on."""
+    return run_timelines(setup, [draw], [detect_step])[0]
 
 
 def _detection(

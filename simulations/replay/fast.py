@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulations.replay.events import run_timeline
+from simulations.replay.events import run_timelines
 from simulations.replay.observe import View, observe
 from simulations.replay.outcome import RunResult, build_result
 from simulations.replay.setup import Setup
@@ -61,7 +61,8 @@ def replay_runs(setup: Setup, seed: int, runs: Sequence[int]) -> list[RunResult]
     out: list[RunResult] = []
     for i in range(0, len(runs), BATCH):
         world = build_world(setup, draw_runs(setup, seed, runs[i : i + BATCH]))
-        for row, (step, name) in enumerate(detect(setup, world)):
-            timeline = run_timeline(setup, world.draws[row], step)
+        found = detect(setup, world)
+        timelines = run_timelines(setup, world.draws, [step for step, _ in found])
+        for row, ((step, name), timeline) in enumerate(zip(found, timelines, strict=True)):
             out.append(build_result(setup, world, row, step, name, timeline))
     return out

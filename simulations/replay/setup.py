@@ -138,7 +138,7 @@ class Setup:
         """Trace length in steps."""
         return len(self.requests)
 
-    @property
+    @cached_property
     def history_steps(self) -> int:
         """Steps of stable-only history before the deploy (see ``fleet_history_minutes``)."""
         minutes = self.config.fleet_history_minutes
@@ -148,7 +148,7 @@ class Setup:
             minutes = max(longs, default=60.0) if fleet else 0.0
         return round(minutes / self.step_minutes)
 
-    @property
+    @cached_property
     def needs_fleet_counts(self) -> bool:
         """Whether a fleet-scope detector reads the error ratio (stable errors are drawn)."""
         return any(

@@ -92,14 +92,15 @@ def draw_run(setup: Setup, seed: int, run: int) -> RunDraw:
 
 def _draw(setup: Setup, rng: np.random.Generator, run: int) -> RunDraw:
     cfg, step = setup.config, setup.step_minutes
-    u = rng.random(len(setup.stages)).tolist()
+    k, n_levels = len(setup.stages), len(setup.levels)
+    u = rng.random(k + 5 + 2 * n_levels).tolist()  # every choice of the run from one draw
     bake = tuple(
         round(
             s.wait_min / step
             if cfg.fixed_bake
             else (s.wait_min + x * (s.wait_max - s.wait_min)) / step
         )
-        for s, x in zip(setup.stages, u, strict=True)
+        for s, x in zip(setup.stages, u[:k], strict=True)
     )
     starts = list(accumulate(bake, initial=0))
     horizon = starts[-1] + round(cfg.tail_minutes / step)
@@ -110,9 +111,10 @@ def _draw(setup: Setup, rng: np.random.Generator, run: int) -> RunDraw:
             f"trace: {setup.n_steps} steps are too few for a rollout of {horizon} steps "
             f"plus {history} steps of history"
         )
-    start = history + int(rng.integers(room))
-    incident = int(rng.integers(len(setup.incidents))) if setup.incidents else -1
-    r_stage, r_at = rng.random(2)
+    start = history + min(room - 1, int(u[k] * room))
+    n_inc = len(setup.incidents)
+    incident = min(n_inc - 1, int(u[k + 1] * n_inc)) if n_inc else -1
+    r_stage, r_at = u[k + 2], u[k + 3]
     if cfg.onset_minutes is not None:
         onset = round(cfg.onset_minutes / step)
     else:
@@ -120,12 +122,11 @@ def _draw(setup: Setup, rng: np.random.Generator, run: int) -> RunDraw:
         if not live:
             onset = 0
         else:
-            k = live[int(r_stage * len(live))]
-            onset = starts[k] + int(r_at * bake[k])
-    n_levels = len(setup.levels)
-    ack_u = float(rng.random())
-    level_u = tuple(float(x) for x in rng.random(n_levels))
-    escalate_u = tuple(float(x) for x in rng.random(n_levels))
+            j = live[int(r_stage * len(live))]
+            onset = starts[j] + int(r_at * bake[j])
+    ack_u = u[k + 4]
+    level_u = tuple(u[k + 5 : k + 5 + n_levels])
+    escalate_u = tuple(u[k + 5 + n_levels :])
     noise = dict(rng.bit_generator.state)  # the count noise continues this run's stream
     return RunDraw(run, bake, start, incident, onset, ack_u, level_u, escalate_u, noise)
 
