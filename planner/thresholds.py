@@ -15,6 +15,7 @@ and are kept in minutes. This module is pure: no pandas, no numpy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,8 +275,8 @@ def _rule(data: Any, where: str, default_name: str) -> Rule:
 
 def _number(data: Mapping[str, Any], key: str, where: str) -> float:
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ThresholdsError(f"{where}.{key}: expected a number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ThresholdsError(f"{where}.{key}: expected a finite number, got {value!r}")
     return float(value)
 
 

@@ -19,6 +19,7 @@ cannot catch anything in a backtest, so here the default is 1m.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -246,7 +247,7 @@ def parse_params(family: str, data: Mapping[str, Any], where: str) -> FamilyPara
         return StaticParams(dur("for", 0.0), dur("evaluation_interval", 1.0, True))
     if family == "baseline":
         diff = data.get("min_absolute_difference", 0.0)
-        if isinstance(diff, bool) or not isinstance(diff, int | float) or diff < 0:
+        if isinstance(diff, bool) or not isinstance(diff, int | float) or not 0 <= diff < math.inf:
             raise ThresholdsError(
                 f"{where}.min_absolute_difference: expected a number >= 0, got {diff!r}"
             )
@@ -310,7 +311,7 @@ def _burn_rate(data: Mapping[str, Any], where: str) -> BurnRateParams:
         if not 0 < short <= long:
             raise ThresholdsError(f"{at}: need 0 < short <= long, got short={short}m long={long}m")
         factor = w.get("factor")
-        if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 < factor < 1e9:
             raise ThresholdsError(f"{at}.factor: expected a number > 0, got {factor!r}")
         severity = w.get("severity", "critical")
         if severity not in ("critical", "warning"):

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.exceptions import ThresholdsError
 from planner.model import Monitor
@@ -174,8 +176,22 @@ def test_relative_rule_and_rules_list() -> None:
             _one(family="argo", metric="e", critical=1, interval="0s"),
             r"\.interval: '0s' must be longer than 0",
         ),
-        (_one(family="static", metric="e"), r"\.critical: expected a number, got None"),
-        (_one(family="static", metric="e", critical="high"), r"expected a number, got 'high'"),
+        (_one(family="static", metric="e"), r"\.critical: expected a finite number, got None"),
+        (_one(family="static", metric="e", critical="high"), r"expected a finite number, got 'h"),
+        (_one(family="static", metric="e", critical=float("nan")), r"finite number, got nan"),
+        (_one(family="static", metric="e", critical=1, warning=float("-inf")), r"got -inf"),
+        (
+            _one(family="baseline", metric="e", critical=0.1, min_absolute_difference=float("nan")),
+            r"min_absolute_difference: expected a number >= 0, got nan",
+        ),
+        (
+            _one(
+                family="burn_rate",
+                metric="e",
+                windows=[{"long": "1h", "short": "5m", "factor": float("inf")}],
+            ),
+            r"factor: expected a number > 0, got inf",
+        ),
         (_one(family="static", critical=1), r"\.metric: expected a metric name"),
         (_one(family="static", metric="e", critical=1, direction="up"), r"'up' is not above"),
         (_one(family="static", metric="e", critical=1, scope="pod"), r"'pod' is not canary"),
@@ -314,3 +330,98 @@ def test_plan_uses_tuned_thresholds_and_records_the_source(
     tuned.write_text("rule_sets: [{name: t, family: nagios}]\n", encoding="utf-8")
     assert main([*argv, "-o", str(out)]) == 2
     assert "family: 'nagios' is not one of" in capsys.readouterr().err
+
+
+_KEYS = st.sampled_from(
+    [
+        "rule_sets",
+        "name",
+        "rules",
+        "family",
+        "metric",
+        "direction",
+        "scope",
+        "warning",
+        "critical",
+        "relative",
+        "method",
+        "window",
+        "for",
+        "evaluation_interval",
+        "interval",
+        "count",
+        "initialDelay",
+        "failureLimit",
+        "inconclusiveLimit",
+        "consecutiveErrorLimit",
+        "threshold",
+        "stepWeight",
+        "maxWeight",
+        "stepWeights",
+        "slo",
+        "windows",
+        "long",
+        "short",
+        "factor",
+        "severity",
+        "min_absolute_difference",
+        "version",
+    ]
+)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(
+        [
+            "static",
+            "argo",
+            "flagger",
+            "burn_rate",
+            "baseline",
+            "above",
+            "below",
+            "canary",
+            "fleet",
+            "ratio",
+            "zscore",
+            "10m",
+            "1h30m",
+            "0s",
+            "x",
+            "",
+        ]
+    ),
+)
+_DOCS = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=6),
+    max_leaves=25,
+)
+
+
+_RULES = st.lists(
+    st.tuples(
+        st.sampled_from(["static", "argo", "flagger", "burn_rate", "baseline"]),
+        st.dictionaries(_KEYS, _DOCS, max_size=8),
+    ).map(lambda fr: {**fr[1], "name": "n", "family": fr[0], "metric": "error_ratio"}),
+    min_size=1,
+    max_size=2,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(doc=_DOCS | _RULES.map(lambda rules: {"rule_sets": rules}))
+def test_any_document_parses_or_raises_thresholds_error(doc: Any) -> None:
+    # Whatever the YAML holds, the parser answers with rules or its own one-line error.
+    import math
+
+    try:
+        t = parse_thresholds(doc, "fuzz.yaml")
+    except ThresholdsError as exc:
+        assert "\n" not in str(exc)
+        return
+    for rs in t.rule_sets:
+        for rule in rs.rules:
+            assert math.isfinite(rule.critical) and math.isfinite(rule.warning)
