@@ -186,6 +186,17 @@ def test_defaults_are_measured_beside_the_users_rules() -> None:
     ]
 
 
+def test_a_default_name_taken_by_the_user_is_renamed_unless_identical() -> None:
+    from simulations.backtest import load_defaults
+
+    mine = _rules(critical=0.01)
+    clash = RuleSet("reference-plan", mine.rules)
+    names = [rs.name for rs, _ in with_defaults([clash])]
+    assert names[:3] == ["reference-plan", "defaults/reference-plan", "flagger-default"]
+    same = load_defaults().get("reference-plan")
+    assert [rs.name for rs, _ in with_defaults([same])].count("reference-plan") == 1
+
+
 def test_a_rule_on_a_missing_metric_is_reported_not_evaluated() -> None:
     ratio = np.full(600, 0.001)
     ratio[300:330] = 0.02

@@ -175,6 +175,9 @@ def test_replay_model_blast_radius_beside_the_backtest(
     rules = json.loads(out.read_text(encoding="utf-8"))["rules"]
     replay = rules[0]["replay"]
     assert replay["model"] == "simulations.replay" and replay["runs"] == 20
+    again = tmp_path / "again.json"
+    assert main([*argv, "--replay-runs", "20", "--seed", "3", "-o", str(again)]) == 0
+    assert again.read_bytes() == out.read_bytes()  # same seed, same bytes
     assert set(replay["blast_radius"]) >= {"failed_requests", "users", "exposure_minutes"}
     assert (
         main(["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, "--replay-runs", "5"]) == 2
