@@ -84,13 +84,20 @@ def parse_prom_duration(text: str) -> pd.Timedelta:
     return pd.Timedelta(seconds=seconds)
 
 
-def parse_prom_time(text: str) -> pd.Timestamp:
-    """An RFC 3339 time (naive = UTC) or Unix seconds, as a UTC timestamp.
+def parse_prom_time(text: str, now: pd.Timestamp | None = None) -> pd.Timestamp:
+    """An RFC 3339 time (naive = UTC), Unix seconds, ``now`` or ``now-<duration>``, in UTC.
+
+    Args:
+        text: the time.
+        now: the current time (default: the clock, whole seconds), for ``now`` forms.
 
     Raises:
-        PrometheusError: neither form.
+        PrometheusError: none of these forms.
     """
     value = text.strip()
+    if value == "now" or value.startswith("now-"):
+        clock = now if now is not None else pd.Timestamp.now(tz="UTC").floor("s")
+        return clock - (parse_prom_duration(value[4:]) if value != "now" else pd.Timedelta(0))
     try:
         seconds = float(value)
     except ValueError:
@@ -99,6 +106,8 @@ def parse_prom_time(text: str) -> pd.Timestamp:
         if math.isfinite(seconds) and abs(seconds) < 9e9:
             return pd.Timestamp(round(seconds * 1e9), unit="ns", tz="UTC")
     try:
+        if not value[:1].isdigit():  # pandas would take "today" as local wall time
+            raise ValueError(value)
         ts = pd.Timestamp(value).as_unit("ns")
     except (ValueError, OverflowError):
         raise PrometheusError(f"time: {text!r} is not RFC 3339 or Unix seconds") from None

@@ -317,7 +317,24 @@ def test_times(text: str, expected: str) -> None:
     assert parse_prom_time(text) == pd.Timestamp(expected)
 
 
-@pytest.mark.parametrize("text", ["yesterday", "", "1e300"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("now", "2026-03-02T12:00:00Z"),
+        ("now-1h30m", "2026-03-02T10:30:00Z"),
+        ("now-14d", "2026-02-16T12:00:00Z"),
+    ],
+)
+def test_relative_times(text: str, expected: str) -> None:
+    assert parse_prom_time(text, now=pd.Timestamp("2026-03-02T12:00:00Z")) == pd.Timestamp(expected)
+
+
+def test_now_is_the_clock_in_utc() -> None:
+    before = pd.Timestamp.now(tz="UTC").floor("s")
+    assert before <= parse_prom_time("now") <= pd.Timestamp.now(tz="UTC")
+
+
+@pytest.mark.parametrize("text", ["yesterday", "", "1e300", "today", "now+1h"])
 def test_bad_times(text: str) -> None:
     with pytest.raises(PrometheusError, match="is not RFC 3339 or Unix seconds"):
         parse_prom_time(text)

@@ -31,8 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="PromQL; prefix COLUMN= (a canonical column such as error_ratio) to name it; "
         "repeat for several columns",
     )
-    parser.add_argument("--start", required=True, help="RFC 3339 time or Unix seconds")
-    parser.add_argument("--end", required=True, help="RFC 3339 time or Unix seconds")
+    parser.add_argument("--start", required=True, help="RFC 3339, Unix seconds or now-14d")
+    parser.add_argument("--end", required=True, help="RFC 3339, Unix seconds or now")
     parser.add_argument("--step", required=True, help="evaluation step: 60s, 5m, 1h or seconds")
     parser.add_argument(
         "--metric-kind",
