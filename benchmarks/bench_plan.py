@@ -156,6 +156,8 @@ def main_bench() -> int:
             "render json": best_of(3, lambda: render(plan, "json")),
             "load manifest": best_of(3, lambda: load_manifest(manifest)),
         }
+        load = os.getloadavg()[0]
+        print(f"load average {load:.1f} on {os.cpu_count()} cores (wall times suffer above that)")
         print(
             f"plan, git range of {len(changes.files)} files: {git_s:.3f} s (target < {TARGET_S} s)"
         )
