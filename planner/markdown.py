@@ -277,11 +277,16 @@ def _level(level: RollbackLevel, out: list[str]) -> None:
 
 def _files(plan: Plan, out: list[str]) -> None:
     f = plan.rollback.files
+    renamed = {r.path: r.old_path for r in plan.risk.files if r.old_path}
     out.append("**Files Reverted:**")
     for label, paths in (("DELETE", f.delete), ("RESTORE", f.restore), ("REVERT", f.revert)):
-        shown = ", ".join(_code(p) for p in paths) or "none"
+        shown = ", ".join(_with_origin(p, renamed.get(p)) for p in paths) or "none"
         out.append(f"- **{label}:** {shown}")
     out.append("")
+
+
+def _with_origin(path: str, old: str | None) -> str:
+    return f"{_code(path)} (renamed from {_code(old)})" if old else _code(path)
 
 
 def _database(plan: Plan, out: list[str]) -> None:

@@ -169,3 +169,17 @@ def test_unknown_format_is_an_error() -> None:
 def test_render_json_is_exactly_the_documented_dump_of_to_dict() -> None:
     for plan in (sample_plan(), hostile_plan()):
         assert render_json(plan) == json.dumps(plan.to_dict(), indent=2, sort_keys=False) + "\n"
+
+
+def test_renamed_files_show_where_they_came_from() -> None:
+    files = (ChangedFile("src/new_name.py", "renamed", old_path="src/old_name.py"),)
+    cs = ChangeSet(
+        "git", files, repo="/r", base="0" * 40, head="1" * 40, commits=(Commit("1" * 40, "x"),)
+    )
+    risk = Risk(
+        "LOW",
+        1,
+        (FileRisk("src/new_name.py", "renamed", "LOW", ("r",), old_path="src/old_name.py"),),
+    )
+    md = render_markdown(build_plan(cs, risk))
+    assert "- **REVERT:** `src/new_name.py` (renamed from `src/old_name.py`)" in md
