@@ -55,16 +55,17 @@ def mixture_quantile(
     Returns:
         The mixture's percentile (ms); NaN where either input is NaN.
     """
-    ln_new, ln_old = np.log(new), np.log(old)
-    mu_new, mu_old = ln_new - z * sigma, ln_old - z * sigma
-    target = norm_cdf(np.full(1, z))[0]
-    lo, hi = np.minimum(ln_new, ln_old), np.maximum(ln_new, ln_old)
-    for _ in range(_ITERATIONS):
-        mid = 0.5 * (lo + hi)
-        cdf = weight * norm_cdf((mid - mu_new) / sigma) + (1 - weight) * norm_cdf(
-            (mid - mu_old) / sigma
-        )
-        below = cdf < target
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
+    with np.errstate(divide="ignore", invalid="ignore"):  # zero latency (padding): no answer
+        ln_new, ln_old = np.log(new), np.log(old)
+        mu_new, mu_old = ln_new - z * sigma, ln_old - z * sigma
+        target = norm_cdf(np.full(1, z))[0]
+        lo, hi = np.minimum(ln_new, ln_old), np.maximum(ln_new, ln_old)
+        for _ in range(_ITERATIONS):
+            mid = 0.5 * (lo + hi)
+            cdf = weight * norm_cdf((mid - mu_new) / sigma) + (1 - weight) * norm_cdf(
+                (mid - mu_old) / sigma
+            )
+            below = cdf < target
+            lo = np.where(below, mid, lo)
+            hi = np.where(below, hi, mid)
     return np.asarray(np.exp(0.5 * (lo + hi)), dtype=np.float64)

@@ -136,8 +136,8 @@ class World:
     """Per-step arrays of a batch of runs (rows); column ``j`` is deploy step ``j - lead``.
 
     The first ``lead`` columns are the stable-only history before the deploy (exposure 0);
-    row ``r`` is valid up to deploy step ``horizons[r]`` (padding: no traffic, metrics NaN).
-    Counts are whole numbers stored as floats; ``stable_errors`` covers the history too.
+    row ``r`` is valid up to deploy step ``horizons[r]`` (padding after it: zeros, never
+    judged). Counts are whole numbers stored as floats; ``stable_errors`` covers the history too.
     ``old``/``new`` hold the metrics the detectors read plus the error ratio.
     """
 
@@ -206,10 +206,8 @@ def _counts(
     """
     requests, exposure = world["requests"], world["exposure"]
     old_er, new_er = world["old"], world["new"]
-    width = requests.shape[1]
-    valid = np.arange(width)[None, :] < (lead + horizons)[:, None]
-    total = np.minimum(world["trace_err"], requests)
-    bad = np.isnan(total) & valid
+    total = np.minimum(world["trace_err"], requests)  # padding: 0 requests, 0 errors
+    bad = np.isnan(total)
     full = exposure >= 1.0
     split = (exposure > 0.0) & ~full
     bit = np.random.PCG64(0)
@@ -224,7 +222,6 @@ def _counts(
         normals.append(rng.standard_normal(int(np.count_nonzero(split[r]))))
         uniforms.append(rng.random(int(total[r, split[r]].sum())))
         states.append(dict(bit.state))
-    total[~valid] = 0.0
     cr = np.where(full, requests, 0.0)
     stable = np.where(full, 0.0, total)
     ek, rk = exposure[split], requests[split]
@@ -259,8 +256,9 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
     metrics = sorted({ERROR_RATIO, *(d.metric for d in setup.detectors)})
     exposure = np.zeros((n, width))
     requests = np.zeros((n, width))
-    trace_err = np.full((n, width), np.nan)
-    old = {m: np.full((n, width), np.nan) for m in metrics}
+    # padding after a run's horizon is never judged (alarms there are ignored): zeros
+    trace_err = np.zeros((n, width)) if setup.errors is not None else np.full((n, width), np.nan)
+    old = {m: np.zeros((n, width)) for m in metrics}
     for r, d in enumerate(draws):
         h, s0 = lead + int(horizons[r]), d.start - lead  # the run's trace window
         sched = np.repeat(levels, d.bake)
