@@ -70,8 +70,12 @@ def replay_rule_set(
         order = tuple(s.name for s in setup.stages)
     if not frames:
         return None
-    summary = summarise(pd.concat(frames, ignore_index=True), order)
+    runs = pd.concat(frames, ignore_index=True)
+    summary = summarise(runs, order)
+    with_incident = runs[runs["incident"] != ""]
+    mean = float(with_incident["failed_requests"].mean()) if len(with_incident) else None
     return {k: summary[k] for k in _KEYS} | {
+        "failed_requests_mean": mean,
         "model": "simulations.replay",
         "response": request.response,
     }

@@ -102,6 +102,7 @@ def tune_text(report: TuneReport) -> str:
         f"recommended (false rollbacks/100 <= {report.budget:g}"
         f"{'' if met else ': NOT MET, least false rollbacks'}):",
         *(f"  {rule}" for rule in rec["rules"]),
+        f"  (ranked by the {report.ranked_by})",
         "",
         "TRAIN:",
         backtest_table(report.train),

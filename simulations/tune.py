@@ -7,8 +7,10 @@ candidate keeps its first alarm per deploy, so rule sets (one rule per metric, c
 are scored without running a detector again (:func:`combine`).
 
 Objective: the least expected (mean) blast radius subject to false rollbacks per 100 healthy
-deploys at or under the budget. The recommendation and each family's best are then backtested
-beside the defaults on the training set and, separately, on the test set.
+deploys at or under the budget, measured with the stage-exposure model; with a replay request
+the best few rule sets are then replayed through the SimPy replay model and the one with the
+least mean failed requests is recommended. The recommendation and each family's best are then
+backtested beside the defaults on the training set and, separately, on the test set.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from planner.thresholds import Rule, RuleSet, Thresholds
 from simulations.backtest import BacktestReport, run_backtest, with_defaults
-from simulations.backtest_replay import ReplayRequest
+from simulations.backtest_replay import ReplayRequest, replay_rule_set
 from simulations.deploys import DeployBatch, ReplaySettings, build_batches
 from simulations.exceptions import BacktestError
 from simulations.malloc import reuse_freed_memory
@@ -50,6 +52,7 @@ class TuneSettings:
     families: tuple[str, ...] = FAMILY_NAMES
     top_k: int = 4
     levels: int = 8
+    replay_finalists: int = 5
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class TuneReport:
     budget: float
     train: BacktestReport
     test: BacktestReport | None
+    ranked_by: str = "stage-exposure model: mean exposure-minutes"
 
     def thresholds(self, source: str) -> Thresholds:
         """The recommended rule set first, then each family's best."""
@@ -172,7 +176,7 @@ class TuneReport:
             "metrics": list(self.metrics),
             "sweep_seconds": round(self.sweep_seconds, 3),
             "recommended": self.recommended.row()
-            | {"within_budget": self.recommended.within(self.budget)},
+            | {"within_budget": self.recommended.within(self.budget), "ranked_by": self.ranked_by},
             "family_best": [c.row() for c in self.family_best],
             "pareto_front": [c.row() for c in self.front],
             "train": self.train.to_dict(),
@@ -219,10 +223,30 @@ def _metrics(traces: Sequence[Trace]) -> list[tuple[str, Direction]]:
     return out
 
 
-def _best(cands: Sequence[Candidate], budget: float) -> Candidate:
+def _ranked(cands: Sequence[Candidate], budget: float) -> list[Candidate]:
+    """Candidates within the budget by mean blast radius (ties: precision); if none is, the one
+    with the fewest false rollbacks."""
     ok = [c for c in cands if c.within(budget)]
     pool = ok or sorted(cands, key=lambda c: c.score.false_rollbacks_per_100 or 0.0)[:1]
-    return min(pool, key=lambda c: (c.score.blast_mean or 0.0, -(c.score.precision or 0.0)))
+    return sorted(pool, key=lambda c: (c.score.blast_mean or 0.0, -(c.score.precision or 0.0)))
+
+
+def _best(cands: Sequence[Candidate], budget: float) -> Candidate:
+    return _ranked(cands, budget)[0]
+
+
+def _by_replay(
+    finalists: Sequence[Candidate], train: Sequence[Trace], replay: ReplayRequest
+) -> Candidate:
+    """The finalist with the least mean failed requests in the SimPy replay model."""
+
+    def cost(c: Candidate) -> float:
+        summary = replay_rule_set(c.rule_set, train, replay)
+        mean = None if summary is None else summary.get("failed_requests_mean")
+        return float("inf") if mean is None else float(mean)
+
+    costs = [cost(c) for c in finalists]
+    return finalists[int(np.argmin(costs))]
 
 
 def tune(
@@ -257,7 +281,9 @@ def tune(
         for r, o in zip(singles, outcomes, strict=True)
     ]
 
-    def best_set(pool: Sequence[tuple[Rule, list[Outcome], Candidate]], name: str) -> Candidate:
+    def best_set(
+        pool: Sequence[tuple[Rule, list[Outcome], Candidate]], name: str
+    ) -> list[Candidate]:
         tops = []
         for metric, direction in metrics:
             mine = [j for j in pool if (j[0].metric, j[0].direction) == (metric, direction)]
@@ -272,11 +298,22 @@ def tune(
             rules = tuple(replace(j[0], name=j[0].label()) for j in chosen)
             s = score(batches, combine([j[1] for j in chosen]), lead, rb)
             combos.append(Candidate(RuleSet(name, rules, "tuned by devops-planner tune"), s))
-        return _best(combos, settings.budget)
+        return combos
 
-    recommended = best_set(judged, "tuned")
+    ranked_by = "stage-exposure model: mean exposure-minutes"
+    finalists = _ranked(best_set(judged, "tuned"), settings.budget)
+    recommended = finalists[0]
+    top = finalists[: settings.replay_finalists]
+    replayable = all(r.relative is None for c in top for r in c.rule_set.rules)
+    if replay is not None and len(top) > 1 and replayable:
+        recommended = _by_replay(top, train, replay)
+        ranked_by = (
+            f"replay model: mean failed requests of the best {len(top)} by the stage-exposure model"
+        )
+    elif replay is not None and len(top) > 1:
+        ranked_by += " (not re-ranked by the replay model: relative rules among the finalists)"
     family_best = tuple(
-        best_set([j for j in judged if j[0].family == f], f"tuned-{f}")
+        _best(best_set([j for j in judged if j[0].family == f], f"tuned-{f}"), settings.budget)
         for f in settings.families
         if any(j[0].family == f for j in judged)
     )
@@ -295,4 +332,5 @@ def tune(
         budget=settings.budget,
         train=run_backtest(with_defaults(picks), train, rp, replay),
         test=run_backtest(with_defaults(picks), test, rp, replay) if test else None,
+        ranked_by=ranked_by,
     )

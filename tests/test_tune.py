@@ -161,3 +161,20 @@ def test_split_at_cuts_samples_and_incidents() -> None:
     assert train[0].incidents == () and len(test[0].incidents) == 1
     with pytest.raises(BacktestError, match=r"--split-at .* not inside any trace"):
         split_at([t], START - pd.Timedelta(days=3))
+
+
+def test_with_a_replay_the_finalists_are_ranked_by_failed_requests(two: list[Trace]) -> None:
+    import json
+
+    from planner.model import Plan
+    from simulations.backtest_replay import ReplayRequest
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "plan-minimal.json"
+    plan = Plan.from_dict(json.loads(fixture.read_text(encoding="utf-8")))
+    s = TuneSettings(REPLAY, budget=5.0, families=("flagger",))
+    report = tune(two, [], s, replay=ReplayRequest(plan, runs=10, seed=1))
+    assert report.ranked_by.startswith("replay model: mean failed requests")
+    assert report.recommended.within(5.0)
+    tuned = report.train.results[0]
+    assert tuned.name == "tuned" and tuned.replay is not None
+    assert tuned.replay["failed_requests_mean"] is not None
