@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulations.exceptions import TraceError
 from simulations.loaders.incidents import (
@@ -107,3 +109,26 @@ def test_empty_yaml_has_no_incidents() -> None:
 def test_unreadable_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(TraceError, match=r"none.yaml: cannot read"):
         load_incidents(tmp_path / "none.yaml")
+
+
+_field = st.one_of(
+    st.sampled_from(
+        ["2026-01-01T00:00:00Z", "2026-01-02", "high", "error_ratio", "", "9999-99-99"]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.one_of(st.text(max_size=80), st.lists(_field, max_size=10).map(lambda f: ",".join(f)))
+)
+def test_any_incidents_text_loads_or_raises_trace_error(text: str) -> None:
+    for parse in (parse_incidents_yaml, parse_incidents_csv):
+        try:
+            incidents = parse(
+                "start,end,severity\n" + text if parse is parse_incidents_csv else text
+            )
+        except TraceError:
+            continue
+        assert all(i.end > i.start for i in incidents)

@@ -102,6 +102,11 @@ def parse_incidents_yaml(text: str, source: str = "<incidents>") -> tuple[Incide
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise TraceError(f"{source}{line}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    except (
+        ValueError,
+        OverflowError,
+    ) as exc:  # PyYAML's date constructor: "year 0 is out of range"
+        raise TraceError(f"{source}: invalid YAML value: {exc}") from None
     if data is None:
         return ()
     if isinstance(data, Mapping):
@@ -124,8 +129,18 @@ def parse_incidents_csv(text: str, source: str = "<incidents>") -> tuple[Inciden
     Raises:
         TraceError: a missing or unknown column, or a bad record (message names the line).
     """
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or ()]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in reader.fieldnames or ()]
+        return _csv_records(reader, header, source)
+    except csv.Error as exc:
+        raise TraceError(f"{source}:{reader.line_num}: not a readable CSV: {exc}") from None
+
+
+def _csv_records(
+    reader: csv.DictReader[str], header: list[str], source: str
+) -> tuple[Incident, ...]:
+    """The incidents of an open CSV reader whose header is ``header``."""
     for name in header:
         if name not in FIELDS:
             raise TraceError(f"{source}:1: unknown column {name!r} (expected {', '.join(FIELDS)})")
