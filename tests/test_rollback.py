@@ -188,10 +188,18 @@ def hostile_change(name: str) -> ChangeSet:
 
 
 @settings(max_examples=60, deadline=None)
-@given(name=HOSTILE, platform=st.sampled_from(["kubernetes", "pm2", "systemd", "generic"]))
+@given(
+    name=HOSTILE,
+    platform=st.sampled_from(["kubernetes", "pm2", "systemd", "generic", "flag_service"]),
+)
 def test_hostile_names_stay_inside_one_shell_word(name: str, platform: str) -> None:
     assume(BENIGN not in name and name.strip() not in ("", ".", ".."))
-    profile = parse_profile({"platform": platform, "service": "api"})
+    service = {"mechanism": "flag_service", "command": "flagctl set {flag} {value} {percent}"}
+    profile = parse_profile(
+        {"service": "api", "feature_flag": service}
+        if platform == "flag_service"
+        else {"platform": platform, "service": "api"}
+    )
     hostile = commands(plan_for(hostile_change(name), profile))
     benign = commands(plan_for(hostile_change(BENIGN), profile))
     assert len(hostile) == len(benign)
