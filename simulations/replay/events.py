@@ -87,10 +87,13 @@ def responder(
     draw: RunDraw,
     start_level: int | None,
     hour: int,
-    on_call: simpy.Resource,
+    on_call: simpy.Resource | None,
     state: dict[str, Any],
 ) -> Generator[Any, Any, None]:
-    """Restore traffic after a detection: automated abort or a paged human's rollback."""
+    """Restore traffic after a detection: automated abort or a paged human's rollback.
+
+    ``on_call`` is the engineers' ``Resource`` (None: one of ``response.on_call`` is made).
+    """
     resp, log = setup.config.response, state["log"]
     if resp.mode == "automated":
         log.append((env.now, "abort", "traffic to stable"))
@@ -102,6 +105,8 @@ def responder(
         log.append((env.now, "scaled down", ""))
         return
     log.append((env.now, "paged", f"hour {hour:02d} UTC"))
+    if on_call is None:
+        on_call = simpy.Resource(env, capacity=resp.on_call)
     with on_call.request() as req:
         yield req
         yield env.timeout(ack_minutes(setup, draw, hour))
@@ -163,8 +168,7 @@ def _detection(
         walk.interrupt("detected")
     stage = stage_before(draw, detect_step)
     hour = int(setup.hours[min(draw.start + detect_step, setup.n_steps - 1)])
-    on_call = simpy.Resource(env, capacity=setup.config.response.on_call)
-    yield from responder(env, setup, draw, setup.stages[stage].rollback_level, hour, on_call, state)
+    yield from responder(env, setup, draw, setup.stages[stage].rollback_level, hour, None, state)
 
 
 def stage_before(draw: RunDraw, step: int) -> int:

@@ -191,6 +191,19 @@ def _insert_incidents(
                 arr[r, cols] = np.where(np.isnan(seg), old[m][r, cols], seg)
 
 
+def _segments(setup: Setup, draw: RunDraw, lead: int, horizon: int) -> list[tuple[int, int, float]]:
+    """Column ranges ``[a, b)`` of one run with their exposure: history, stages, then the tail."""
+    out = [(0, lead, 0.0)] if lead else []
+    t = lead
+    for stage, bake in zip(setup.stages, draw.bake, strict=True):
+        if bake:
+            out.append((t, t + bake, stage.exposure))
+            t += bake
+    if lead + horizon > t:
+        out.append((t, lead + horizon, setup.stages[-1].exposure))
+    return out
+
+
 def _counts(
     setup: Setup,
     draws: tuple[RunDraw, ...],
@@ -201,47 +214,45 @@ def _counts(
     """Canary requests, canary errors and stable errors of a batch (see the module docstring).
 
     Random numbers come from each run's own stream, in a fixed order per run: Poisson counts
-    where the trace has none, normals for the split-exposure steps, one uniform per error
-    on those steps, then the incident's Poisson errors. The arithmetic is done batch-wide.
+    where the trace has none, then for each split-exposure stage a normal per step and a
+    uniform per error, then the incident's Poisson errors. Stages at 0 % or 100 % are copies.
     """
-    requests, exposure = world["requests"], world["exposure"]
-    old_er, new_er = world["old"], world["new"]
+    requests, old_er, new_er = world["requests"], world["old"], world["new"]
     total = np.minimum(world["trace_err"], requests)  # padding: 0 requests, 0 errors
-    bad = np.isnan(total)
-    full = exposure >= 1.0
-    split = (exposure > 0.0) & ~full
+    cr = np.zeros_like(requests)
+    canary = np.zeros_like(requests)
+    stable = np.zeros_like(requests)
     bit = np.random.PCG64(0)
     rng = np.random.Generator(bit)
-    normals, uniforms, states = [], [], []
     for r, d in enumerate(draws):
         bit.state = d.noise  # type: ignore[assignment]
-        if bad[r].any():  # no usable trace count: Poisson at the stable version's ratio
-            cols = np.flatnonzero(bad[r])
-            lam = requests[r, cols] * np.minimum(np.maximum(old_er[r, cols], 0.0), 1.0)
-            total[r, cols] = np.minimum(rng.poisson(lam), requests[r, cols])
-        normals.append(rng.standard_normal(int(np.count_nonzero(split[r]))))
-        uniforms.append(rng.random(int(total[r, split[r]].sum())))
-        states.append(dict(bit.state))
-    cr = np.where(full, requests, 0.0)
-    stable = np.where(full, 0.0, total)
-    ek, rk = exposure[split], requests[split]
-    mean = rk * ek
-    c = np.rint(mean + np.sqrt(mean * (1.0 - ek)) * np.concatenate(normals))
-    cr[split] = np.minimum(np.maximum(c, 0.0), rk)
-    # each error falls on the canary with probability e: binomial thinning, error by error
-    owner = np.repeat(np.arange(ek.size), total[split].astype(np.int64))
-    on_canary = np.concatenate(uniforms) < ek[owner]
-    stable[split] -= np.bincount(owner, weights=on_canary, minlength=ek.size)
-    canary = total - stable
-    for r, d in enumerate(draws):  # the new version's own errors while it misbehaves
-        if d.incident < 0:
-            continue
-        a = lead + d.onset
-        b = min(lead + int(horizons[r]), a + setup.incidents[d.incident].length)
-        if b > a:
-            bit.state = states[r]  # type: ignore[assignment]
-            p = np.minimum(np.maximum(new_er[r, a:b], 0.0), 1.0)
-            canary[r, a:b] = rng.poisson(cr[r, a:b] * p)
+        h = lead + int(horizons[r])
+        tot, req = total[r], requests[r]
+        bad = np.flatnonzero(np.isnan(tot[:h]))
+        if bad.size:  # no usable trace count: Poisson at the stable version's ratio
+            lam = req[bad] * np.minimum(np.maximum(old_er[r, bad], 0.0), 1.0)
+            tot[bad] = np.minimum(rng.poisson(lam), req[bad])
+        for a, b, e in _segments(setup, d, lead, int(horizons[r])):
+            if e <= 0.0:
+                stable[r, a:b] = tot[a:b]
+            elif e >= 1.0:
+                cr[r, a:b] = req[a:b]
+                canary[r, a:b] = tot[a:b]
+            else:
+                mean = req[a:b] * e
+                c = np.rint(mean + np.sqrt(mean * (1.0 - e)) * rng.standard_normal(b - a))
+                cr[r, a:b] = np.minimum(np.maximum(c, 0.0), req[a:b])
+                # each error falls on the canary with probability e: binomial thinning
+                owner = np.repeat(np.arange(b - a), tot[a:b].astype(np.int64))
+                hits = np.bincount(owner, weights=rng.random(owner.size) < e, minlength=b - a)
+                canary[r, a:b] = hits
+                stable[r, a:b] = tot[a:b] - hits
+        if d.incident >= 0:  # the new version's own errors while it misbehaves
+            a = lead + d.onset
+            b = min(h, a + setup.incidents[d.incident].length)
+            if b > a:
+                p = np.minimum(np.maximum(new_er[r, a:b], 0.0), 1.0)
+                canary[r, a:b] = rng.poisson(cr[r, a:b] * p)
     return cr, np.minimum(canary, cr), stable
 
 
@@ -273,7 +284,6 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
     _insert_incidents(setup, draws, new, old, lead, horizons)
     arrays = {
         "requests": requests,
-        "exposure": exposure,
         "trace_err": trace_err,
         "old": old[ERROR_RATIO],
         "new": new[ERROR_RATIO],
