@@ -223,6 +223,23 @@ def _metrics(traces: Sequence[Trace]) -> list[tuple[str, Direction]]:
     return out
 
 
+def _with_warning(rule: Rule, grids: dict[tuple[str, str], list[float]]) -> Rule:
+    """The rule named by its label, with a ``warning`` one grid level short of ``critical``.
+
+    Only for absolute static and Flagger rules, whose detectors read ``critical`` alone (an Argo
+    ``warning`` is its successCondition and changes what it decides).
+    """
+    named = replace(rule, name=rule.label())
+    if rule.relative is not None or rule.family not in ("static", "flagger"):
+        return named
+    levels = grids.get((rule.metric, rule.direction), [])
+    if rule.direction == "above":
+        softer = [x for x in levels if x < rule.critical]
+        return replace(named, warning=max(softer)) if softer else named
+    softer = [x for x in levels if x > rule.critical]
+    return replace(named, warning=min(softer)) if softer else named
+
+
 def _ranked(cands: Sequence[Candidate], budget: float) -> list[Candidate]:
     """Candidates within the budget by mean blast radius (ties: precision); if none is, the one
     with the fewest false rollbacks."""
@@ -266,9 +283,11 @@ def tune(
     rp = settings.replay
     batches = build_batches(train, rp)
     singles: list[Rule] = []
+    grids: dict[tuple[str, str], list[float]] = {}
     metrics = _metrics(train)
     for metric, direction in metrics:
         levels = healthy_levels(train, metric, direction, settings.levels)
+        grids[(metric, direction)] = levels
         singles += candidates(metric, direction, levels, settings.families)
     if not singles:
         raise BacktestError("tune: no metric of the training incidents is in the traces")
@@ -295,7 +314,7 @@ def tune(
             chosen = [j for j in pick if j is not None]
             if not chosen:
                 continue
-            rules = tuple(replace(j[0], name=j[0].label()) for j in chosen)
+            rules = tuple(_with_warning(j[0], grids) for j in chosen)
             s = score(batches, combine([j[1] for j in chosen]), lead, rb)
             combos.append(Candidate(RuleSet(name, rules, "tuned by devops-planner tune"), s))
         return combos

@@ -178,3 +178,34 @@ def test_with_a_replay_the_finalists_are_ranked_by_failed_requests(two: list[Tra
     tuned = report.train.results[0]
     assert tuned.name == "tuned" and tuned.replay is not None
     assert tuned.replay["failed_requests_mean"] is not None
+
+
+@pytest.mark.parametrize(
+    ("family", "direction", "critical", "relative", "warning"),
+    [
+        ("static", "above", 3.0, False, 2.0),  # one level softer: below the critical bound
+        ("flagger", "below", 1.0, False, 2.0),  # worse when lower: the softer level is above
+        ("static", "above", 1.0, False, 1.0),  # nothing softer in the grid: warning = critical
+        ("static", "above", 3.0, True, 3.0),  # relative bounds are not on the grid
+        ("argo", "above", 3.0, False, 3.0),  # Argo's warning is its successCondition: untouched
+    ],
+)
+def test_tuned_rules_warn_one_grid_level_before_critical(
+    family: str, direction: str, critical: float, relative: bool, warning: float
+) -> None:
+    from planner.thresholds import Relative
+    from simulations.tune import _with_warning
+
+    params = {"static": StaticParams(), "flagger": FlaggerParams(), "argo": ArgoParams()}[family]
+    rule = Rule(
+        family,
+        "error_ratio",
+        direction,  # type: ignore[arg-type]
+        critical,
+        critical,
+        params,
+        relative=Relative("ratio", 60.0) if relative else None,
+    )
+    tuned = _with_warning(rule, {("error_ratio", direction): [1.0, 2.0, 3.0]})
+    assert tuned.warning == warning and tuned.critical == critical
+    assert tuned.name == rule.label()
