@@ -162,6 +162,7 @@ class TuneReport:
     train: BacktestReport
     test: BacktestReport | None
     ranked_by: str = "stage-exposure model: mean exposure-minutes"
+    cloud: tuple[tuple[str, str, float, float], ...] = ()  # (family, metric, fr/100, blast mean)
 
     def thresholds(self, source: str) -> Thresholds:
         """The recommended rule set first, then each family's best."""
@@ -179,6 +180,10 @@ class TuneReport:
             | {"within_budget": self.recommended.within(self.budget), "ranked_by": self.ranked_by},
             "family_best": [c.row() for c in self.family_best],
             "pareto_front": [c.row() for c in self.front],
+            "cloud": {  # every configuration on train: the points behind the front
+                "columns": ["family", "metric", "false_rollbacks_per_100_deploys", "blast_mean"],
+                "rows": [list(p) for p in self.cloud],
+            },
             "train": self.train.to_dict(),
             "test": None if self.test is None else self.test.to_dict(),
         }
@@ -345,6 +350,9 @@ def tune(
         recommended=recommended,
         family_best=family_best,
         front=front,
+        cloud=tuple(
+            (r.family, r.metric, x, y) for (r, _, _), (x, y) in zip(judged, points, strict=True)
+        ),
         n_candidates=len(singles),
         metrics=tuple(f"{m} ({d})" for m, d in metrics),
         sweep_seconds=seconds,

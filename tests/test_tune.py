@@ -110,6 +110,7 @@ def test_tune_recommends_within_budget_and_reports_train_and_test(
     assert report.train.traces == ("t1", "t2") and report.test.traces == ("t4",)
     d = report.to_dict()
     assert d["pareto_front"] and d["test"]["rules"][0]["name"] == "tuned"
+    assert len(d["cloud"]["rows"]) == report.n_candidates  # the points behind the front
     # The front is sorted by false rollbacks and strictly improves blast radius.
     fr = [c.score.false_rollbacks_per_100 for c in report.front]
     blast = [c.score.blast_mean for c in report.front]
