@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from replay_fixtures import make_plan, make_trace
 from replay_reference import reference_run
 
@@ -288,3 +290,24 @@ def test_negative_settings_are_rejected() -> None:
         ReplayConfig(tail_minutes=-5)
     with pytest.raises(ReplayError, match="duration -3 min must be > 0"):
         step_incident({"error_ratio": 0.1}, -3, 1.0)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    loose=st.floats(0.003, 0.05),
+    tighten=st.floats(0.2, 1.0),
+    seed=st.integers(0, 50),
+)
+def test_a_stricter_plan_threshold_never_detects_later_in_the_replay(
+    loose: float, tighten: float, seed: int
+) -> None:
+    trace = make_trace(n=5000, error_ratio=0.002, seed=5, incidents=((2500, 2540, 0.03, 300.0),))
+
+    def detection(threshold: float) -> list[float]:
+        det = [StaticThreshold("error_ratio", threshold, for_minutes=3, scope="canary")]
+        setup = build_setup(make_plan(), trace, det)
+        return [r.detection_minutes for r in replay_runs(setup, seed=seed, runs=range(4))]
+
+    for strict, lax in zip(detection(loose * tighten), detection(loose), strict=True):
+        if not math.isnan(lax):
+            assert strict <= lax

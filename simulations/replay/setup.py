@@ -148,13 +148,6 @@ class Setup:
             minutes = max(longs, default=60.0) if fleet else 0.0
         return round(minutes / self.step_minutes)
 
-    @cached_property
-    def needs_fleet_counts(self) -> bool:
-        """Whether a fleet-scope detector reads the error ratio (stable errors are drawn)."""
-        return any(
-            d.scope == "fleet" and d.metric in (ERROR_RATIO, SUCCESS_RATE) for d in self.detectors
-        )
-
 
 def plan_stages(plan: Plan) -> tuple[StageSpec, ...]:
     """The plan's stages as :class:`StageSpec` (exposure percent -> fraction)."""
