@@ -19,6 +19,10 @@ def _f(x: float | None, digits: int = 1) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x * 100:.0f}%"
+
+
 def format_table(summary: dict[str, Any]) -> str:
     """Overall and per-onset-stage rows: detection, time to roll back, blast radius."""
     head = (
@@ -32,8 +36,8 @@ def format_table(summary: dict[str, Any]) -> str:
         ttr, fr = b["time_to_rollback_minutes"], b["blast_radius"]["failed_requests"]
         det = b["detected_fraction"]
         rows.append(
-            f"{name:<14}{b['runs']:>6}{_f(None if det is None else det * 100, 0) + '%':>9}"
-            f"{_f(b['false_rollback_fraction'] * 100, 0) + '%':>9}"
+            f"{name:<14}{b['runs']:>6}{_pct(det):>9}"
+            f"{_pct(b['false_rollback_fraction']):>9}"
             f"{_f(b['time_to_detect_minutes']['p50']):>11}"
             f"{'/'.join(_f(ttr[p]) for p in ('p50', 'p95', 'p99')):>26}"
             f"{'/'.join(_f(fr[p], 0) for p in ('p50', 'p95', 'p99')):>28}"
