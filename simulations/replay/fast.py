@@ -18,7 +18,7 @@ from simulations.replay.events import run_timelines
 from simulations.replay.observe import View, observe
 from simulations.replay.outcome import RunResult, build_result
 from simulations.replay.setup import Setup
-from simulations.replay.world import World, build_world, draw_runs
+from simulations.replay.world import Workspace, World, build_world, draw_runs
 
 __all__ = ["BATCH", "detect", "replay_runs"]
 
@@ -59,8 +59,9 @@ def detect(setup: Setup, world: World) -> list[tuple[int | None, str]]:
 def replay_runs(setup: Setup, seed: int, runs: Sequence[int]) -> list[RunResult]:
     """Replay the given run numbers under ``seed`` (results in the order of ``runs``)."""
     out: list[RunResult] = []
+    work: Workspace = {}  # buffers reused by every batch: no fresh large allocations
     for i in range(0, len(runs), BATCH):
-        world = build_world(setup, draw_runs(setup, seed, runs[i : i + BATCH]))
+        world = build_world(setup, draw_runs(setup, seed, runs[i : i + BATCH]), work)
         found = detect(setup, world)
         timelines = run_timelines(setup, world.draws, [step for step, _ in found])
         for row, ((step, name), timeline) in enumerate(zip(found, timelines, strict=True)):

@@ -28,6 +28,7 @@ from simulations.replay.setup import ERROR_RATIO, SUCCESS_RATE, Setup
 
 __all__ = [
     "RunDraw",
+    "Workspace",
     "World",
     "build_world",
     "draw_run",
@@ -210,6 +211,7 @@ def _counts(
     world: dict[str, FloatArray],
     lead: int,
     horizons: IntArray,
+    work: Workspace | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Canary requests, canary errors and stable errors of a batch (see the module docstring).
 
@@ -218,46 +220,82 @@ def _counts(
     uniform per error, then the incident's Poisson errors. Stages at 0 % or 100 % are copies.
     """
     requests, old_er, new_er = world["requests"], world["old"], world["new"]
+    n, width = requests.shape
     total = np.minimum(world["trace_err"], requests)  # padding: 0 requests, 0 errors
-    cr = np.zeros_like(requests)
-    canary = np.zeros_like(requests)
-    stable = np.zeros_like(requests)
+    cr = _buffer(work, "canary requests", n, width)
+    canary = _buffer(work, "canary errors", n, width)
+    stable = _buffer(work, "stable errors", n, width)
     bit = np.random.PCG64(0)
     rng = np.random.Generator(bit)
+    gaps = np.flatnonzero(np.isnan(world["trace_err"]).any(axis=0))  # columns to inspect
     for r, d in enumerate(draws):
         bit.state = d.noise  # type: ignore[assignment]
         h = lead + int(horizons[r])
         tot, req = total[r], requests[r]
-        bad = np.flatnonzero(np.isnan(tot[:h]))
-        if bad.size:  # no usable trace count: Poisson at the stable version's ratio
-            lam = req[bad] * np.minimum(np.maximum(old_er[r, bad], 0.0), 1.0)
-            tot[bad] = np.minimum(rng.poisson(lam), req[bad])
+        if gaps.size:
+            near = gaps[gaps < h]
+            bad = near[np.isnan(tot[near])]
+            if bad.size:  # no usable trace count: Poisson at the stable version's ratio
+                lam = req[bad] * np.minimum(np.maximum(old_er[r, bad], 0.0), 1.0)
+                tot[bad] = np.minimum(rng.poisson(lam), req[bad])
+        cr[r, h:] = canary[r, h:] = stable[r, h:] = 0.0  # padding
+        parts = []
         for a, b, e in _segments(setup, d, lead, int(horizons[r])):
             if e <= 0.0:
                 stable[r, a:b] = tot[a:b]
+                cr[r, a:b] = canary[r, a:b] = 0.0
             elif e >= 1.0:
                 cr[r, a:b] = req[a:b]
                 canary[r, a:b] = tot[a:b]
+                stable[r, a:b] = 0.0
             else:
-                mean = req[a:b] * e
-                c = np.rint(mean + np.sqrt(mean * (1.0 - e)) * rng.standard_normal(b - a))
-                cr[r, a:b] = np.minimum(np.maximum(c, 0.0), req[a:b])
-                # each error falls on the canary with probability e: binomial thinning
-                owner = np.repeat(np.arange(b - a), tot[a:b].astype(np.int64))
-                hits = np.bincount(owner, weights=rng.random(owner.size) < e, minlength=b - a)
-                canary[r, a:b] = hits
-                stable[r, a:b] = tot[a:b] - hits
+                parts.append((a, b, e))
+        if parts:  # split exposure: all such stages of the run at once
+            cols = np.concatenate([np.arange(a, b) for a, b, _ in parts])
+            ek = np.repeat([e for _, _, e in parts], [b - a for a, b, _ in parts])
+            rk, tk = req[cols], tot[cols]
+            mean = rk * ek
+            c = np.rint(mean + np.sqrt(mean * (1.0 - ek)) * rng.standard_normal(cols.size))
+            cr[r, cols] = np.minimum(np.maximum(c, 0.0), rk)
+            # each error falls on the canary with probability e: binomial thinning
+            owner = np.repeat(np.arange(cols.size), tk.astype(np.int64))
+            on_canary = rng.random(owner.size) < ek[owner]
+            hits = np.bincount(owner, weights=on_canary, minlength=cols.size)
+            canary[r, cols] = hits
+            stable[r, cols] = tk - hits
         if d.incident >= 0:  # the new version's own errors while it misbehaves
             a = lead + d.onset
             b = min(h, a + setup.incidents[d.incident].length)
             if b > a:
                 p = np.minimum(np.maximum(new_er[r, a:b], 0.0), 1.0)
                 canary[r, a:b] = rng.poisson(cr[r, a:b] * p)
-    return cr, np.minimum(canary, cr), stable
+    return cr, np.minimum(canary, cr, out=canary), stable
 
 
-def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
-    """The per-step arrays of a batch of runs."""
+Workspace = dict[str, FloatArray]
+
+
+def _buffer(work: Workspace | None, name: str, n: int, width: int) -> FloatArray:
+    """An ``n x width`` array: fresh zeros, or a reused buffer from ``work`` (contents stale).
+
+    Reusing memory across batches spares the page faults of fresh large allocations; every
+    caller writes each row up to its horizon and zeroes the padding after it.
+    """
+    if work is None:
+        return np.zeros((n, width))
+    buf = work.get(name)
+    if buf is None or buf.shape[0] < n or buf.shape[1] < width:
+        buf = work[name] = np.zeros((n, width))
+    return buf[:n, :width]
+
+
+def build_world(setup: Setup, draws: tuple[RunDraw, ...], work: Workspace | None = None) -> World:
+    """The per-step arrays of a batch of runs.
+
+    Args:
+        work: buffers to reuse across batches (the previous batch's :class:`World` is then
+            overwritten); None allocates fresh arrays.
+    """
     step, n = setup.step_minutes, len(draws)
     starts = np.array([stage_starts(d.bake) for d in draws], dtype=np.int64)
     horizons = starts[:, -1] + round(setup.config.tail_minutes / step)
@@ -265,22 +303,26 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
     width = lead + int(horizons.max())
     levels = np.array([s.exposure for s in setup.stages])
     metrics = sorted({ERROR_RATIO, *(d.metric for d in setup.detectors)})
-    exposure = np.zeros((n, width))
-    requests = np.zeros((n, width))
-    # padding after a run's horizon is never judged (alarms there are ignored): zeros
-    trace_err = np.zeros((n, width)) if setup.errors is not None else np.full((n, width), np.nan)
-    old = {m: np.zeros((n, width)) for m in metrics}
+    exposure = _buffer(work, "exposure", n, width)
+    requests = _buffer(work, "requests", n, width)
+    trace_err = _buffer(work, "trace_err", n, width)
+    old = {m: _buffer(work, f"old {m}", n, width) for m in metrics}
+    new = {m: _buffer(work, f"new {m}", n, width) for m in metrics}
     for r, d in enumerate(draws):
         h, s0 = lead + int(horizons[r]), d.start - lead  # the run's trace window
         sched = np.repeat(levels, d.bake)
+        exposure[r, :lead] = 0.0
         exposure[r, lead : lead + len(sched)] = sched
         exposure[r, lead + len(sched) : h] = levels[-1]
         requests[r, :h] = setup.requests[s0 : s0 + h]
-        if setup.errors is not None:
-            trace_err[r, :h] = setup.errors[s0 : s0 + h]
+        trace_err[r, :h] = np.nan if setup.errors is None else setup.errors[s0 : s0 + h]
         for m in metrics:
             old[m][r, :h] = setup.old[m][s0 : s0 + h]
-    new = {m: v.copy() for m, v in old.items()}
+        # padding after a run's horizon is never judged (alarms there are ignored): zeros
+        for arr in (exposure, requests, trace_err, *old.values()):
+            arr[r, h:] = 0.0
+    for m in metrics:
+        np.copyto(new[m], old[m])
     _insert_incidents(setup, draws, new, old, lead, horizons)
     arrays = {
         "requests": requests,
@@ -288,7 +330,7 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...]) -> World:
         "old": old[ERROR_RATIO],
         "new": new[ERROR_RATIO],
     }
-    canary_req, canary_err, stable_err = _counts(setup, draws, arrays, lead, horizons)
+    canary_req, canary_err, stable_err = _counts(setup, draws, arrays, lead, horizons, work)
     return World(
         draws=draws,
         starts=starts,
