@@ -216,8 +216,9 @@ def _counts(
     """Canary requests, canary errors and stable errors of a batch (see the module docstring).
 
     Random numbers come from each run's own stream, in a fixed order per run: Poisson counts
-    where the trace has none, then for each split-exposure stage a normal per step and a
-    uniform per error, then the incident's Poisson errors. Stages at 0 % or 100 % are copies.
+    where the trace has none, a normal per split-exposure step, a uniform per error on those
+    steps, then the incident's Poisson errors. Stages at 0 % or 100 % are copies; the split
+    stages of all runs are computed together.
     """
     requests, old_er, new_er = world["requests"], world["old"], world["new"]
     n, width = requests.shape
@@ -228,6 +229,9 @@ def _counts(
     bit = np.random.PCG64(0)
     rng = np.random.Generator(bit)
     gaps = np.flatnonzero(np.isnan(world["trace_err"]).any(axis=0))  # columns to inspect
+    rows: list[int] = []  # split-exposure stages of every run: (row, a, b, e)
+    spans: list[tuple[int, int, float]] = []
+    normals, uniforms, states = [], [], []
     for r, d in enumerate(draws):
         bit.state = d.noise  # type: ignore[assignment]
         h = lead + int(horizons[r])
@@ -239,7 +243,7 @@ def _counts(
                 lam = req[bad] * np.minimum(np.maximum(old_er[r, bad], 0.0), 1.0)
                 tot[bad] = np.minimum(rng.poisson(lam), req[bad])
         cr[r, h:] = canary[r, h:] = stable[r, h:] = 0.0  # padding
-        parts = []
+        n_split, n_errors = 0, 0
         for a, b, e in _segments(setup, d, lead, int(horizons[r])):
             if e <= 0.0:
                 stable[r, a:b] = tot[a:b]
@@ -249,26 +253,37 @@ def _counts(
                 canary[r, a:b] = tot[a:b]
                 stable[r, a:b] = 0.0
             else:
-                parts.append((a, b, e))
-        if parts:  # split exposure: all such stages of the run at once
-            cols = np.concatenate([np.arange(a, b) for a, b, _ in parts])
-            ek = np.repeat([e for _, _, e in parts], [b - a for a, b, _ in parts])
-            rk, tk = req[cols], tot[cols]
-            mean = rk * ek
-            c = np.rint(mean + np.sqrt(mean * (1.0 - ek)) * rng.standard_normal(cols.size))
-            cr[r, cols] = np.minimum(np.maximum(c, 0.0), rk)
-            # each error falls on the canary with probability e: binomial thinning
-            owner = np.repeat(np.arange(cols.size), tk.astype(np.int64))
-            on_canary = rng.random(owner.size) < ek[owner]
-            hits = np.bincount(owner, weights=on_canary, minlength=cols.size)
-            canary[r, cols] = hits
-            stable[r, cols] = tk - hits
-        if d.incident >= 0:  # the new version's own errors while it misbehaves
-            a = lead + d.onset
-            b = min(h, a + setup.incidents[d.incident].length)
-            if b > a:
-                p = np.minimum(np.maximum(new_er[r, a:b], 0.0), 1.0)
-                canary[r, a:b] = rng.poisson(cr[r, a:b] * p)
+                rows.append(r)
+                spans.append((a, b, e))
+                n_split += b - a
+                n_errors += int(tot[a:b].sum())
+        normals.append(rng.standard_normal(n_split))  # canary requests on split stages
+        uniforms.append(rng.random(n_errors))  # one per error on split stages (thinning)
+        states.append(dict(bit.state))
+    if spans:  # split exposure, every run at once
+        lengths = [b - a for a, b, _ in spans]
+        ri = np.repeat(rows, lengths)
+        ci = np.concatenate([np.arange(a, b) for a, b, _ in spans])
+        ek = np.repeat([e for _, _, e in spans], lengths)
+        rk, tk = requests[ri, ci], total[ri, ci]
+        mean = rk * ek
+        c = np.rint(mean + np.sqrt(mean * (1.0 - ek)) * np.concatenate(normals))
+        cr[ri, ci] = np.minimum(np.maximum(c, 0.0), rk)
+        # each error falls on the canary with probability e: binomial thinning, error by error
+        owner = np.repeat(np.arange(ci.size), tk.astype(np.int64))
+        on_canary = np.concatenate(uniforms) < ek[owner]
+        hits = np.bincount(owner, weights=on_canary, minlength=ci.size)
+        canary[ri, ci] = hits
+        stable[ri, ci] = tk - hits
+    for r, d in enumerate(draws):  # the new version's own errors while it misbehaves
+        if d.incident < 0:
+            continue
+        a = lead + d.onset
+        b = min(lead + int(horizons[r]), a + setup.incidents[d.incident].length)
+        if b > a:
+            bit.state = states[r]  # type: ignore[assignment]
+            p = np.minimum(np.maximum(new_er[r, a:b], 0.0), 1.0)
+            canary[r, a:b] = rng.poisson(cr[r, a:b] * p)
     return cr, np.minimum(canary, cr, out=canary), stable
 
 
