@@ -139,6 +139,13 @@ class Setup:
         return len(self.requests)
 
     @cached_property
+    def error_gaps(self) -> NDArray[np.int64]:
+        """Trace steps without a usable error count (all of them without ``errors``)."""
+        if self.errors is None:
+            return np.arange(self.n_steps, dtype=np.int64)
+        return np.flatnonzero(np.isnan(self.errors)).astype(np.int64)
+
+    @cached_property
     def history_steps(self) -> int:
         """Steps of stable-only history before the deploy (see ``fleet_history_minutes``)."""
         minutes = self.config.fleet_history_minutes

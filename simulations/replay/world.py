@@ -163,9 +163,12 @@ class World:
 
 def stage_at(draw: RunDraw, step: int) -> int:
     """Index of the stage active at ``step`` (the last one after the rollout ends)."""
-    starts = stage_starts(draw.bake)
-    k = int(np.searchsorted(starts[:-1], step, side="right")) - 1
-    return min(max(k, 0), len(draw.bake) - 1)
+    k, t = 0, 0
+    for j, bake in enumerate(draw.bake[:-1]):  # the last stage with start <= step
+        t += bake
+        if t <= step:
+            k = j + 1
+    return k
 
 
 def _insert_incidents(
@@ -228,7 +231,7 @@ def _counts(
     stable = _buffer(work, "stable errors", n, width)
     bit = np.random.PCG64(0)
     rng = np.random.Generator(bit)
-    gaps = np.flatnonzero(np.isnan(world["trace_err"]).any(axis=0))  # columns to inspect
+    gaps = setup.error_gaps  # trace steps without a usable error count
     rows: list[int] = []  # split-exposure stages of every run: (row, a, b, e)
     spans: list[tuple[int, int, float]] = []
     normals, uniforms, states = [], [], []
@@ -237,8 +240,9 @@ def _counts(
         h = lead + int(horizons[r])
         tot, req = total[r], requests[r]
         if gaps.size:
-            near = gaps[gaps < h]
-            bad = near[np.isnan(tot[near])]
+            s0 = d.start - lead
+            lo, hi = np.searchsorted(gaps, (s0, s0 + h))
+            bad = gaps[lo:hi] - s0
             if bad.size:  # no usable trace count: Poisson at the stable version's ratio
                 lam = req[bad] * np.minimum(np.maximum(old_er[r, bad], 0.0), 1.0)
                 tot[bad] = np.minimum(rng.poisson(lam), req[bad])
