@@ -311,3 +311,18 @@ def test_a_stricter_plan_threshold_never_detects_later_in_the_replay(
     for strict, lax in zip(detection(loose * tighten), detection(loose), strict=True):
         if not math.isnan(lax):
             assert strict <= lax
+
+
+def test_reused_buffers_do_not_leak_between_batches() -> None:
+    # 48 runs are three batches sharing buffers; later batches must match the reference,
+    # which builds every run afresh (stale values from a longer earlier run would show)
+    trace = make_trace(n=6000, error_ratio=0.002, seed=12, incidents=((1500, 1560, 0.04, 600.0),))
+    dets = [
+        StaticThreshold("error_ratio", 0.004, for_minutes=5),
+        FlaggerAnalysis("error_ratio", threshold_range_max=0.03, threshold=3),
+    ]
+    plan = make_plan([("Canary", 10, 30, 300), ("Partial", 50, 30, 300), ("Full", 100, 60, 600)])
+    setup = build_setup(plan, trace, dets)
+    fast = replay_runs(setup, seed=21, runs=range(48))
+    for r in fast[16::3]:
+        assert same(reference_run(setup, 21, r.run)[0], r)
