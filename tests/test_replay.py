@@ -25,6 +25,7 @@ from simulations.replay import (
     ResponseConfig,
     build_setup,
     replay_runs,
+    run_events,
     simulate,
     step_incident,
 )
@@ -326,3 +327,26 @@ def test_reused_buffers_do_not_leak_between_batches() -> None:
     fast = replay_runs(setup, seed=21, runs=range(48))
     for r in fast[16::3]:
         assert same(reference_run(setup, 21, r.run)[0], r)
+
+
+def test_event_log_tells_the_run_in_time_order() -> None:
+    det = StaticThreshold("error_ratio", 0.01, scope="canary")
+    shape = step_incident({"error_ratio": 0.5}, 300, 1.0)
+    resp = ResponseConfig(ack_minutes=2.0, escalation_probability=0.0)
+    cfg = ReplayConfig(response=resp, onset_minutes=30, fleet_history_minutes=0)
+    setup = build_setup(
+        one_stage(10), make_trace(), [det], incidents=(), config=cfg, shapes=[shape]
+    )
+    (r,) = replay_runs(setup, seed=3, runs=[0])
+    events = run_events(setup, 3, 0)
+    kinds = [kind for _, kind, _ in events]
+    assert kinds[:1] == ["stage"]
+    after = [k for k in kinds[kinds.index("detected") :] if k != "halted"]
+    assert after == ["detected", "paged", "acknowledged", "level start", "restored"]
+    at = {k: t for t, k, _ in events}
+    assert at["halted"] == at["detected"] == r.detection_minutes  # promotion stops at once
+    minutes = [t for t, _, _ in events]
+    assert minutes == sorted(minutes)
+    assert dict((k, t) for t, k, _ in events)["restored"] == pytest.approx(
+        r.detection_minutes + r.time_to_rollback_minutes
+    )

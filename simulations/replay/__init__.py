@@ -6,7 +6,7 @@ canary or the fleet, and an automated abort or a paged human rolls back.
 """
 
 from simulations.replay.config import ReplayConfig, ResponseConfig
-from simulations.replay.fast import detect, replay_runs
+from simulations.replay.fast import detect, replay_runs, run_events
 from simulations.replay.montecarlo import Simulation, simulate
 from simulations.replay.outcome import BlastRadius, RunResult
 from simulations.replay.setup import (
@@ -34,6 +34,7 @@ __all__ = [
     "detect",
     "incident_shapes",
     "replay_runs",
+    "run_events",
     "simulate",
     "step_incident",
     "summarise",

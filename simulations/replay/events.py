@@ -20,6 +20,7 @@ from simulations.replay.setup import LevelSpec, Setup
 from simulations.replay.world import RunDraw
 
 __all__ = [
+    "Event",
     "Timeline",
     "ack_minutes",
     "level_minutes",

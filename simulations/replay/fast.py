@@ -14,13 +14,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulations.replay.events import run_timelines
+from simulations.replay.events import Event, run_timelines
 from simulations.replay.observe import View, observe
 from simulations.replay.outcome import RunResult, build_result
 from simulations.replay.setup import Setup
 from simulations.replay.world import Workspace, World, build_world, draw_runs
 
-__all__ = ["BATCH", "detect", "replay_runs"]
+__all__ = ["BATCH", "detect", "replay_runs", "run_events"]
 
 BATCH = 16  # runs judged together: amortises numpy calls; small arrays stay in cache
 
@@ -67,3 +67,13 @@ def replay_runs(setup: Setup, seed: int, runs: Sequence[int]) -> list[RunResult]
         for row, ((step, name), timeline) in enumerate(zip(found, timelines, strict=True)):
             out.append(build_result(setup, world, row, step, name, timeline))
     return out
+
+
+def run_events(setup: Setup, seed: int, run: int) -> tuple[Event, ...]:
+    """The event log of one run, ``(minute, kind, detail)`` in time order, for timeline plots.
+
+    The run is replayed again on its own (same random numbers, so the same run).
+    """
+    world = build_world(setup, draw_runs(setup, seed, [run]))
+    ((step, _),) = detect(setup, world)
+    return run_timelines(setup, world.draws, [step])[0].events
