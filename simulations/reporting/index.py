@@ -73,34 +73,49 @@ def scan_reports(out_dir: Path) -> list[IndexEntry]:
 
 
 def trend_figure(entries: list[IndexEntry]) -> Figure:
-    """Three small panels over the good reports in date order (oldest left)."""
+    """Three small panels over the good reports in date order (oldest left), one line per
+    report name (a change or a service reported night after night)."""
     good = sorted((e for e in entries if e.summary is not None), key=lambda e: (e.date, e.name))
-    labels = [e.date for e in good]
-    fig = Figure(figsize=(9, 2.4), layout="constrained")
+    dates = sorted({e.date for e in good})
+    x_of = {d: i for i, d in enumerate(dates)}
+    names = sorted({e.name for e in good})
+    fig = Figure(figsize=(9, 2.4 + 0.2 * (len(names) > 1)), layout="constrained")
     axes = fig.subplots(1, 3)
-    series: list[tuple[str, list[float | None]]] = [
-        ("overall risk", [float(e.summary.risk_rank) if e.summary else None for e in good]),
-        ("p95 blast radius (failed requests)", [_get(e, "p95_blast_radius") for e in good]),
-        ("p95 time to roll back (min)", [_get(e, "p95_time_to_rollback_minutes") for e in good]),
-    ]
-    for ax, (title, values) in zip(axes, series, strict=True):
-        points = [(x, v) for x, v in enumerate(values) if v is not None]
+    panels = (
+        ("overall risk", "risk_rank"),
+        ("p95 blast radius (failed requests)", "p95_blast_radius"),
+        ("p95 time to roll back (min)", "p95_time_to_rollback_minutes"),
+    )
+    colours = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+    for ax, (title, field) in zip(axes, panels, strict=True):
         ax.set_title(title, fontsize=9)
-        if points:
-            xs, ys = zip(*points, strict=True)
-            ax.plot(xs, ys, marker="o", color="#0072B2")
-        else:
+        drawn = False
+        for k, name in enumerate(names):
+            points = [(x_of[e.date], _get(e, field)) for e in good if e.name == name]
+            shown = [(x, v) for x, v in points if v is not None]
+            if shown:
+                xs, ys = zip(*shown, strict=True)
+                ax.plot(xs, ys, marker="o", color=colours[k % len(colours)], label=name)
+                drawn = True
+        if not drawn:
             ax.text(0.5, 0.5, "not measured yet", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=7, ha="right")
+        ax.set_xticks(range(len(dates)), dates, rotation=30, fontsize=7, ha="right")
         ax.tick_params(axis="y", labelsize=7)
     axes[0].set_yticks(range(len(LEVELS)), list(LEVELS))
     axes[0].set_ylim(-0.3, len(LEVELS) - 0.7)
+    if len(names) > 1:
+        fig.legend(
+            *axes[0].get_legend_handles_labels(),
+            loc="outside lower center",
+            ncols=min(len(names), 4),
+            fontsize=7,
+        )
     return fig
 
 
 def _get(entry: IndexEntry, name: str) -> float | None:
     value = getattr(entry.summary, name) if entry.summary is not None else None
-    return value if isinstance(value, float) else None
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _row(entry: IndexEntry) -> str:
