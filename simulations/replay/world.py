@@ -196,15 +196,27 @@ def _insert_incidents(
 
 
 def _segments(setup: Setup, draw: RunDraw, lead: int, horizon: int) -> list[tuple[int, int, float]]:
-    """Column ranges ``[a, b)`` of one run with their exposure: history, stages, then the tail."""
-    out = [(0, lead, 0.0)] if lead else []
-    t = lead
+    """Column ranges ``[a, b)`` of one run with their exposure: history, stages, then the tail.
+
+    Neighbours with the same exposure are merged.
+    """
+    out: list[tuple[int, int, float]] = []
+    t = 0
+
+    def add(b: int, e: float) -> None:
+        nonlocal t
+        if b <= t:
+            return
+        if out and out[-1][2] == e:
+            out[-1] = (out[-1][0], b, e)
+        else:
+            out.append((t, b, e))
+        t = b
+
+    add(lead, 0.0)
     for stage, bake in zip(setup.stages, draw.bake, strict=True):
-        if bake:
-            out.append((t, t + bake, stage.exposure))
-            t += bake
-    if lead + horizon > t:
-        out.append((t, lead + horizon, setup.stages[-1].exposure))
+        add(t + bake, stage.exposure)
+    add(lead + horizon, setup.stages[-1].exposure)
     return out
 
 
