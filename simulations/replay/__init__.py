@@ -1,8 +1,16 @@
 """Replay a staged rollout over historical incidents: blast radius and time to roll back.
 
-The model is described in ``docs/replay.md``: a deployment controller walks the plan's stages,
-the new version behaves like a labelled incident replayed from its onset, detectors watch the
-canary or the fleet, and an automated abort or a paged human rolls back.
+The model (full text in ``docs/replay.md``): a deployment-controller SimPy process walks the
+plan's stages (exposure, bake drawn in ``wait_minutes``); the new version behaves like a
+labelled incident window replayed from an onset placed in any stage, the stable version like
+the same trace outside incidents; detectors (:mod:`simulations.detectors`) watch the canary
+alone (counts drawn from its share of traffic) or the fleet (traffic-weighted mixture; latency
+from the mixture of two log-normals); the first alarm triggers an automated abort or pages an
+on-call ``Resource`` who runs rollback levels that may escalate. Per run: onset stage,
+detection, levels, time to roll back and recover, blast radius (failed requests, users,
+exposure-minutes), false rollbacks, an event log. :func:`simulate` runs N seeded replications
+on local processes or dask; :func:`replay_runs` is the fast path, checked against the per-tick
+reference in ``tests/replay_reference.py``.
 """
 
 from simulations.replay.config import ReplayConfig, ResponseConfig
