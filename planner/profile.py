@@ -91,6 +91,8 @@ class ServiceProfile:
     promql: Mapping[str, str] = field(default_factory=dict)
     health_url: str | None = None
     database: Literal["postgresql", "mysql"] = "postgresql"
+    # The raw ``calendar:`` section, parsed by planner.calendar_model when the plan is scheduled.
+    calendar: Mapping[str, Any] | None = None
     source: str = "default"
 
     @property
@@ -154,6 +156,8 @@ def parse_profile(data: Any, source: str = "<profile>") -> ServiceProfile:
         for sli, template in promql.items():
             _string(template, where, f"promql.{sli}")
         kwargs["promql"] = {str(k): str(v) for k, v in promql.items()}
+    if "calendar" in top:
+        kwargs["calendar"] = _mapping(top["calendar"], where, "calendar")
     return ServiceProfile(**kwargs)
 
 

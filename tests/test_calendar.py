@@ -573,3 +573,21 @@ def test_cli_with_a_calendar_describes_its_windows(
     assert "**Timezone:** Europe/London" in out
     assert "**Allowed:** Mon-Wed 09:00-17:00" in out
     assert "2026-10-16T15:00+01:00" in out  # the start read as London wall time (BST)
+
+
+def test_cli_uses_the_service_profiles_calendar_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+
+    profile = tmp_path / "service.yaml"
+    profile.write_text(
+        "service: shop\nplatform: kubernetes\n"
+        "calendar:\n  timezone: Europe/London\n  allowed: {mon-wed: '09:00-17:00'}\n"
+    )
+    argv = ["plan", "--manifest", str(MANIFEST), "--service", str(profile)]
+    assert main([*argv, "--start", "2026-10-16T15:00"]) == 0
+    out = capsys.readouterr().out
+    # The profile's calendar, not the default New York one, placed the stages.
+    assert "**Timezone:** Europe/London" in out
+    assert "2026-10-16T15:00+01:00" in out

@@ -53,10 +53,12 @@ def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.service) if args.service else None
     monitors, source = _tuned_monitors(args.thresholds, profile)
     plan = build_plan(changes, risk, profile, monitors=monitors, thresholds_source=source)
-    if args.start or args.calendar:
+    # A --calendar file wins over the service profile's own calendar: section.
+    calendar = args.calendar or (args.service if profile and profile.calendar else None)
+    if args.start or calendar:
         from planner.schedule import schedule_plan
 
-        plan = schedule_plan(plan, args.start, args.calendar)
+        plan = schedule_plan(plan, args.start, calendar)
     text = render(plan, args.format)
     if args.output:
         atomic_write_text(args.output, text)
