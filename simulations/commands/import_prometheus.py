@@ -6,7 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-HELP = "Query a Prometheus server over a time range and write a canonical trace (CSV/Parquet)."
+HELP = "query a Prometheus server over a time range and write a canonical trace (CSV/Parquet)"
 
 # The column a query fills when only --metric-kind names it.
 KIND_COLUMNS = {
