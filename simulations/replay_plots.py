@@ -35,10 +35,12 @@ def story_figure(story: RunStory, zoom_minutes: float = 90.0) -> Figure:
     fig = Figure(figsize=(10, 5.5), layout="constrained")
     top, bottom = fig.subplots(2, 1, height_ratios=(1, 1.6))
     hours = story.frame.index.to_numpy() / 60
+    total = max((end for _, _, end in story.stages), default=1.0) or 1.0
     for i, (name, start, end) in enumerate(story.stages):
         if end > start:
             top.axvspan(start / 60, end / 60, color=_BANDS[i % 2], zorder=0)
-            top.annotate(name, ((start + end) / 120, 105), ha="center", fontsize=7)
+            if (end - start) / total > 0.06:  # a narrow band has no room for its name
+                top.annotate(name, ((start + end) / 120, 105), ha="center", fontsize=7)
     top.plot(hours, story.frame["exposure_percent"], color="#0072B2", drawstyle="steps-post")
     marks = _marks(story)
     for label, at in marks.items():
