@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from datetime import date
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simulations.commands import report as report_command
 from simulations.exceptions import ReportError, SimulationError
 from simulations.paths import repo_root, resolve
 from simulations.report import ReportRequest
@@ -169,3 +171,74 @@ def test_resolve_finds_repo_files_from_anywhere(
 def test_resolve_rejects_an_empty_path() -> None:
     with pytest.raises(SimulationError, match=r"path: an empty path cannot be resolved"):
         resolve("")
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    report_command.add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+NOTEBOOK_DEFAULTS = {
+    "manifest_path": "data/sample/change-manifest.yaml",
+    "repo": "",
+    "base": "",
+    "head": "HEAD",
+    "plan_path": "",
+    "service_path": "data/sample/service.yaml",
+    "trace_path": "data/sample/web-service-14d.csv",
+    "runs": 200,
+}
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        # the bundled sample: nothing overridden
+        ((), {}),
+        # a git range replaces the sample manifest; the sample service profile is dropped
+        (
+            ("--repo", "/srv/app", "--base", "v1", "--head", "main"),
+            {
+                "repo": "/srv/app",
+                "base": "v1",
+                "head": "main",
+                "manifest_path": "",
+                "service_path": "",
+            },
+        ),
+        # an own manifest with an own service profile keeps both
+        (
+            ("--manifest", "/c/m.yaml", "--service", "/c/s.yaml"),
+            {"manifest_path": "/c/m.yaml", "service_path": "/c/s.yaml"},
+        ),
+        # -p is typed by the default
+        (("-p", "runs", "50"), {"runs": 50}),
+    ],
+)
+def test_report_options_become_notebook_parameters(
+    argv: tuple[str, ...], expected: dict[str, object]
+) -> None:
+    got = report_command.report_parameters(_args(*argv), NOTEBOOK_DEFAULTS, "04.ipynb")
+    assert got == expected
+
+
+def test_report_option_paths_are_taken_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    got = report_command.report_parameters(_args("--trace", "h.csv"), NOTEBOOK_DEFAULTS, "04")
+    assert got == {"trace_path": str(tmp_path / "h.csv")}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--repo", ".", "--manifest", "m.yaml"), r"--repo and --manifest: give one change"),
+        (("--labels", "l.yaml"), r"--labels: 04 has no labels_path parameter"),
+        (("-p", "runs", "many"), r"-p runs: 'many' is not a valid int"),
+    ],
+)
+def test_report_options_rejected_in_one_line(argv: tuple[str, ...], message: str) -> None:
+    with pytest.raises(ReportError, match=message):
+        report_command.report_parameters(_args(*argv), NOTEBOOK_DEFAULTS, "04")

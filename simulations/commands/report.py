@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 HELP = "run the rollout-report notebook (papermill) into DIR/<date>-<name>/report.html"
 
@@ -52,32 +54,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the report; print the HTML path. A failed notebook raises ReportError (exit 2)."""
-    from simulations.exceptions import ReportError
     from simulations.paths import repo_root
     from simulations.report import REPORT_NOTEBOOK, ReportRequest, run_report
-    from simulations.reporting.params import coerce, declared_parameters, default_name, slug
+    from simulations.reporting.params import declared_parameters, default_name, slug
 
     notebook = Path(args.notebook) if args.notebook else repo_root() / "notebooks" / REPORT_NOTEBOOK
     declared = declared_parameters(notebook)
-    if args.repo and args.manifest:
-        raise ReportError("--repo and --manifest: give one change, not both")
-    parameters: dict[str, object] = {}
-    for option, name in _OPTION_PARAMETERS.items():
-        value = getattr(args, option)
-        if value is None:
-            continue
-        if name not in declared:
-            raise ReportError(f"--{option}: {notebook.name} has no {name} parameter")
-        if option in _PATH_OPTIONS:
-            value = str(Path(value).resolve())
-        parameters[name] = value
-    if args.repo and "manifest_path" in declared:
-        parameters.setdefault("manifest_path", "")  # the git range replaces the sample manifest
-    for name, value in args.parameter:
-        typed = coerce(name, value, declared, notebook.name)
-        if name.endswith("_path") and typed and Path(typed).exists():
-            typed = str(Path(typed).resolve())
-        parameters[name] = typed
+    parameters = report_parameters(args, declared, notebook.name)
     request = ReportRequest(
         out_dir=Path(args.output),
         name=slug(args.name) if args.name else default_name({**declared, **parameters}),
@@ -88,3 +71,41 @@ def run(args: argparse.Namespace) -> int:
     result = run_report(request)
     print(result.html)
     return 0
+
+
+def report_parameters(
+    args: argparse.Namespace, declared: Mapping[str, Any], notebook: str
+) -> dict[str, Any]:
+    """The notebook parameters the options ask for (paths made absolute from the working
+    directory), checked against the notebook's ``declared`` parameters and their defaults.
+
+    Raises:
+        ReportError: both --repo and --manifest, an option or ``-p`` name the notebook does not
+            declare, a ``-p`` value of the wrong type.
+    """
+    from simulations.exceptions import ReportError
+    from simulations.reporting.params import coerce
+
+    if args.repo and args.manifest:
+        raise ReportError("--repo and --manifest: give one change, not both")
+    parameters: dict[str, Any] = {}
+    for option, name in _OPTION_PARAMETERS.items():
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if name not in declared:
+            raise ReportError(f"--{option}: {notebook} has no {name} parameter")
+        if option in _PATH_OPTIONS:
+            value = str(Path(value).resolve())
+        parameters[name] = value
+    if args.repo and "manifest_path" in declared:
+        parameters.setdefault("manifest_path", "")  # the git range replaces the sample manifest
+    own_change = args.repo or args.manifest or args.plan
+    if own_change and args.service is None and "service_path" in declared:
+        parameters["service_path"] = ""  # the sample profile belongs to the sample change
+    for name, value in args.parameter:
+        typed = coerce(name, value, declared, notebook)
+        if name.endswith("_path") and typed and Path(typed).exists():
+            typed = str(Path(typed).resolve())
+        parameters[name] = typed
+    return parameters
