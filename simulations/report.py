@@ -87,6 +87,7 @@ def run_report(request: ReportRequest) -> ReportResult:
             where the failed notebook was kept.
     """
     import papermill
+    from traitlets.config import Config
 
     notebook = request.notebook or repo_root() / "notebooks" / REPORT_NOTEBOOK
     if not notebook.is_file():
@@ -106,6 +107,9 @@ def run_report(request: ReportRequest) -> ReportResult:
                 cwd=str(notebook.parent),
                 progress_bar=False,
                 execution_timeout=request.timeout,
+                # The kernel talks over Unix sockets (file permissions), not localhost TCP,
+                # which ipykernel warns is readable by anyone on the machine.
+                config=Config({"KernelManager": {"transport": "ipc"}}),
             )
             nb = read_notebook(executed)
             summary = _find_summary(nb, notebook)
