@@ -25,7 +25,7 @@ from planner.io import atomic_write_text
 from simulations.exceptions import ReportError
 from simulations.paths import repo_root
 from simulations.reporting.files import make_readable, replace_folder
-from simulations.reporting.html import notebook_to_html, read_notebook
+from simulations.reporting.html import notebook_to_html, provenance_markdown, read_notebook
 from simulations.reporting.index import write_index
 from simulations.reporting.summary import SUMMARY_MIME, ReportSummary, parse_summary
 
@@ -120,7 +120,10 @@ def run_report(request: ReportRequest) -> ReportResult:
                 f"report {request.stem} failed: {_describe(exc)}; "
                 f"the failed notebook is {failed / 'report.ipynb'}"
             ) from None
-        atomic_write_text(work / "report.html", notebook_to_html(nb, _title(summary)))
+        generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        footer = provenance_markdown(nb, notebook.name, generated)
+        page = notebook_to_html(nb, _title(summary), footer=footer)
+        atomic_write_text(work / "report.html", page)
         atomic_write_text(work / "summary.json", json.dumps(summary.to_dict(), indent=2) + "\n")
         make_readable(*work.iterdir())
         folder = replace_folder(work, out_dir / request.stem)

@@ -154,6 +154,9 @@ def test_report_page_has_sections_images_and_no_errors_or_code(good: ReportResul
     assert page.count("data:image/png;base64,") >= 5
     text = html.unescape(re.sub(r"<[^>]+>", "", page))  # what a reader sees
     assert "src/payments/charge.py" in text and "git revert --no-edit abc" in text
+    # the footer says where the page came from: notebook and injected parameters
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC by devops-planner report", text)
+    assert f"plan_path = '{FIXTURE_PLAN}'" in text
     assert "Traceback" not in page
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
     assert "from simulations import" not in page, "code cells must be hidden"

@@ -8,13 +8,15 @@ Mermaid): the page needs no network, and a browser offline does not stall on the
 
 from __future__ import annotations
 
+import copy
+import html
 from pathlib import Path
 from typing import Any, cast
 
 import jinja2
 import nbformat
 
-__all__ = ["notebook_to_html", "read_notebook"]
+__all__ = ["notebook_to_html", "provenance_markdown", "read_notebook"]
 
 _TEMPLATE_NAME = "devops_planner_report.html.j2"
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -33,13 +35,29 @@ body { max-width: 1200px; margin: 0 auto; }
 """
 
 
-def notebook_to_html(nb: Any, title: str, show_code: bool = False) -> str:
+def provenance_markdown(nb: Any, notebook: str, generated: str) -> str:
+    """A footer saying when and from what a page was made: the notebook and the parameters
+    papermill injected (values in code spans, HTML-escaped, backticks removed)."""
+    params = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
+    lines = ["---", f"Generated {generated} by `devops-planner report` from `{notebook}`"]
+    if params:
+        lines[-1] += " with these parameters (the others at their defaults):"
+        for name, value in sorted(params.items()):
+            text = html.escape(repr(value).replace("`", "'"), quote=False)
+            lines.append(f"- `{name}` = `{text}`")
+    else:
+        lines[-1] += ", every parameter at its default."
+    return "\n".join(lines)
+
+
+def notebook_to_html(nb: Any, title: str, show_code: bool = False, footer: str = "") -> str:
     """Render an executed notebook node to an HTML page titled ``title``.
 
     Args:
-        nb: a notebook node (``nbformat.read`` result).
+        nb: a notebook node (``nbformat.read`` result); it is not modified.
         title: the page title.
         show_code: include code cells (used for a failed report, where the code is the clue).
+        footer: Markdown added at the end of the page only (see :func:`provenance_markdown`).
     """
     import nbconvert
 
@@ -51,8 +69,10 @@ def notebook_to_html(nb: Any, title: str, show_code: bool = False) -> str:
         exclude_input_prompt=not show_code,
         exclude_output_prompt=True,
     )
-    node = cast(Any, nbformat).from_dict(nb)
+    node = cast(Any, nbformat).from_dict(copy.deepcopy(dict(nb)))
     node.metadata["title"] = title
+    if footer:
+        node.cells.append(cast(Any, nbformat).v4.new_markdown_cell(footer))
     body, _ = exporter.from_notebook_node(node)
     return str(body)
 
