@@ -90,7 +90,8 @@ def test_pareto_figure_marks_the_recommendation() -> None:
     report = run_tuning(TuningInputs(TRACE, split_at="2026-03-09T00:00Z"))
     ax = pareto_figure(report).axes[0]
     labels = ax.get_legend_handles_labels()[1]
-    assert labels[:1] == ["Pareto front (tuned)"] and "recommended" in labels
+    assert {"Pareto front (tuned)", "recommended", "defaults people copy"} <= set(labels)
+    assert f"every configuration tried ({len(report.cloud)})" in labels
 
 
 def test_replay_figures_show_one_run_and_each_onset_stage(plan: Plan) -> None:
