@@ -47,11 +47,7 @@ def dns_label(*parts: str, field: str = "name") -> str:
             f"{field}: {parts[0] if parts else ''!r} has no letters or digits to build a "
             "Kubernetes name from (DNS-1123: a-z, 0-9, '-')"
         )
-    name = "-".join(p for p in pieces if p)
-    if len(name) > _DNS_MAX:
-        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-        name = f"{name[: _DNS_MAX - 9].rstrip('-')}-{digest}"
-    return name
+    return _fit(_DNS_MAX, "-".join(p for p in pieces if p), "-")
 
 
 def label_value(value: str, field: str = "label") -> str:
@@ -63,10 +59,15 @@ def label_value(value: str, field: str = "label") -> str:
     text = _NOT_LABEL_VALUE.sub("-", value).strip("-_.")
     if not text:
         raise ExportError(f"{field}: {value!r} has nothing usable in a Kubernetes label value")
-    if len(text) > _DNS_MAX:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-        text = f"{text[: _DNS_MAX - 9].rstrip('-_.')}-{digest}"
-    return text
+    return _fit(_DNS_MAX, text, "-_.")
+
+
+def _fit(limit: int, text: str, strip: str) -> str:
+    """``text`` cut to ``limit`` characters, ending in a hash of the whole so cuts stay unique."""
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{text[: limit - 9].rstrip(strip)}-{digest}"
 
 
 def metric_name(value: str, field: str = "metric") -> str:
