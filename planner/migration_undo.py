@@ -79,6 +79,8 @@ def undo_steps(
 
 def _plain_sql(f: ChangedFile, engine: str) -> list[Step]:
     name = posixpath.basename(f.path)
+    if not f.path.lower().endswith(".sql"):  # liquibase XML, Laravel PHP, TypeORM TS, ...
+        return [Step(f"Migration tool of {name} not recognised: undo it with that tool, by hand")]
     inverse, complete = invert_sql(f.content or "")
     if not inverse:
         return [Step(f"No migration tool recognised: write, review and run the inverse of {name}")]

@@ -151,9 +151,10 @@ def plan_database(
 def _upgrade(tool: str, added: list[ChangedFile], engine: str) -> str | None:
     if tool in UPGRADE:
         return UPGRADE[tool]
-    if not added:
+    sql = [f for f in added if f.path.lower().endswith(".sql")]
+    if not sql:  # no tool recognised and nothing psql/mysql can run as it is
         return None
-    return " && ".join(apply_command(engine, f.path) for f in added)
+    return " && ".join(apply_command(engine, f.path) for f in sql)
 
 
 def _tool(changes: ChangeSet, paths: frozenset[str]) -> str:

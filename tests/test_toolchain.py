@@ -306,3 +306,19 @@ def test_no_migration_means_no_database_plan() -> None:
 def test_edited_existing_migration_is_warned_about() -> None:
     db = database(change((ChangedFile("db/migrate/20240101000000_a.rb", "modified"),)))
     assert any("was modified" in w for w in db.warnings)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "src/main/resources/db/changelog/002-add-tokens.xml",  # liquibase
+        "database/migrations/2024_01_01_000000_add_tokens.php",  # Laravel
+        "src/migrations/1700000000000-AddTokens.ts",  # TypeORM
+    ],
+)
+def test_unrecognised_non_sql_migration_is_never_fed_to_psql(path: str) -> None:
+    db = database(change((ChangedFile(path, "added", content="<changeSet/>"),)))
+    commands = [s.command for s in db.steps if s.command] + [db.upgrade or ""]
+    # psql/mysql would choke on XML, PHP or TypeScript: the plan asks for the real tool instead.
+    assert not any("psql" in c or "mysql" in c for c in commands)
+    assert any("not recognised" in s.action for s in db.steps)

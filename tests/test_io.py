@@ -1,0 +1,33 @@
+"""Atomic writes: whole files only, with ordinary permissions."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from planner.exceptions import PlannerError
+from planner.io import atomic_write_text, read_structured
+
+
+def test_new_file_is_world_readable_not_mkstemps_0600(tmp_path: Path) -> None:
+    target = atomic_write_text(tmp_path / "plan.md", "x\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]  # no temporary left behind
+
+
+def test_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "plan.md"
+    target.write_text("old\n")
+    target.chmod(0o600)
+    atomic_write_text(target, "new\n")
+    assert target.read_text() == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_invalid_yaml_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: 1\nb: [\n")
+    with pytest.raises(PlannerError, match=r"bad\.yaml:\d+: invalid YAML"):
+        read_structured(bad)
