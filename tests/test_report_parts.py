@@ -198,9 +198,9 @@ NOTEBOOK_DEFAULTS = {
         ((), {}),
         # a git range replaces the sample manifest; the sample service profile is dropped
         (
-            ("--repo", "/srv/app", "--base", "v1", "--head", "main"),
+            ("--repo", "app", "--base", "v1", "--head", "main"),
             {
-                "repo": "/srv/app",
+                "repo": "{tmp}/app",
                 "base": "v1",
                 "head": "main",
                 "manifest_path": "",
@@ -209,26 +209,46 @@ NOTEBOOK_DEFAULTS = {
         ),
         # an own manifest with an own service profile keeps both
         (
-            ("--manifest", "/c/m.yaml", "--service", "/c/s.yaml"),
-            {"manifest_path": "/c/m.yaml", "service_path": "/c/s.yaml"},
+            ("--manifest", "m.yaml", "--service", "s.yaml"),
+            {"manifest_path": "{tmp}/m.yaml", "service_path": "{tmp}/s.yaml"},
         ),
         # -p is typed by the default
         (("-p", "runs", "50"), {"runs": 50}),
     ],
 )
 def test_report_options_become_notebook_parameters(
-    argv: tuple[str, ...], expected: dict[str, object]
+    argv: tuple[str, ...],
+    expected: dict[str, object],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Paths are taken from the working directory and must exist.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "m.yaml").write_text("")
+    (tmp_path / "s.yaml").write_text("")
     got = report_command.report_parameters(_args(*argv), NOTEBOOK_DEFAULTS, "04.ipynb")
-    assert got == expected
+    tmp = str(tmp_path.resolve())
+    assert got == {
+        k: v.replace("{tmp}", tmp) if isinstance(v, str) else v for k, v in expected.items()
+    }
 
 
 def test_report_option_paths_are_taken_from_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "h.csv").write_text("")
     got = report_command.report_parameters(_args("--trace", "h.csv"), NOTEBOOK_DEFAULTS, "04")
-    assert got == {"trace_path": str(tmp_path / "h.csv")}
+    assert got == {"trace_path": str(tmp_path.resolve() / "h.csv")}
+
+
+def test_missing_input_file_is_rejected_before_any_kernel_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ReportError, match=r"--manifest: gone\.yaml: no such file or folder"):
+        report_command.report_parameters(_args("--manifest", "gone.yaml"), NOTEBOOK_DEFAULTS, "04")
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,8 @@ def report_parameters(
         if name not in declared:
             raise ReportError(f"--{option}: {notebook} has no {name} parameter")
         if option in _PATH_OPTIONS:
+            if not Path(value).exists():  # fail before a kernel starts, not in cell 3
+                raise ReportError(f"--{option}: {value}: no such file or folder")
             value = str(Path(value).resolve())
         parameters[name] = value
     if args.repo and "manifest_path" in declared:
