@@ -104,7 +104,14 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
     # remaining git processes side by side.
     with ThreadPoolExecutor(max_workers=4) as pool:
         numstat = pool.submit(git.run, [*diff, "--numstat", base_sha, head_sha])
-        log_args = ["log", "--reverse", "--no-merges", "--no-show-signature", "--format=%H%x00%s"]
+        log_args = [
+            "log",
+            "--reverse",
+            "--topo-order",
+            "--no-merges",
+            "--no-show-signature",
+            "--format=%H%x00%s",
+        ]
         log = pool.submit(git.run, [*log_args, f"{base_sha}..{head_sha}"])
         cat = pool.submit(git.run_bytes, ["cat-file", "--batch"], None, batch)
         tree = pool.submit(git.run, ["ls-tree", "-r", "--full-tree", "--name-only", "-z", head_sha])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import commit, git, make_repo
+from conftest import GIT_ENV, commit, git, make_repo
 
 from planner.exceptions import ChangeError, GitError
 from planner.git import (
@@ -98,6 +99,33 @@ def test_commits_are_oldest_first_without_merges(tmp_path: Path) -> None:
     assert len(shas) == 3  # the merge commit itself is left out
     subjects = {c.sha: c.subject for c in change.commits}
     assert subjects[second] == "fix: second; with `backticks` and $(dollar)"
+
+
+def _commit_at(repo: Path, files: dict[str, str], message: str, when: str) -> str:
+    """Commit ``files`` with committer date ``when`` (a skewed clock)."""
+    for rel, text in files.items():
+        (repo / rel).write_text(text, encoding="utf-8")
+    git(repo, "add", "-A")
+    env = {**GIT_ENV, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", message], env=env, check=True)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def test_commits_are_parents_first_even_with_a_skewed_clock(tmp_path: Path) -> None:
+    # x is a parent of both y (committed on a machine whose clock was behind) and z; the
+    # date-ordered walk shows x before y, so reverting "newest first" would undo x before y,
+    # and git revert stops on a conflict. Every commit must come after all its parents.
+    repo = python_service(tmp_path)
+    x = _commit_at(repo, {"x.py": "x = 1\n"}, "x", "2026-01-05T12:00:00+00:00")
+    git(repo, "checkout", "-q", "-b", "side")
+    z = _commit_at(repo, {"z.py": "z = 1\n"}, "z", "2026-01-05T13:00:00+00:00")
+    git(repo, "checkout", "-q", "feature")
+    y = _commit_at(repo, {"x.py": "x = 2\n"}, "y", "2026-01-05T11:00:00+00:00")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge side", "side")
+    shas = [c.sha for c in read_git_change(str(repo), "main", "feature").commits]
+    assert set(shas) == {x, y, z}
+    assert shas.index(x) < shas.index(y)
+    assert shas.index(x) < shas.index(z)
 
 
 def test_default_base_is_merge_base_with_main(tmp_path: Path) -> None:
