@@ -26,6 +26,17 @@ def test_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+def test_writing_onto_a_folder_names_the_folder_not_the_temporary(tmp_path: Path) -> None:
+    # `plan -o out` where out is a folder: the one-line error must name what the user typed.
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match="Is a directory") as info:
+        atomic_write_text(folder, "x\n")
+    assert info.value.filename == str(folder)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert list(folder.iterdir()) == []
+
+
 def test_invalid_yaml_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("a: 1\nb: [\n")
