@@ -126,3 +126,31 @@ def test_bad_input_is_one_line_and_exit_2(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and re.search(match, err), err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda d: d.update(stages=[]), "a plan needs at least one stage"),
+        (lambda d: d["stages"][2].update(exposure_percent=150), "is outside 0-100"),
+        (lambda d: d.update(schema_version=None), "schema_version"),
+    ],
+)
+def test_a_bad_plan_error_names_the_plan_file(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], edit: Any, match: str
+) -> None:
+    # The user has several plan files; the one line must say which one is wrong.
+    _plan_with(files, edit)
+    assert main(args(files, "--workers", "1")) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and str(files["plan"]) in err and match in err, err
+
+
+def test_burn_rate_is_accepted_as_in_thresholds_files(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Thresholds files and `tune --family` spell the family burn_rate; simulate must agree.
+    assert main(args(files, "--workers", "1", "--detector", "burn_rate")) == 0
+    underscored = capsys.readouterr().out
+    assert main(args(files, "--workers", "1", "--detector", "burnrate")) == 0
+    assert capsys.readouterr().out == underscored

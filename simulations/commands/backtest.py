@@ -108,11 +108,9 @@ def replay_request(args: argparse.Namespace) -> ReplayRequest | None:
 
 
 def _plan(path: str) -> Plan:
-    from planner.exceptions import PlanError
-    from planner.io import read_structured
-    from planner.model import Plan
+    from simulations.plan_file import read_plan_file
 
-    return Plan.from_dict(read_structured(path, PlanError))
+    return read_plan_file(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,17 +23,15 @@ def run(args: argparse.Namespace) -> int:
     """Build every test in memory, then write them; run them with `promtool test rules`."""
     from pathlib import Path
 
-    from planner.exceptions import PlanError
     from planner.export import target_from_profile
-    from planner.io import read_structured
-    from planner.model import Plan
     from planner.profile import ServiceProfile, load_profile
     from simulations.exceptions import SimulationError
     from simulations.loaders.canonical import load_trace
     from simulations.loaders.incidents import load_incidents
+    from simulations.plan_file import read_plan_file
     from simulations.promtest import build_promtest, write_promtest
 
-    plan = Plan.from_dict(read_structured(args.plan, PlanError))
+    plan = read_plan_file(args.plan)
     profile = load_profile(args.service) if args.service else ServiceProfile()
     target = target_from_profile(profile, plan.change.service)
     incidents = load_incidents(args.incidents) if args.incidents else ()

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         default=["static"],
         metavar="NAME",
-        help="static, argo, flagger, burnrate, baseline (default static)",
+        help="static, argo, flagger, burnrate (burn_rate), baseline (default static)",
     )
     parser.add_argument("--runs", type=int, default=1000, help="replications (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -42,12 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, replay, print the summary table, write the output."""
-    from planner.exceptions import PlanError
-    from planner.io import read_structured
-    from planner.model import Plan
     from simulations.exceptions import ReplayError
     from simulations.loaders.canonical import load_trace
     from simulations.loaders.incidents import load_incidents, parse_time
+    from simulations.plan_file import read_plan_file
     from simulations.replay import ReplayConfig, ResponseConfig, build_setup, simulate
     from simulations.replay.plan_detectors import detectors_from_plan
     from simulations.replay.report import format_table, write_output
@@ -57,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         raise ReplayError(f"--runs: {args.runs} must be >= 1")
     if args.output and not args.output.lower().endswith((".json", ".csv", ".parquet")):
         raise ReplayError(f"-o {args.output}: expected a .json, .csv or .parquet file")
-    plan = Plan.from_dict(read_structured(args.plan, PlanError))
+    plan = read_plan_file(args.plan)
     trace = load_trace(args.trace)
     incidents = None
     if args.labels:

@@ -9,8 +9,8 @@ it (plan names: ``error_rate``, ``latency_p95``, ``success_rate`` ...). Its ``cr
   canary scope (Argo defaults otherwise);
 - ``flagger``: ``thresholdRange`` at ``critical``, ``interval`` 1m and ``threshold`` =
   ``for_minutes`` checks (at least 1), canary scope;
-- ``burnrate``: the SRE Workbook pairs with ``slo`` = 1 - the monitor's ``target`` error ratio
-  (error ratio or success rate only), fleet scope;
+- ``burnrate`` (or ``burn_rate``): the SRE Workbook pairs with ``slo`` = 1 - the monitor's
+  ``target`` error ratio (error ratio or success rate only), fleet scope;
 - ``baseline``: at most +10 % over the stable version and worse by more than
   ``|warning - baseline|``, every 5 minutes, canary scope.
 """
@@ -33,6 +33,8 @@ from simulations.exceptions import ReplayError
 __all__ = ["FAMILIES", "PLAN_NAMES", "detectors_from_plan", "plan_monitor"]
 
 FAMILIES = ("static", "argo", "flagger", "burnrate", "baseline")
+# Thresholds files and ``tune --family`` spell the burn-rate family ``burn_rate``.
+ALIASES = {"burn_rate": "burnrate"}
 PLAN_NAMES = {
     "error_ratio": "error_rate",
     "success_rate": "success_rate",
@@ -96,8 +98,9 @@ def detectors_from_plan(plan: Plan, metric: str, families: Sequence[str]) -> tup
     Raises:
         ReplayError: an unknown family, or no monitor of ``metric`` in an exposed stage.
     """
-    for family in families:
+    names = [ALIASES.get(f, f) for f in families]
+    for family in names:
         if family not in FAMILIES:
             raise ReplayError(f"--detector: {family!r} is not one of {', '.join(FAMILIES)}")
     mon = plan_monitor(plan, metric)
-    return tuple(_one(f, metric, mon) for f in families)
+    return tuple(_one(f, metric, mon) for f in names)
