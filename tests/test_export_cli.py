@@ -96,7 +96,8 @@ def test_thresholds_file_replaces_the_monitors(tmp_path: Path) -> None:
             ["export", "flagger", "--exposures", "Partial=10"],
             r"stages\[Partial\].exposure_percent: 10 does not increase on 10",
         ),
-        (["export", "flagger", "--schema", "2.0"], "schema_version: '2.0' is not supported"),
+        # the plan file is named: "where" as well as "what"
+        (["export", "flagger", "--schema", "2.0"], r"plan\.json: schema_version: '2.0' is not"),
         (["export", "argo-rollouts", "--thresholds", "missing.yaml"], "missing.yaml: cannot read"),
     ],
 )

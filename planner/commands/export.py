@@ -35,7 +35,13 @@ def run(args: argparse.Namespace) -> int:
     from planner.model import Plan
     from planner.profile import ServiceProfile, load_profile
 
-    plan = Plan.from_dict(read_structured(args.plan, PlanError))
+    try:
+        plan = Plan.from_dict(read_structured(args.plan, PlanError))
+    except PlanError as exc:
+        message = str(exc)
+        raise PlanError(
+            message if message.startswith(args.plan) else f"{args.plan}: {message}"
+        ) from None
     if args.thresholds:
         from planner.thresholds import load_thresholds, monitors_from_thresholds
 
