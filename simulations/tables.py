@@ -6,6 +6,7 @@ renders them as tables. Durations are minutes, exposure a percentage (0 to 100).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,27 @@ __all__ = [
     "schedule_table",
     "stage_table",
 ]
+
+
+MISSING = "-"
+"""Shown where a value does not exist (nothing detected, no incident in that stage)."""
+
+
+def _num(value: float | None, digits: int) -> float | int | str:
+    """``value`` rounded to ``digits`` decimals (0: a whole number); :data:`MISSING` for none."""
+    if value is None or math.isnan(value):
+        return MISSING
+    return round(value) if digits == 0 else round(value, digits)
+
+
+def _percent(share: float | None, digits: int) -> float | int | str:
+    """A share (0 to 1) as a percentage rounded to ``digits``; :data:`MISSING` for none."""
+    return _num(None if share is None else 100 * share, digits)
+
+
+def _readable(value: float) -> str:
+    """A threshold as people write it: ``0.0005``, ``150``, ``0.999`` (no padding zeros)."""
+    return f"{value:g}"
 
 
 def risk_table(plan: Plan) -> pd.DataFrame:
@@ -85,10 +107,10 @@ def monitor_table(plan: Plan) -> pd.DataFrame:
                     "metric": m.metric,
                     "unit": m.unit,
                     "worse when": m.direction,
-                    "baseline": m.baseline,
-                    "target": m.target,
-                    "warning": m.warning,
-                    "critical": m.critical,
+                    "baseline": _readable(m.baseline),
+                    "target": _readable(m.target),
+                    "warning": _readable(m.warning),
+                    "critical": _readable(m.critical),
                     "sustained (min)": m.for_minutes,
                     "from stage": s.name,
                     "source": m.source,
@@ -186,7 +208,10 @@ def front_table(report: TuneReport) -> pd.DataFrame:
 
 
 def recommended_vs_defaults(report: TuneReport) -> pd.DataFrame:
-    """The recommended rule set beside the defaults, on training and (when split) test data."""
+    """The recommended rule set beside the defaults, on training and (when split) test data.
+
+    Recall in whole percent, false rollbacks, blast radius and detection minutes to one decimal;
+    :data:`MISSING` for the detection of a rule set that caught nothing."""
     parts = {"train": report.train, "test": report.test}
     rows = []
     for part, backtest in parts.items():
@@ -199,10 +224,10 @@ def recommended_vs_defaults(report: TuneReport) -> pd.DataFrame:
                 {
                     "data": part,
                     "rule set": "recommended" if r.name == "tuned" else r.name,
-                    "recall": r.score.recall,
-                    "false rollbacks /100": r.score.false_rollbacks_per_100,
-                    "blast p95": r.score.blast_p95,
-                    "detect p50 (min)": r.score.detection_p50,
+                    "recall %": _percent(r.score.recall, 0),
+                    "false rollbacks /100": _num(r.score.false_rollbacks_per_100, 1),
+                    "blast p95 (exposure-min)": _num(r.score.blast_p95, 1),
+                    "detect p50 (min)": _num(r.score.detection_p50, 1),
                     "rules": "; ".join(r.rules),
                 }
             )
@@ -211,7 +236,10 @@ def recommended_vs_defaults(report: TuneReport) -> pd.DataFrame:
 
 def replay_table(summary: Mapping[str, Any]) -> pd.DataFrame:
     """One row per onset stage (then ``all``) of a replay summary: detection and the p50/p95/p99
-    of time to roll back (minutes) and blast radius (failed requests, users)."""
+    of time to roll back (minutes) and blast radius (failed requests, users).
+
+    Rounded for a reader: shares in percent and minutes to one decimal, requests and users
+    whole; :data:`MISSING` where no run qualifies."""
     blocks = {**summary.get("by_onset_stage", {}), "all": summary}
     rows = []
     for stage, b in blocks.items():
@@ -220,14 +248,14 @@ def replay_table(summary: Mapping[str, Any]) -> pd.DataFrame:
             {
                 "onset stage": stage,
                 "runs": b["runs"],
-                "detected": b["detected_fraction"],
-                "detect p50 (min)": b["time_to_detect_minutes"]["p50"],
-                "rollback p50 (min)": ttr["p50"],
-                "rollback p95 (min)": ttr["p95"],
-                "failed requests p50": failed["p50"],
-                "failed requests p95": failed["p95"],
-                "failed requests p99": failed["p99"],
-                "users p95": b["blast_radius"]["users"]["p95"],
+                "detected %": _percent(b["detected_fraction"], 1),
+                "detect p50 (min)": _num(b["time_to_detect_minutes"]["p50"], 1),
+                "rollback p50 (min)": _num(ttr["p50"], 1),
+                "rollback p95 (min)": _num(ttr["p95"], 1),
+                "failed requests p50": _num(failed["p50"], 0),
+                "failed requests p95": _num(failed["p95"], 0),
+                "failed requests p99": _num(failed["p99"], 0),
+                "users p95": _num(b["blast_radius"]["users"]["p95"], 0),
             }
         )
     return pd.DataFrame(rows).set_index("onset stage")

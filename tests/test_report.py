@@ -158,6 +158,11 @@ def test_report_page_has_sections_images_and_no_errors_or_code(good: ReportResul
     assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC by devops-planner report", text)
     assert f"plan_path = '{FIXTURE_PLAN}'" in text
     assert "Traceback" not in page
+    # numbers a board member can read: no NaN/None, no four-decimal minutes, requests or ms
+    shown = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S)
+    assert not re.search(r"\b(NaN|None|nan)\b", html.unescape(re.sub(r"<[^>]+>", "", shown)))
+    cells = [c.strip() for c in re.findall(r"<td>([^<]*)</td>", page)]
+    assert not [c for c in cells if re.fullmatch(r"-?\d*[1-9]\d*\.\d{4,}", c)]
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
     assert "from simulations import" not in page, "code cells must be hidden"
     assert not re.search(r"<script[^>]+src=", page), "the page must not load scripts"
@@ -165,6 +170,14 @@ def test_report_page_has_sections_images_and_no_errors_or_code(good: ReportResul
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+
+
+def test_report_without_a_calendar_shows_the_stage_table_once(tmp_path: Path) -> None:
+    parameters = {"plan_path": str(FIXTURE_PLAN), "calendar_path": "", "runs": 20}
+    request = ReportRequest(out_dir=tmp_path, name="no-calendar", date=DAY, parameters=parameters)
+    page = run_report(request).html.read_text(encoding="utf-8")
+    assert page.count("wait min (min)") == 1
+    assert "latest end" not in page  # no schedule table without a calendar
 
 
 def test_index_lists_the_report_with_a_trend_plot(good: ReportResult) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,7 @@ def test_stage_and_monitor_tables_follow_the_plan(plan: Plan) -> None:
     assert list(stages["exposure %"]) == [0, 0, 10, 50, 100]
     monitors = tables.monitor_table(plan)
     assert list(monitors.index) == ["error_rate", "latency_p95", "success_rate"]
-    assert monitors.loc["error_rate", "critical"] == 0.005
+    assert monitors.loc["error_rate", "critical"] == "0.005"
     assert monitors.loc["error_rate", "from stage"] == "Integration"  # first stage watching it
 
 
@@ -65,3 +66,31 @@ def test_schedule_table_is_empty_without_a_schedule_and_shows_holds(plan: Plan) 
         "latest end": "2026-01-05T12:00",
         "held": "held: weekend",
     }
+
+
+def _block(detected: float | None, ttr: float | None, failed: float | None) -> dict[str, Any]:
+    minutes = {"p50": ttr, "p95": ttr, "p99": ttr}
+    requests = {"p50": failed, "p95": failed, "p99": failed}
+    return {
+        "runs": 59,
+        "detected_fraction": detected,
+        "time_to_detect_minutes": minutes,
+        "time_to_rollback_minutes": minutes,
+        "blast_radius": {"failed_requests": requests, "users": requests},
+    }
+
+
+def test_replay_table_rounds_for_a_reader_and_marks_missing_values() -> None:
+    summary = {
+        **_block(0.101694, 14.7381, 2.117),
+        "by_onset_stage": {"Canary": _block(None, None, None)},
+    }
+    table = tables.replay_table(summary)
+    assert list(table.index) == ["Canary", "all"]
+    row = table.loc["all"]
+    # a share of runs is a percentage with one decimal; minutes to 0.1; requests and users whole
+    assert row["detected %"] == 10.2
+    assert row["rollback p50 (min)"] == 14.7
+    assert row["failed requests p50"] == 2
+    assert row["users p95"] == 2
+    assert set(table.loc["Canary"].drop("runs")) == {"-"}  # no incident, nothing to show
