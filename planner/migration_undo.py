@@ -183,22 +183,30 @@ def _flyway(added: list[ChangedFile], paths: frozenset[str]) -> tuple[str | None
         if FLYWAY.search(p) and p not in added_paths and _version(p) < first
     ]
     previous = ".".join(map(str, max(older))) if older else None
-    steps = [
-        Step(
-            f"Undo {posixpath.basename(f.path)} (needs its U-script and Flyway Teams/Enterprise)",
-            "flyway undo",
-        )
-        for f in ordered
-    ]
+    # The steps are pasted as one block: a single undo path, the alternative only as a note.
     if previous:
-        steps.append(
+        names = ", ".join(posixpath.basename(f.path) for f in ordered)
+        steps = [
             Step(
-                f"Or in one run: undo everything above version {previous}",
+                f"Undo everything above version {previous} ({names}; needs their U-scripts and "
+                "Flyway Teams/Enterprise)",
                 join("flyway", "undo", f"-target={previous}"),
             )
-        )
+        ]
+    else:
+        steps = [
+            Step(
+                f"Undo {posixpath.basename(f.path)} (needs its U-script and Flyway "
+                "Teams/Enterprise)",
+                "flyway undo",
+            )
+            for f in ordered
+        ]
     steps.append(
-        Step("Community edition: run a reviewed inverse script, then mark history", "flyway repair")
+        Step(
+            "Community edition (no undo): instead run a reviewed inverse script of each, then "
+            "delete their rows from flyway_schema_history"
+        )
     )
     return previous, tuple(steps)
 

@@ -218,10 +218,23 @@ def test_flyway_undo_names_teams_edition_and_the_previous_version() -> None:
     repo = ("flyway.conf", "sql/V1__init.sql", "sql/V1_1__users.sql")
     files = (ChangedFile("sql/V2__orders.sql", "added"),)
     db = database(change(files, (*repo, "sql/V2__orders.sql")))
-    commands = [s.command for s in db.steps]
-    assert "flyway undo" in commands and "flyway undo -target=1.1" in commands
+    commands = [s.command for s in db.steps if s.command]
+    # The steps are pasted as one block: one undo path only (an alternative that ran after the
+    # per-file undos would undo again), and no `flyway repair` that changes history on its own.
+    assert commands == ["flyway undo -target=1.1"]
     assert any("Teams" in s.action for s in db.steps)
+    assert any("Community" in s.action and s.command is None for s in db.steps)
     assert db.target == "1.1"
+
+
+def test_flyway_without_an_older_version_undoes_each_added_migration_once() -> None:
+    files = (ChangedFile("sql/V1__init.sql", "added"), ChangedFile("sql/V2__orders.sql", "added"))
+    db = database(change(files, ("flyway.conf", "sql/V1__init.sql", "sql/V2__orders.sql")))
+    assert [s.command for s in db.steps if s.command] == ["flyway undo", "flyway undo"]
+    assert [s.action.split()[1] for s in db.steps if s.command] == [
+        "V2__orders.sql",
+        "V1__init.sql",
+    ]
 
 
 def test_prisma_has_no_down_migration_so_the_plan_generates_one() -> None:
