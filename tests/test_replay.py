@@ -31,6 +31,7 @@ from simulations.replay import (
 )
 from simulations.replay.latency import mixture_quantile, z_of
 from simulations.replay.outcome import users_affected
+from simulations.replay.report import format_table
 
 AUTO = ResponseConfig(mode="automated", abort_scale_down_delay_seconds=30)
 
@@ -350,3 +351,18 @@ def test_event_log_tells_the_run_in_time_order() -> None:
     assert dict((k, t) for t, k, _ in events)["restored"] == pytest.approx(
         r.detection_minutes + r.time_to_rollback_minutes
     )
+
+
+def test_summary_names_the_detector_behind_the_false_rollbacks() -> None:
+    # Two detectors, one trips on noise, one never fires: the user must see which one rolls
+    # back healthy deploys, not just a pooled false-rollback rate.
+    noisy = StaticThreshold("error_ratio", 0.0005, scope="canary", name="noisy")
+    quiet = StaticThreshold("error_ratio", 0.9, scope="fleet", name="quiet")
+    setup = build_setup(
+        make_plan(), make_trace(n=5000, error_ratio=0.001, seed=3), [noisy, quiet], incidents=()
+    )
+    result = simulate(setup, 30, seed=4, workers=1)
+    false = result.runs[result.runs["false_rollback"]]
+    by = result.summary["false_rollbacks_by_detector"]
+    assert by == {"noisy": len(false), "quiet": 0} and len(false) > 0
+    assert f"noisy {len(false)}/30 runs" in format_table(result.summary)

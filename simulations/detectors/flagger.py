@@ -7,8 +7,11 @@ the metric over the trailing ``interval`` (Flagger templates use ``[{{ interval 
 fails when the value is outside ``thresholdRange``; Flagger's ``failedChecks`` counter is not reset
 by a passing check, and the canary is rolled back when it reaches ``threshold`` (default 1), so a
 step incident starting on a check boundary is caught after exactly ``interval x threshold``. A
-check with no data (NaN) halts advancement without counting as failed (Flagger's "no values
-found" path). ``stepWeight`` / ``maxWeight`` / ``stepWeights`` give the traffic schedule
+check with no data (NaN) is skipped here. Flagger itself counts a "no values found" check as
+failed once the canary has weight (its scheduler adds 1 to ``failedChecks`` whenever the
+analysis returns false); we skip it so that a gap in the historical trace, or a 0/0 ratio of
+a zero-traffic interval, never rolls a replay back: the replay can only be optimistic there.
+``stepWeight`` / ``maxWeight`` / ``stepWeights`` give the traffic schedule
 (:meth:`FlaggerAnalysis.weights`), used when a replay follows Flagger's own progression.
 """
 

@@ -104,4 +104,5 @@ def simulate(
         results = _local(setup, seed, runs, workers or os.cpu_count() or 1)
     frame = pd.DataFrame([r.row() for r in results]).sort_values("run", ignore_index=True)
     order = tuple(s.name for s in setup.stages)
-    return Simulation(frame, summarise(frame, order), seed)
+    detectors = tuple(d.name for d in setup.detectors)
+    return Simulation(frame, summarise(frame, order, detectors), seed)

@@ -44,6 +44,11 @@ def format_table(summary: dict[str, Any]) -> str:
             f"{_f(b['blast_radius']['users']['p95'], 0):>10}"
             f"{_f(b['blast_radius']['exposure_minutes']['p95']):>12}"
         )
+    by = summary.get("false_rollbacks_by_detector") or {}
+    if any(by.values()):
+        runs = summary["runs"]
+        parts = ", ".join(f"{name} {n}/{runs} runs" for name, n in by.items())
+        rows.append(f"false rollbacks by first alarm: {parts}")
     return "\n".join(rows)
 
 

@@ -50,13 +50,23 @@ def _block(runs: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def summarise(runs: pd.DataFrame, stage_order: tuple[str, ...] = ()) -> dict[str, Any]:
+def summarise(
+    runs: pd.DataFrame, stage_order: tuple[str, ...] = (), detectors: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The summary document: the overall block plus ``by_onset_stage`` (stage name -> block).
 
     ``detected_fraction`` is the share of runs with an incident (None without any) rolled back
     at or after the onset; a rollback before the onset is a false rollback, not a detection.
+    ``false_rollbacks_by_detector`` counts the false rollbacks by the detector whose alarm came
+    first (every name in ``detectors`` listed, 0 when it caused none), so a pooled rate never
+    hides which detector rolls back healthy deploys.
     """
     out = _block(runs)
+    false = runs.loc[runs["false_rollback"], "detector"].value_counts() if len(runs) else None
+    names = sorted({*detectors, *(false.index if false is not None else ())})
+    out["false_rollbacks_by_detector"] = {
+        n: int(false.get(n, 0)) if false is not None else 0 for n in names
+    }
     stages = [s for s in stage_order if s in set(runs["onset_stage"])] or sorted(
         s for s in set(runs["onset_stage"]) if s
     )
