@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from planner.model import LEVELS, Plan
+from simulations.tables import clock_time, zone_name
 
 __all__ = ["RISK_COLOURS", "risk_bar", "stage_timeline", "to_data_uri"]
 
@@ -105,16 +106,18 @@ def _scheduled_timeline(plan: Plan) -> Figure:
         previous_end = end
     ax.set_yticks(range(len(plan.schedule)), [s.stage for s in plan.schedule])
     ax.invert_yaxis()
-    ax.xaxis_date(tz=datetime.fromisoformat(plan.schedule[0].start).tzinfo)
+    first = datetime.fromisoformat(plan.schedule[0].start)
+    ax.xaxis_date(tz=first.tzinfo)
     ax.set_xlabel(
-        "local time (solid: every wait at its minimum, pale: up to the maximum; "
-        "hatched: held for a window)",
+        f"calendar time ({zone_name(first)}; solid: every wait at its minimum, pale: up to the "
+        "maximum; hatched: held for a window)",
         fontsize=8,
     )
     last = plan.schedule[-1]
-    ax.set_title(
-        f"Scheduled rollout, ends {last.end[:16]} (latest {(last.latest_end or last.end)[:16]})"
-    )
+    title = f"Scheduled rollout, ends {clock_time(last.end)}"
+    if last.latest_end and last.latest_end != last.end:
+        title += f", {clock_time(last.latest_end)} at the latest"
+    ax.set_title(title)
     fig.autofmt_xdate()
     return fig
 

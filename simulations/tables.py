@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "backtest_table",
+    "clock_time",
     "front_table",
     "monitor_table",
     "recommended_vs_defaults",
@@ -29,6 +31,7 @@ __all__ = [
     "rollback_table",
     "schedule_table",
     "stage_table",
+    "zone_name",
 ]
 
 
@@ -51,6 +54,19 @@ def _percent(share: float | None, digits: int) -> float | int | str:
 def _readable(value: float) -> str:
     """A threshold as people write it: ``0.0005``, ``150``, ``0.999`` (no padding zeros)."""
     return f"{value:g}"
+
+
+def clock_time(moment: str) -> str:
+    """``Wed 2026-12-02 10:00``: a schedule time as a reader writes it (the zone is on the axis)."""
+    return datetime.fromisoformat(moment).strftime("%a %Y-%m-%d %H:%M")
+
+
+def zone_name(moment: datetime) -> str:
+    """``UTC-05:00``: the UTC offset of a schedule time (``UTC`` for naive or zero offset)."""
+    offset = moment.utcoffset()
+    if not offset:
+        return "UTC"
+    return "UTC" + moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
 
 
 def risk_table(plan: Plan) -> pd.DataFrame:
@@ -146,20 +162,22 @@ def rollback_table(plan: Plan) -> pd.DataFrame:
 def schedule_table(plan: Plan) -> pd.DataFrame:
     """The calendar schedule: each stage's earliest start and end, latest end, and any hold.
 
-    Empty (no rows) when the plan was not scheduled. Times are ISO 8601 with offsets, to the
-    minute.
+    Empty (no rows) when the plan was not scheduled. Times are the calendar's, to the minute,
+    with the weekday (``Mon 2026-01-05 10:00``); the column headers name the UTC offset.
     """
+    zone = zone_name(datetime.fromisoformat(plan.schedule[0].start)) if plan.schedule else ""
+    start, end, latest = (f"{c} ({zone})" if zone else c for c in ("start", "end", "latest end"))
     rows = [
         {
             "stage": s.stage,
-            "start": s.start[:16],
-            "end": s.end[:16],
-            "latest end": (s.latest_end or s.end)[:16],
+            start: clock_time(s.start),
+            end: clock_time(s.end),
+            latest: clock_time(s.latest_end or s.end),
             "held": s.reason if s.held_until else "",
         }
         for s in plan.schedule
     ]
-    columns = ["stage", "start", "end", "latest end", "held"]
+    columns = ["stage", start, end, latest, "held"]
     return pd.DataFrame(rows, columns=columns).set_index("stage")
 
 

@@ -4,6 +4,7 @@ kernel, where coverage does not see them)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +58,13 @@ def test_scheduled_timeline_starts_in_the_first_allowed_window() -> None:
     )
     assert scheduled.schedule[0].start == "2026-12-01T10:00-05:00"
     ax = plots.stage_timeline(scheduled).axes[0]
-    assert ax.get_title().startswith("Scheduled rollout, ends ")
+    title = ax.get_title()
+    assert title.startswith("Scheduled rollout, ends ")
+    # a reader's date and time, with the calendar's zone: not ISO's "T" and no bare local time
+    assert re.search(r"ends \w{3} \d{4}-\d\d-\d\d \d\d:\d\d", title), title
+    assert "T1" not in title and "UTC-05:00" in ax.get_xlabel()
+    last = scheduled.schedule[-1]
+    assert ("latest" in title) == (last.latest_end not in (None, last.end))
     assert len(ax.get_yticklabels()) == len(scheduled.schedule)
 
 

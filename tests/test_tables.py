@@ -61,9 +61,9 @@ def test_schedule_table_is_empty_without_a_schedule_and_shows_holds(plan: Plan) 
     )
     table = tables.schedule_table(dataclasses.replace(plan, schedule=(held,)))
     assert table.loc["Canary"].to_dict() == {
-        "start": "2026-01-05T10:00",
-        "end": "2026-01-05T12:00",
-        "latest end": "2026-01-05T12:00",
+        "start (UTC-05:00)": "Mon 2026-01-05 10:00",
+        "end (UTC-05:00)": "Mon 2026-01-05 12:00",
+        "latest end (UTC-05:00)": "Mon 2026-01-05 12:00",
         "held": "held: weekend",
     }
 
