@@ -248,11 +248,19 @@ def _prisma(
             join("npx", "prisma", "db", "execute", "--file", "down.sql", "--schema", schema),
         ),
     ]
+    # `migrate resolve --rolled-back` accepts only failed migrations (P3012 on an applied one):
+    # forget the history row, so deploying the migration again re-applies it.
+    execute = join("npx", "prisma", "db", "execute", "--stdin", "--schema", schema)
     steps += [
         Step(
-            f"Mark {n} as rolled back",
-            join("npx", "prisma", "migrate", "resolve", "--rolled-back", n),
+            f"Forget {n} in Prisma's migration history",
+            join("printf", "%s\\n", _forget_sql(n)) + " | " + execute,
         )
         for n in reversed(names)
     ]
     return None, tuple(steps)
+
+
+def _forget_sql(name: str) -> str:
+    literal = name.replace("'", "''")
+    return f"DELETE FROM _prisma_migrations WHERE migration_name = '{literal}';"

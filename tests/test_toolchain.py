@@ -251,11 +251,31 @@ def test_prisma_has_no_down_migration_so_the_plan_generates_one() -> None:
     )
     text = " ".join(s.command or "" for s in db.steps)
     assert "restore" in db.steps[0].action.lower()
-    assert (
-        "npx prisma migrate diff" in text
-        and "npx prisma migrate resolve --rolled-back 20240101_add" in text
-    )
+    assert "npx prisma migrate diff" in text
+    # `migrate resolve --rolled-back` only accepts FAILED migrations (P3012 otherwise, see
+    # prisma/orm#14286): an applied one is forgotten by deleting its history row instead.
+    assert "--rolled-back" not in text
+    forget = [s.command for s in db.steps if s.command and "_prisma_migrations" in s.command]
+    assert forget == [
+        "printf '%s\\n' 'DELETE FROM _prisma_migrations WHERE migration_name = '\"'\"'20240101_add'"
+        "\"'\"';' | npx prisma db execute --stdin --schema prisma/schema.prisma"
+    ]
     assert db.tables == ("users",)
+
+
+def test_prisma_history_row_of_a_hostile_migration_name_stays_one_sql_literal() -> None:
+    name = "20240101_it's; DROP TABLE x"
+    files = (ChangedFile(f"prisma/migrations/{name}/migration.sql", "added", content=""),)
+    db = database(change(files, ("prisma/schema.prisma",)))
+    [command] = [s.command for s in db.steps if s.command and "_prisma_migrations" in s.command]
+    words = shlex.split(command)
+    assert words[:3] == [
+        "printf",
+        "%s\\n",
+        "DELETE FROM _prisma_migrations WHERE migration_name = '20240101_it''s; DROP TABLE x';",
+    ]
+    execute = ["npx", "prisma", "db", "execute", "--stdin", "--schema", "prisma/schema.prisma"]
+    assert words[3:] == ["|", *execute]
 
 
 def test_plain_sql_additive_migration_is_inverted() -> None:
