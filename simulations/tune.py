@@ -171,11 +171,11 @@ class TuneReport:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The ``--report`` document; no wall-clock figure, so same inputs give the same bytes."""
         return {
             "budget_false_rollbacks_per_100_deploys": self.budget,
             "candidates": self.n_candidates,
             "metrics": list(self.metrics),
-            "sweep_seconds": round(self.sweep_seconds, 3),
             "recommended": self.recommended.row()
             | {"within_budget": self.recommended.within(self.budget), "ranked_by": self.ranked_by},
             "family_best": [c.row() for c in self.family_best],
