@@ -107,12 +107,12 @@ def _commands(manager: str, folder: str, paths: frozenset[str]) -> tuple[str, st
         )
         return "python -m pytest", install
     if manager == "pnpm":
-        return "pnpm test", "pnpm install --frozen-lockfile && pnpm run build"
+        return "pnpm test", "pnpm install --frozen-lockfile && pnpm run --if-present build"
     if manager == "yarn":
         return "yarn test", "yarn install --frozen-lockfile && yarn build"
     if manager == "npm":
         install = "npm ci" if has("package-lock.json") else "npm install"
-        return "npm test", f"{install} && npm run build"
+        return "npm test", f"{install} && npm run build --if-present"
     if manager == "go":
         return "go test ./...", "go build ./..."
     if manager == "maven":

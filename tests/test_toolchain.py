@@ -55,11 +55,13 @@ def database(
             "python -m pip install -r requirements.txt",
         ),
         (("pyproject.toml",), "pip", "python -m pytest", "python -m pip install ."),
+        # Many Node services have no build script: `npm run build` would then fail the rollback
+        # ("Missing script"); --if-present skips it (for pnpm, before the script name).
         (
             ("package.json", "pnpm-lock.yaml"),
             "pnpm",
             "pnpm test",
-            "pnpm install --frozen-lockfile && pnpm run build",
+            "pnpm install --frozen-lockfile && pnpm run --if-present build",
         ),
         (
             ("package.json", "yarn.lock"),
@@ -67,8 +69,13 @@ def database(
             "yarn test",
             "yarn install --frozen-lockfile && yarn build",
         ),
-        (("package.json", "package-lock.json"), "npm", "npm test", "npm ci && npm run build"),
-        (("package.json",), "npm", "npm test", "npm install && npm run build"),
+        (
+            ("package.json", "package-lock.json"),
+            "npm",
+            "npm test",
+            "npm ci && npm run build --if-present",
+        ),
+        (("package.json",), "npm", "npm test", "npm install && npm run build --if-present"),
         (("go.mod", "go.sum"), "go", "go test ./...", "go build ./..."),
         (("pom.xml", "mvnw"), "maven", "./mvnw -B test", "./mvnw -B package -DskipTests"),
         (("pom.xml",), "maven", "mvn -B test", "mvn -B package -DskipTests"),
