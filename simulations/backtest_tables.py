@@ -53,7 +53,9 @@ def backtest_table(report: BacktestReport) -> str:
             extra = (f"{_f(failed.get('p50'), '{:.0f}')}/{_f(failed.get('p95'), '{:.0f}')}",)
         rows.append(
             (
-                r.name + (" *" if r.origin == "defaults" else ""),
+                r.name
+                + (" *" if r.origin == "defaults" else "")
+                + (" !" if r.not_evaluated else ""),
                 _f(s.recall, "{:.2f}"),
                 _f(s.precision, "{:.2f}"),
                 f"{_f(s.detection_p50)}/{_f(s.detection_p95)}",
@@ -71,7 +73,20 @@ def backtest_table(report: BacktestReport) -> str:
         f"{report.results[0].score.healthy_deploys if report.results else 0} healthy deploys; "
         f"lead {s0.lead_minutes:g} min; blast radius in exposure-minutes; * = defaults"
     )
-    return _grid(header, rows) + "\n" + foot
+    return _grid(header, rows) + "\n" + foot + _not_evaluated_note(report)
+
+
+def _not_evaluated_note(report: BacktestReport) -> str:
+    """Footnote lines for the ``!`` rows: rule sets blind to some traces, grouped by traces."""
+    blind: dict[tuple[str, ...], list[str]] = {}
+    for r in report.results:
+        if r.not_evaluated:
+            blind.setdefault(r.not_evaluated, []).append(r.name)
+    return "".join(
+        f"\n! {', '.join(names)}: no rule of the set watches a metric of {', '.join(traces)} "
+        "(not evaluated there: its incidents counted as missed, its deploys as not rolled back)"
+        for traces, names in blind.items()
+    )
 
 
 def front_table(front: Sequence[Candidate]) -> str:
