@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.text import Text
 
 from simulations.commands import report as report_command
 from simulations.exceptions import ReportError, SimulationError
 from simulations.paths import repo_root, resolve
 from simulations.report import ReportRequest
-from simulations.reporting.index import build_index_html, scan_reports, write_index
+from simulations.reporting.index import (
+    build_index_html,
+    scan_reports,
+    trend_figure,
+    write_index,
+)
 from simulations.reporting.params import coerce, default_name, slug
 from simulations.reporting.summary import SUMMARY_MIME, ReportSummary, parse_summary
 
@@ -141,6 +149,24 @@ def test_index_lists_good_and_failed_reports_newest_first(tmp_path: Path) -> Non
     umask = os.umask(0)
     os.umask(umask)
     assert write_index(tmp_path).stat().st_mode & 0o777 == 0o644 & ~umask  # readable by all
+
+
+def test_index_trend_text_is_as_large_as_the_report_figures(tmp_path: Path) -> None:
+    # the trend plot is read in a browser at 1 image pixel per screen pixel: its smallest text
+    # must be at least 10 px high, like the report's figures (8 pt at notebook.DPI 100 = 11 px)
+    _report(tmp_path / "2026-01-01-shop", _summary(overall_risk="LOW"))
+    _report(tmp_path / "2026-01-02-cart", _summary(overall_risk="HIGH"))
+    entries = scan_reports(tmp_path)
+    fig = trend_figure(entries)
+    fig.canvas.draw()  # ticks and legend exist only once drawn
+    sizes = {t.get_fontsize() for t in fig.findobj(Text) if t.get_text()}
+    page = build_index_html(entries)
+    uri = re.search(r'src="data:image/png;base64,([^"]+)"', page)
+    assert uri is not None
+    png = base64.b64decode(uri.group(1))
+    width = int.from_bytes(png[16:20], "big")  # the PNG header's IHDR width
+    dpi = width / fig.get_figwidth()
+    assert min(float(s) for s in sizes) * dpi / 72 >= 10, (sizes, dpi)
 
 
 def test_index_of_an_empty_folder_says_so(tmp_path: Path) -> None:

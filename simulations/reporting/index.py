@@ -32,6 +32,9 @@ __all__ = [
     "write_index",
 ]
 
+TREND_DPI = 100
+"""Dots per inch of the trend plot: the 9-inch figure is 900 px, shown 1:1 in the 1000 px page."""
+
 FOLDER_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<name>[a-z0-9][a-z0-9._-]*?)(?P<failed>\.failed)?$"
 )
@@ -99,8 +102,8 @@ def trend_figure(entries: list[IndexEntry]) -> Figure:
                 drawn = True
         if not drawn:
             ax.text(0.5, 0.5, "not measured yet", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xticks(range(len(dates)), dates, rotation=30, fontsize=7, ha="right")
-        ax.tick_params(axis="y", labelsize=7)
+        ax.set_xticks(range(len(dates)), dates, rotation=30, fontsize=8, ha="right")
+        ax.tick_params(axis="y", labelsize=8)
     axes[0].set_yticks(range(len(LEVELS)), list(LEVELS))
     axes[0].set_ylim(-0.3, len(LEVELS) - 0.7)
     if len(names) > 1:
@@ -108,7 +111,7 @@ def trend_figure(entries: list[IndexEntry]) -> Figure:
             *axes[0].get_legend_handles_labels(),
             loc="outside lower center",
             ncols=min(len(names), 4),
-            fontsize=7,
+            fontsize=8,
         )
     return fig
 
@@ -142,7 +145,7 @@ def build_index_html(entries: list[IndexEntry]) -> str:
     """The index page: a trend plot (when there is a good report) and a table of every report."""
     plot = ""
     if any(e.summary is not None for e in entries):
-        plot = f'<img alt="trend" src="{to_data_uri(trend_figure(entries))}">'
+        plot = f'<img alt="trend" src="{to_data_uri(trend_figure(entries), dpi=TREND_DPI)}">'
     rows = "\n".join(_row(e) for e in entries) or '<tr><td colspan="6">no reports yet</td></tr>'
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Rollout reports</title>
