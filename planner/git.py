@@ -60,7 +60,7 @@ class RawEntry:
 
 
 def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSet:
-    """Read the change ``base..head`` of the repository at ``repo``.
+    """Read the change ``base...head`` of the repository at ``repo`` (from their merge-base).
 
     Args:
         repo: a folder inside a git work tree (or a bare repository).
@@ -94,6 +94,15 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
     else:
         base_sha = git.resolve(base)
         base_label = base
+        # A base that moved on since the branch point (`--base origin/main`): diff from the
+        # merge-base, as a pull request does, so the base's own new commits are not counted
+        # as changes. Unrelated histories keep the plain two-point diff.
+        try:
+            fork = git.run(["merge-base", base_sha, head_sha], "no merge-base").strip()
+        except GitError:
+            fork = base_sha
+        if fork != base_sha:
+            base_sha, base_label = fork, f"merge-base of {base} and {head}"
     diff = ["diff", "-M", "-z", "--no-ext-diff", "--no-textconv", "--no-color", "--no-relative"]
     raw = parse_raw(git.run([*diff, "--raw", "--no-abbrev", base_sha, head_sha]))
     if not raw:

@@ -128,6 +128,22 @@ def test_commits_are_parents_first_even_with_a_skewed_clock(tmp_path: Path) -> N
     assert shas.index(x) < shas.index(z)
 
 
+def test_a_base_that_moved_on_is_diffed_from_the_merge_base(tmp_path: Path) -> None:
+    # `--base origin/main` after main moved on: what main gained since the branch point is not
+    # part of the change (git diff main...feature, as in a pull request), so it must not show
+    # up as deleted by the change nor be listed for RESTORE.
+    repo = python_service(tmp_path)
+    fork = git(repo, "rev-parse", "main")
+    commit(repo, {"src/orders/new.py": "n = 1\n"}, "feature work")
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"src/orders/auth/main_only.py": "m = 1\n"}, "main moved on")
+    git(repo, "checkout", "-q", "feature")
+    change = read_git_change(str(repo), "main", "feature")
+    assert [(f.path, f.change) for f in change.files] == [("src/orders/new.py", "added")]
+    assert change.base == fork
+    assert [c.subject for c in change.commits] == ["feature work"]
+
+
 def test_default_base_is_merge_base_with_main(tmp_path: Path) -> None:
     repo = python_service(tmp_path)
     fork = git(repo, "rev-parse", "main")
