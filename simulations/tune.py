@@ -281,10 +281,14 @@ def tune(
     """Search rules on ``train``, report train and test separately (see the module docstring).
 
     Raises:
-        BacktestError: an empty training set, no labelled incident, or no metric to tune.
+        BacktestError: an empty training set, a test set without labelled incident, or no
+            metric to tune.
     """
     if not train or not any(t.incidents for t in train):
         raise BacktestError("tune: the training set is empty (no trace with a labelled incident)")
+    if test and not any(t.incidents for t in test):
+        names = ", ".join(t.name for t in test)
+        raise BacktestError(f"tune: the test set ({names}) has no labelled incident to test on")
     rp = settings.replay
     batches = build_batches(train, rp)
     singles: list[Rule] = []

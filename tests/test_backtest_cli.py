@@ -220,3 +220,15 @@ def test_table_flags_rule_sets_that_cannot_see_the_trace(
     assert any(
         ln.startswith("!") and "outbound-01" in ln and "counted as missed" in ln for ln in lines
     )
+
+
+def test_a_test_set_without_incidents_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The sample's last labelled incident ends 2026-03-13T11:30Z: after a 03-15 split the test
+    # half has none. The error must speak of the test set, before the sweep, and write nothing.
+    out = tmp_path / "tuned.yaml"
+    argv = ["tune", "--train", SAMPLE, "--split-at", "2026-03-15T00:00Z", "-o", str(out)]
+    assert main(argv) == 2
+    err = _err_line(capsys)
+    assert "test set" in err and "no labelled incident" in err and not out.exists()
