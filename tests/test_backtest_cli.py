@@ -232,3 +232,23 @@ def test_a_test_set_without_incidents_is_named_as_such(
     assert main(argv) == 2
     err = _err_line(capsys)
     assert "test set" in err and "no labelled incident" in err and not out.exists()
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_tune_writes_both_outputs_or_neither(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], existing: bool
+) -> None:
+    # --report cannot be written (its folder is a file): exit 2, one line, and -o is left as it
+    # was before the run (absent, or its old content), never a half-finished pair.
+    out = tmp_path / "tuned.yaml"
+    if existing:
+        out.write_text("# my previous thresholds\n", encoding="utf-8")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder\n", encoding="utf-8")
+    argv = ["tune", "--train", SAMPLE, "--family", "static", "-o", str(out)]
+    assert main([*argv, "--report", str(blocker / "tune.json")]) == 2
+    _err_line(capsys)
+    if existing:
+        assert out.read_text(encoding="utf-8") == "# my previous thresholds\n"
+    else:
+        assert not out.exists()

@@ -43,7 +43,6 @@ def run(args: argparse.Namespace) -> int:
     """Load, sweep, recommend; print the front and the train/test backtests."""
     import json
 
-    from planner.io import atomic_write_text
     from planner.thresholds import dump_thresholds
     from simulations.backtest_inputs import read_traces
     from simulations.backtest_tables import tune_text
@@ -75,15 +74,39 @@ def run(args: argparse.Namespace) -> int:
         if client is not None:
             client.close()
     print(tune_text(report))
+    outputs: list[tuple[str, str]] = []
     if args.output:
         header = (
             f"Tuned by devops-planner tune on {', '.join(t.name for t in train)}; budget "
             f"{settings.budget:g} false rollbacks per 100 deploys. First rule set = recommended."
         )
-        atomic_write_text(args.output, dump_thresholds(report.thresholds(args.output), header))
+        outputs.append((args.output, dump_thresholds(report.thresholds(args.output), header)))
     if args.report:
-        atomic_write_text(args.report, json.dumps(report.to_dict(), indent=2) + "\n")
+        outputs.append((args.report, json.dumps(report.to_dict(), indent=2) + "\n"))
+    _write_all(outputs)
     return 0
+
+
+def _write_all(outputs: list[tuple[str, str]]) -> None:
+    """Write every ``(path, text)`` or none: a failed write restores the files already written."""
+    from pathlib import Path
+
+    from planner.io import atomic_write_text
+
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, text in outputs:
+            target = Path(path)
+            old = target.read_bytes() if target.is_file() else None
+            atomic_write_text(target, text)
+            done.append((target, old))
+    except BaseException:
+        for target, old in reversed(done):
+            if old is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_bytes(old)
+        raise
 
 
 def _split(train: list[Trace], test: list[Trace], at: str) -> tuple[list[Trace], list[Trace]]:
