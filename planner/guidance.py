@@ -57,9 +57,10 @@ def build_checklist(ctx: PlanContext) -> tuple[str, ...]:
             items.append(
                 f"Migrations ({db.tool}) tested on a copy of production data: `{db.upgrade}`"
             )
-        rehearse = [s.command for s in db.steps if s.command]
+        # every step, in order: the first alone would leave older migrations' undo untried
+        rehearse = [s.command for s in db.steps if s.command and not s.command.startswith("#")]
         if rehearse:
-            items.append(f"Database rollback rehearsed: `{rehearse[0]}`")
+            items.append(f"Database rollback rehearsed: `{' && '.join(rehearse)}`")
         if db.backup is not None and db.backup.command:
             items.append(f"Backup taken and restore tested: `{db.backup.command}`")
     if ctx.placeholder_refs:

@@ -213,6 +213,21 @@ def test_checklist_names_the_test_command_and_security_review() -> None:
     assert "Security review complete (no CRITICAL issues)" in plan.checklist
 
 
+def test_checklist_rehearses_every_database_rollback_step_in_order() -> None:
+    # Two rails migrations: rehearsing only the first undo leaves the older one untried.
+    files = (
+        ChangedFile("db/migrate/20240101000000_add_a.rb", "added", content="add_column :u, :a"),
+        ChangedFile("db/migrate/20240202000000_add_b.rb", "added", content="add_column :u, :b"),
+    )
+    cs = dataclasses.replace(change(files=files), repo_files=("Gemfile", *(f.path for f in files)))
+    plan = build_plan(cs, risk("MEDIUM", files, ("migration",)), K8S)
+    [item] = [c for c in plan.checklist if c.startswith("Database rollback rehearsed")]
+    assert item == (
+        "Database rollback rehearsed: `bin/rails db:migrate:down VERSION=20240202000000 && "
+        "bin/rails db:migrate:down VERSION=20240101000000`"
+    )
+
+
 def test_windows_relax_for_zero_risk() -> None:
     assert (
         build_plan(change(), risk("HIGH"), K8S).windows["preferred"]
