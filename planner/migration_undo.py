@@ -12,6 +12,7 @@ import posixpath
 import re
 
 from planner.change import ChangedFile
+from planner.migration_sql_tools import SQL_TOOLS, sql_tool_undo
 from planner.model import Step
 from planner.shell import join, q
 from planner.sql_inverse import invert_sql, run_command
@@ -72,6 +73,8 @@ def undo_steps(
         )
     if tool == "flyway":
         return _flyway(added, paths)
+    if tool in SQL_TOOLS:
+        return sql_tool_undo(tool, added, paths, engine)
     if tool == "prisma":
         return _prisma(added, paths, base)
     return None, tuple(step for f in newest_first for step in _plain_sql(f, engine))

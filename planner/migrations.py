@@ -1,9 +1,9 @@
 """The database migration tool a repository uses, and how to undo this change's migrations.
 
-Recognised tools: alembic, Django, knex, sequelize, prisma, flyway and rails, from the files at
-``head``. The rollback target is read from the migration files where the tool allows it (see
-:mod:`planner.migration_undo`). Tables touched by destructive migrations are read from their
-content, for the backup-before-deploy step.
+Recognised tools: alembic, Django, knex, sequelize, prisma, flyway, rails, goose, dbmate and
+golang-migrate, from the files at ``head``. The rollback target is read from the migration files
+where the tool allows it (see :mod:`planner.migration_undo`). Tables touched by destructive
+migrations are read from their content, for the backup-before-deploy step.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planner.change import ChangedFile, ChangeSet
+from planner.migration_risk import is_down_migration
+from planner.migration_sql_tools import SQL_TOOLS, detect_sql_tool, sql_tool_upgrade
 from planner.migration_undo import FLYWAY, UPGRADE, undo_steps
 from planner.model import Risk, Step
 from planner.shell import join, q
@@ -151,7 +153,14 @@ def plan_database(
 def _upgrade(tool: str, added: list[ChangedFile], engine: str) -> str | None:
     if tool in UPGRADE:
         return UPGRADE[tool]
-    sql = [f for f in added if f.path.lower().endswith(".sql")]
+    if tool in SQL_TOOLS:
+        return sql_tool_upgrade(tool, added, engine)
+    # a rollback-only file (*.down.sql) is never applied on deploy
+    sql = [
+        f
+        for f in added
+        if f.path.lower().endswith(".sql") and not is_down_migration(f.path.lower())
+    ]
     if not sql:  # no tool recognised and nothing psql/mysql can run as it is
         return None
     return " && ".join(apply_command(engine, f.path) for f in sql)
@@ -179,7 +188,7 @@ def _tool(changes: ChangeSet, paths: frozenset[str]) -> str:
         f.content and "knex" in f.content and _PATTERNS["js"].search(f.path) for f in changes.files
     ):
         return "knex"
-    return "sql"
+    return detect_sql_tool(changes.files) or "sql"
 
 
 def _backup(engine: str, tables: tuple[str, ...], feature: str) -> tuple[Step, Step]:

@@ -285,6 +285,61 @@ def test_prisma_history_row_of_a_hostile_migration_name_stays_one_sql_literal() 
     assert words[3:] == ["|", *execute]
 
 
+GOOSE_DROP = (
+    "-- +goose Up\nALTER TABLE users DROP COLUMN legacy;\n"
+    "-- +goose Down\nALTER TABLE users ADD COLUMN legacy text;\n"
+)
+
+
+def test_goose_file_is_undone_by_goose_not_by_inverting_its_down_section() -> None:
+    # psql would run a goose file's Up AND Down sections; the inverse of its Down section
+    # (ADD COLUMN -> DROP COLUMN) would drop the column the rollback must bring back.
+    files = (ChangedFile("db/migrations/20240101_drop.sql", "added", content=GOOSE_DROP),)
+    db = database(change(files, ("go.mod", "db/migrations/20240101_drop.sql")))
+    assert db.tool == "goose"
+    assert db.upgrade == 'goose -dir db/migrations postgres "$DATABASE_URL" up'
+    assert [s.command for s in db.steps if s.command] == [
+        'goose -dir db/migrations postgres "$DATABASE_URL" down'
+    ]
+
+
+def test_golang_migrate_pair_is_applied_and_undone_by_migrate() -> None:
+    # The .down.sql file is the rollback: it must not be applied on deploy, nor inverted.
+    up = ChangedFile(
+        "db/migrations/000002_nick.up.sql", "added", content="ALTER TABLE u ADD COLUMN n text;"
+    )
+    down = ChangedFile(
+        "db/migrations/000002_nick.down.sql", "added", content="ALTER TABLE u DROP COLUMN n;"
+    )
+    old = ("db/migrations/000001_init.up.sql", "db/migrations/000001_init.down.sql")
+    db = database(change((up, down), (*old, up.path, down.path)))
+    assert db.tool == "golang-migrate"
+    assert db.upgrade == 'migrate -path db/migrations -database "$DATABASE_URL" up'
+    assert [s.command for s in db.steps if s.command] == [
+        'migrate -path db/migrations -database "$DATABASE_URL" down 1'
+    ]
+    assert db.target == "000001"
+
+
+def test_dbmate_rolls_back_each_added_migration() -> None:
+    text = "-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n"
+    files = (
+        ChangedFile("db/migrations/20240101_a.sql", "added", content=text),
+        ChangedFile("db/migrations/20240202_b.sql", "added", content=text),
+    )
+    db = database(change(files, tuple(f.path for f in files)))
+    assert db.tool == "dbmate"
+    assert db.upgrade == "dbmate --migrations-dir db/migrations migrate"
+    assert [s.command for s in db.steps if s.command] == [
+        "dbmate --migrations-dir db/migrations rollback",
+        "dbmate --migrations-dir db/migrations rollback",
+    ]
+    assert [s.action.split()[1] for s in db.steps if s.command] == [
+        "20240202_b.sql",
+        "20240101_a.sql",
+    ]
+
+
 def test_plain_sql_additive_migration_is_inverted() -> None:
     sql = (
         "CREATE TABLE t (id int);\nCREATE INDEX t_i ON t (id);\n"
