@@ -154,3 +154,42 @@ def test_burn_rate_is_accepted_as_in_thresholds_files(
     underscored = capsys.readouterr().out
     assert main(args(files, "--workers", "1", "--detector", "burnrate")) == 0
     assert capsys.readouterr().out == underscored
+
+
+def test_trace_resolution_matches_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `backtest` reads the sample's labels from its sidecar and takes bundled series by name;
+    # `simulate` on the same --trace must replay the same incidents, not treat them as healthy.
+    root = Path(__file__).resolve().parents[1]
+    sample = root / "data" / "sample" / "web-service-14d.csv"
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(plan_dict()), encoding="utf-8")
+    out = tmp_path / "s.json"
+    base = ["simulate", "--plan", str(plan), "--runs", "20", "--workers", "1"]
+    assert main([*base, "--trace", str(sample), "-o", str(out)]) == 0
+    assert len(json.loads(out.read_text(encoding="utf-8"))["incidents"]) == 6
+    capsys.readouterr()
+    argv = [*base, "--trace", "app2-01", "-o", str(out)]
+    assert main(argv) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["incidents"]  # the manifest's labels
+
+
+def test_plan_detectors_follow_a_coarser_trace_step() -> None:
+    # The plan's "for 10 minutes" on a 5-minute series: Flagger checks every 5m, so 2 failed
+    # checks span the same 10 minutes; Argo's 5m interval already fits; on an hourly series
+    # everything is one step (60 min), and Flagger needs 1 check (10/60 rounds to 0, floor 1).
+    from planner.model import Plan
+    from simulations.detectors import ArgoAnalysis, FlaggerAnalysis, StaticThreshold
+    from simulations.replay.plan_detectors import detectors_from_plan
+
+    plan = Plan.from_dict(plan_dict())
+    fam = ("static", "argo", "flagger")
+    static, argo, flagger = detectors_from_plan(plan, "error_ratio", fam, 5.0)
+    assert isinstance(static, StaticThreshold) and static.evaluation_interval_minutes == 5.0
+    assert isinstance(argo, ArgoAnalysis) and argo.interval_minutes == 5.0
+    assert isinstance(flagger, FlaggerAnalysis)
+    assert (flagger.interval_minutes, flagger.threshold) == (5.0, 2)
+    *_, hourly = detectors_from_plan(plan, "error_ratio", fam, 60.0)
+    assert isinstance(hourly, FlaggerAnalysis)
+    assert (hourly.interval_minutes, hourly.threshold) == (60.0, 1)

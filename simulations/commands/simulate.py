@@ -10,7 +10,12 @@ HELP = "replay historical incidents through the plan's rollout: blast radius, ti
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the simulate options."""
     parser.add_argument("--plan", required=True, help="plan JSON (devops-planner plan)")
-    parser.add_argument("--trace", required=True, help="canonical trace, CSV or Parquet")
+    parser.add_argument(
+        "--trace",
+        required=True,
+        help="canonical CSV/Parquet trace (labels from FILE.incidents.yaml beside it), a data/raw "
+        "file or a bundled series name",
+    )
     parser.add_argument(
         "--metric", default="error_ratio", help="metric the detectors watch (default error_ratio)"
     )
@@ -42,9 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, replay, print the summary table, write the output."""
+    from simulations.backtest_inputs import read_traces
     from simulations.exceptions import ReplayError
-    from simulations.loaders.canonical import load_trace
-    from simulations.loaders.incidents import load_incidents, parse_time
+    from simulations.loaders.incidents import parse_time
     from simulations.plan_file import read_plan_file
     from simulations.replay import ReplayConfig, ResponseConfig, build_setup, simulate
     from simulations.replay.plan_detectors import detectors_from_plan
@@ -56,11 +61,10 @@ def run(args: argparse.Namespace) -> int:
     if args.output and not args.output.lower().endswith((".json", ".csv", ".parquet")):
         raise ReplayError(f"-o {args.output}: expected a .json, .csv or .parquet file")
     plan = read_plan_file(args.plan)
-    trace = load_trace(args.trace)
+    # As `backtest`: a bundled series by name, and the trace's own or sidecar labels.
+    trace = read_traces([args.trace], [args.labels] if args.labels else [])[0]
     incidents = None
-    if args.labels:
-        incidents = load_incidents(args.labels)
-    elif args.incident:
+    if args.incident:
         start, sep, end = args.incident.partition("/")
         if not sep:
             raise ReplayError(f"--incident: {args.incident!r} is not START/END")
@@ -74,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
         escalation_probability=args.escalation,
     )
     config = ReplayConfig(response=response, onset_minutes=args.onset)
-    detectors = detectors_from_plan(plan, args.metric, args.detector)
+    step = trace.step.total_seconds() / 60.0
+    detectors = detectors_from_plan(plan, args.metric, args.detector, step)
     setup = build_setup(plan, trace, detectors, incidents, config)
     result = simulate(setup, args.runs, args.seed, workers=args.workers, dask_address=args.dask)
     print(format_table(result.summary))

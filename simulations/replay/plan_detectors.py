@@ -13,10 +13,15 @@ it (plan names: ``error_rate``, ``latency_p95``, ``success_rate`` ...). Its ``cr
   ``target`` error ratio (error ratio or success rate only), fleet scope;
 - ``baseline``: at most +10 % over the stable version and worse by more than
   ``|warning - baseline|``, every 5 minutes, canary scope.
+
+On a trace sampled coarser than these intervals (5-minute NAB, hourly Microsoft series) every
+interval and window is rounded up to a whole number of steps, as ``backtest`` does for rules,
+and Flagger's ``threshold`` becomes ``for_minutes / interval`` checks.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from planner.model import Monitor, Plan
@@ -28,6 +33,7 @@ from simulations.detectors import (
     MultiBurnRate,
     StaticThreshold,
 )
+from simulations.detectors.burnrate import SRE_WINDOWS, BurnWindow
 from simulations.exceptions import ReplayError
 
 __all__ = ["FAMILIES", "PLAN_NAMES", "detectors_from_plan", "plan_monitor"]
@@ -57,43 +63,64 @@ def plan_monitor(plan: Plan, metric: str) -> Monitor:
     raise ReplayError(f"plan: no exposed stage monitors {name!r} (for --metric {metric})")
 
 
-def _one(family: str, metric: str, mon: Monitor) -> Detector:
+def _up(minutes: float, step: float) -> float:
+    """``minutes`` rounded up to a whole number (>= 1) of ``step``, in minutes."""
+    return max(1, math.ceil(minutes / step - 1e-9)) * step
+
+
+def _one(family: str, metric: str, mon: Monitor, step: float) -> Detector:
     up = mon.direction == "above"
     if family == "static":
-        return StaticThreshold(metric, mon.critical, mon.direction, for_minutes=mon.for_minutes)
+        return StaticThreshold(
+            metric,
+            mon.critical,
+            mon.direction,
+            for_minutes=mon.for_minutes,
+            evaluation_interval_minutes=_up(1.0, step),
+        )
     if family == "argo":
         return ArgoAnalysis(
             metric,
             failure_condition=mon.critical,
             direction=mon.direction,
-            interval_minutes=5.0,
+            interval_minutes=_up(5.0, step),
             failure_limit=1,
         )
     if family == "flagger":
+        interval = _up(1.0, step)
         return FlaggerAnalysis(
             metric,
             threshold_range_max=mon.critical if up else None,
             threshold_range_min=None if up else mon.critical,
-            threshold=max(1, round(mon.for_minutes)),
+            interval_minutes=interval,
+            threshold=max(1, round(mon.for_minutes / interval)),
         )
     if family == "burnrate":
         if metric not in ("error_ratio", "success_rate"):
             raise ReplayError(f"--detector burnrate: needs the error ratio, not {metric!r}")
         target = mon.target if metric == "error_ratio" else 1.0 - mon.target
-        return MultiBurnRate(slo=1.0 - target)
+        windows = tuple(
+            BurnWindow(w.factor, _up(w.long_minutes, step), _up(w.short_minutes, step))
+            for w in SRE_WINDOWS
+        )
+        return MultiBurnRate(slo=1.0 - target, windows=windows)
     if family == "baseline":
         return BaselineComparison(
             metric,
             10.0,
             mon.direction,
-            interval_minutes=5.0,
+            interval_minutes=_up(5.0, step),
             min_absolute_difference=abs(mon.warning - mon.baseline),
         )
     raise ReplayError(f"--detector: {family!r} is not one of {', '.join(FAMILIES)}")
 
 
-def detectors_from_plan(plan: Plan, metric: str, families: Sequence[str]) -> tuple[Detector, ...]:
+def detectors_from_plan(
+    plan: Plan, metric: str, families: Sequence[str], step_minutes: float = 1.0
+) -> tuple[Detector, ...]:
     """One detector per family in ``families`` from the plan's monitor of ``metric``.
+
+    ``step_minutes`` is the trace's sample spacing: intervals and windows are rounded up to it.
 
     Raises:
         ReplayError: an unknown family, or no monitor of ``metric`` in an exposed stage.
@@ -103,4 +130,4 @@ def detectors_from_plan(plan: Plan, metric: str, families: Sequence[str]) -> tup
         if family not in FAMILIES:
             raise ReplayError(f"--detector: {family!r} is not one of {', '.join(FAMILIES)}")
     mon = plan_monitor(plan, metric)
-    return tuple(_one(f, metric, mon) for f in names)
+    return tuple(_one(f, metric, mon, step_minutes) for f in names)
