@@ -17,7 +17,7 @@ from planner.model import Step
 from planner.shell import join, q
 from planner.sql_inverse import invert_sql, run_command
 
-__all__ = ["FLYWAY", "UPGRADE", "undo_steps"]
+__all__ = ["FLYWAY", "UPGRADE", "alembic_command", "undo_steps"]
 
 FLYWAY = re.compile(r"(^|/)V\d+(?:[._]\d+)*__[^/]+\.sql$")
 
@@ -104,6 +104,21 @@ _ALEMBIC_DOWN = re.compile(
 )
 
 
+def alembic_command(paths: frozenset[str], *args: str) -> str:
+    """``alembic <args>`` run in the folder of the repository's ``alembic.ini``.
+
+    A relative ``script_location`` is read from the working folder, so ``alembic -c
+    sub/alembic.ini`` from the root would miss the scripts; a subshell keeps the caller's folder
+    for the next line.
+    """
+    ini = min(
+        (p for p in paths if posixpath.basename(p) == "alembic.ini"), key=len, default="alembic.ini"
+    )
+    folder = posixpath.dirname(ini)
+    command = join("alembic", *args)
+    return f"(cd {q(folder)} && {command})" if folder else command
+
+
 def _alembic(
     added: list[ChangedFile], paths: frozenset[str]
 ) -> tuple[str | None, tuple[Step, ...]]:
@@ -118,26 +133,22 @@ def _alembic(
             down.group(2) if down.group(2) else (None if down.group(1) == "None" else down.group(3))
         )
         revs[rev.group(1)] = parent
-    ini = min(
-        (p for p in paths if posixpath.basename(p) == "alembic.ini"), key=len, default="alembic.ini"
-    )
-    prefix = ["alembic"] if ini == "alembic.ini" else ["alembic", "-c", ini]
     roots = [down for down in revs.values() if down not in revs]
     if not revs or len(roots) != 1 or (roots[0] and "," in roots[0]):
         relative = f"-{len(added)}"
         return relative, (
             Step(
                 f"Step back {len(added)} revision(s) (targets not readable)",
-                join(*prefix, "downgrade", relative),
+                alembic_command(paths, "downgrade", relative),
             ),
         )
     target = roots[0] or "base"
     return target, (
         Step(
             f"Downgrade to {target}, the revision before the earliest added migration",
-            join(*prefix, "downgrade", target),
+            alembic_command(paths, "downgrade", target),
         ),
-        Step("Check the current revision", join(*prefix, "current")),
+        Step("Check the current revision", alembic_command(paths, "current")),
     )
 
 

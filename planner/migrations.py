@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from planner.change import ChangedFile, ChangeSet
 from planner.migration_risk import is_down_migration
 from planner.migration_sql_tools import SQL_TOOLS, detect_sql_tool, sql_tool_upgrade
-from planner.migration_undo import FLYWAY, UPGRADE, undo_steps
+from planner.migration_undo import FLYWAY, UPGRADE, alembic_command, undo_steps
 from planner.model import Risk, Step
 from planner.shell import join, q
 from planner.sql_inverse import apply_command
@@ -141,7 +141,7 @@ def plan_database(
     return DatabasePlan(
         tool,
         migrations,
-        _upgrade(tool, added, engine),
+        _upgrade(tool, added, engine, paths),
         steps,
         target,
         backup,
@@ -150,7 +150,9 @@ def plan_database(
     )
 
 
-def _upgrade(tool: str, added: list[ChangedFile], engine: str) -> str | None:
+def _upgrade(tool: str, added: list[ChangedFile], engine: str, paths: frozenset[str]) -> str | None:
+    if tool == "alembic":
+        return alembic_command(paths, "upgrade", "head")
     if tool in UPGRADE:
         return UPGRADE[tool]
     if tool in SQL_TOOLS:

@@ -75,7 +75,8 @@ def detect_toolchain(changes: ChangeSet) -> Toolchain:
         manager = "poetry"
     test, build = _commands(manager, folder, paths)
     if folder:
-        test, build = f"cd {q(folder)} && {test}", f"cd {q(folder)} && {build}"
+        # a subshell: the next pasted line still runs in the repository root
+        test, build = f"(cd {q(folder)} && {test})", f"(cd {q(folder)} && {build})"
     return Toolchain(language, manager, test, build, marker, docker)
 
 

@@ -100,7 +100,23 @@ def test_nested_marker_runs_in_its_folder() -> None:
     tc = detect_toolchain(
         change((), ("services/api x/package-lock.json", "services/api x/package.json"))
     )
-    assert tc.test == "cd 'services/api x' && npm test"
+    # A subshell: the test and build lines are pasted one after the other, and a bare `cd` on
+    # the first would make the second `cd 'services/api x'` fail.
+    assert tc.test == "(cd 'services/api x' && npm test)"
+    assert tc.build == "(cd 'services/api x' && npm ci && npm run build --if-present)"
+
+
+def test_alembic_in_a_subfolder_runs_there_for_upgrade_and_downgrade() -> None:
+    # script_location = migrations in backend/alembic.ini is relative to the working folder,
+    # so `alembic -c backend/alembic.ini` from the root would not find the scripts.
+    text = 'revision = "r2"\ndown_revision = "r1"\n'
+    files = (ChangedFile("backend/migrations/versions/r2.py", "added", content=text),)
+    db = database(change(files, ("backend/alembic.ini", "backend/migrations/versions/r1.py")))
+    assert db.upgrade == "(cd backend && alembic upgrade head)"
+    assert [s.command for s in db.steps] == [
+        "(cd backend && alembic downgrade r1)",
+        "(cd backend && alembic current)",
+    ]
 
 
 def test_poetry_project_without_lock_is_read_from_pyproject_content() -> None:
