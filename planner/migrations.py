@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planner.change import ChangedFile, ChangeSet
+from planner.migration_folder import in_folder, steps_in_folder, tool_folder
 from planner.migration_risk import is_down_migration
 from planner.migration_sql_tools import SQL_TOOLS, detect_sql_tool, sql_tool_upgrade
 from planner.migration_undo import FLYWAY, UPGRADE, alembic_command, undo_steps
@@ -124,6 +125,8 @@ def plan_database(
         (f for f in files if f.change == "added"), key=lambda f: posixpath.basename(f.path)
     )
     target, steps = undo_steps(tool, added, paths, base_ref, engine)
+    folder = tool_folder(tool, added, paths)
+    steps = steps_in_folder(folder, steps)
     warnings = [
         f"{m.path} was {m.change}: a database that already ran it is not changed by reverting it"
         for m in migrations
@@ -141,7 +144,7 @@ def plan_database(
     return DatabasePlan(
         tool,
         migrations,
-        _upgrade(tool, added, engine, paths),
+        in_folder(folder, _upgrade(tool, added, engine, paths)),
         steps,
         target,
         backup,

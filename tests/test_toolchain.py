@@ -119,6 +119,39 @@ def test_alembic_in_a_subfolder_runs_there_for_upgrade_and_downgrade() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("tool_files", "migration", "upgrade", "undo"),
+    [
+        # a monorepo: bin/rails, knexfile and .sequelizerc are found from the working folder
+        (
+            ("services/api/Gemfile",),
+            "services/api/db/migrate/20240101000000_add_a.rb",
+            "(cd services/api && bin/rails db:migrate)",
+            "(cd services/api && bin/rails db:migrate:down VERSION=20240101000000)",
+        ),
+        (
+            ("services/web/package.json", "services/web/knexfile.js"),
+            "services/web/migrations/20240101_add.js",
+            "(cd services/web && npx knex migrate:latest)",
+            "(cd services/web && npx knex migrate:down)",
+        ),
+        (
+            ("apps/shop x/.sequelizerc",),
+            "apps/shop x/db/migrations/20240101-add.js",
+            "(cd 'apps/shop x' && npx sequelize-cli db:migrate)",
+            "(cd 'apps/shop x' && npx sequelize-cli db:migrate:undo:all --to 20240101-add.js)",
+        ),
+    ],
+)
+def test_migration_tools_of_a_subproject_run_in_its_folder(
+    tool_files: tuple[str, ...], migration: str, upgrade: str, undo: str
+) -> None:
+    files = (ChangedFile(migration, "added", content="up"),)
+    db = database(change(files, (*tool_files, migration)))
+    assert db.upgrade == upgrade
+    assert [s.command for s in db.steps if s.command] == [undo]
+
+
 def test_poetry_project_without_lock_is_read_from_pyproject_content() -> None:
     files = (ChangedFile("pyproject.toml", "modified", content="[tool.poetry]\nname = 'x'\n"),)
     assert detect_toolchain(change(files)).package_manager == "poetry"
