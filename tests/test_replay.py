@@ -366,3 +366,18 @@ def test_summary_names_the_detector_behind_the_false_rollbacks() -> None:
     by = result.summary["false_rollbacks_by_detector"]
     assert by == {"noisy": len(false), "quiet": 0} and len(false) > 0
     assert f"noisy {len(false)}/30 runs" in format_table(result.summary)
+
+
+@pytest.mark.parametrize("metric", ["error_ratio", "success_rate"])
+def test_a_detector_on_a_metric_the_trace_lacks_is_rejected(metric: str) -> None:
+    # A latency-only trace (the Microsoft outbound series): an error-ratio detector would watch
+    # a made-up all-zero series and report "0 % detected" as if it had looked.
+    from dataclasses import replace
+
+    full = make_trace(n=500)
+    keep = [m for m in full.metrics if m.name.startswith("latency")]
+    latency_only = replace(
+        full, frame=full.frame[[m.name for m in keep]], metrics=tuple(keep), name="lat"
+    )
+    with pytest.raises(ReplayError, match=f"metric {metric!r} is not in the trace 'lat'"):
+        build_setup(make_plan(), latency_only, [StaticThreshold(metric, 0.01)], incidents=())

@@ -26,6 +26,7 @@ from simulations.detectors.base import Detector
 from simulations.exceptions import ReplayError
 from simulations.replay.config import ReplayConfig
 from simulations.trace import Incident, Trace
+from simulations.trace_series import trace_series
 
 __all__ = [
     "IncidentShape",
@@ -207,6 +208,23 @@ def _columns(trace: Trace, config: ReplayConfig) -> dict[str, FloatArray]:
     return cols
 
 
+def _check_watchable(trace: Trace, detector: Detector) -> None:
+    """Reject a detector whose metric the trace does not measure.
+
+    The error-ratio column :func:`_columns` makes up for a trace without errors (all zero, so
+    the blast radius counts no failed requests) must never be watched as if it were data.
+    """
+    metric = detector.metric
+    cols = set(trace.frame.columns)
+    derived = trace_series(trace, metric) is not None
+    if derived or (metric == "requests" and "request_rate" in cols):
+        return
+    raise ReplayError(
+        f"detector {detector.name}: metric {metric!r} is not in the trace {trace.name!r} "
+        f"(it measures {', '.join(map(str, trace.frame.columns))}; pick one with --metric)"
+    )
+
+
 def _positions(trace: Trace, incident: Incident) -> tuple[int, int]:
     idx = trace.frame.index
     first, last = idx[0], idx[-1] + trace.step
@@ -251,6 +269,8 @@ def build_setup(
         ReplayError: an incident outside the trace, a detector metric the trace lacks, no stage.
     """
     config = config or ReplayConfig()
+    for det in detectors:
+        _check_watchable(trace, det)
     chosen = tuple(trace.incidents if incidents is None else incidents)
     cols = _columns(trace, config)
     mask = np.zeros(len(trace.frame), dtype=np.bool_)
