@@ -72,7 +72,7 @@ def test_warning_is_the_success_bound_and_critical_the_failure(
 def test_query_holds_the_sli_over_the_sustain_window() -> None:
     docs = build_argo(fixture_plan(), target())
     query = _metric(docs, "checkout-error-rate")["provider"]["prometheus"]["query"]
-    assert query.startswith("min_over_time((sum(rate(http_requests_total{")
+    assert query.startswith("min_over_time(((sum(rate(http_requests_total{")
     assert query.endswith(")[10m:1m])")
     below = _metric(docs, "checkout-success-rate")["provider"]["prometheus"]["query"]
     assert below.startswith("max_over_time(")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from export_plans import HOSTILE, target
+from promtool_support import run_promtool
 
 from planner.exceptions import ExportError
 from planner.export.promql import render_sli, sustained_query
@@ -15,9 +18,60 @@ from planner.model import Monitor
 
 def test_default_error_rate_uses_http_requests_total_with_code() -> None:
     assert render_sli("error_rate", target()) == (
-        'sum(rate(http_requests_total{namespace="shop",service="checkout",code=~"5.."}[5m]))'
+        '(sum(rate(http_requests_total{namespace="shop",service="checkout",code=~"5.."}[5m]))'
+        " or vector(0))"
         ' / sum(rate(http_requests_total{namespace="shop",service="checkout"}[5m]))'
     )
+
+
+@pytest.mark.parametrize(
+    ("metric", "codes", "expected"),
+    [
+        ("error_rate", ("200",), 0),  # healthy: no 5xx series exists at all
+        ("success_rate", ("200",), 1),
+        ("success_rate", ("503",), 0),  # every request fails: no non-5xx series
+        ("error_rate", ("503",), 1),
+        ("error_rate", ("200", "500"), 0.5),
+    ],
+)
+def test_default_ratio_slis_have_a_value_whenever_there_is_traffic(
+    tmp_path: Path, metric: str, codes: tuple[str, ...], expected: float
+) -> None:
+    # An empty query result is an error for the engines: Argo Rollouts aborts the rollout after
+    # consecutive errors (argo-rollouts#1466), Flagger fails the check ("no values found").
+    # With traffic, the ratio must be a number even when one side of it has no series.
+    query = sustained_query(
+        render_sli(metric, target()),
+        Monitor(metric, "ratio", "above", 0, 0, 0.1, 0.2, 10),
+        1,
+    )
+    series = [
+        {
+            "series": f'http_requests_total{{namespace="shop",service="checkout",code="{c}"}}',
+            "values": "0+60x30",
+        }
+        for c in codes
+    ]
+    test = {
+        "rule_files": [],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "interval": "1m",
+                "input_series": series,
+                "promql_expr_test": [
+                    {
+                        "expr": query,
+                        "eval_time": "25m",
+                        "exp_samples": [{"labels": "{}", "value": expected}],
+                    }
+                ],
+            }
+        ],
+    }
+    (tmp_path / "test.yaml").write_text(yaml.safe_dump(test), encoding="utf-8")
+    result = run_promtool("test", "rules", tmp_path / "test.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(

@@ -30,9 +30,13 @@ _LATENCY = (
     "(rate(http_request_duration_seconds_bucket{" + _SELECTOR + "}[${window}])))"
 )
 
+# A counter series exists only once its label set was seen: a healthy service has no 5xx
+# series. "or vector(0)" makes the numerator 0 then, so the ratio is a number whenever there is
+# traffic (an empty result aborts an Argo analysis and fails a Flagger check).
+_PART = "(" + _REQUESTS + " or vector(0))"
 DEFAULT_TEMPLATES: Mapping[str, str] = {
-    "error_rate": (_REQUESTS % (_SELECTOR + ',code=~"5.."') + " / " + _REQUESTS % _SELECTOR),
-    "success_rate": (_REQUESTS % (_SELECTOR + ',code!~"5.."') + " / " + _REQUESTS % _SELECTOR),
+    "error_rate": (_PART % (_SELECTOR + ',code=~"5.."') + " / " + _REQUESTS % _SELECTOR),
+    "success_rate": (_PART % (_SELECTOR + ',code!~"5.."') + " / " + _REQUESTS % _SELECTOR),
 }
 _LATENCY_NAME = re.compile(r"latency_p(\d{2})(?:_ms)?")
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}|\$(\w+)|\$\$")
