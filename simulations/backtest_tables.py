@@ -43,14 +43,18 @@ def backtest_table(report: BacktestReport) -> str:
     )
     replayed = any(r.replay for r in report.results)
     if replayed:
-        header = (*header, "replay failed req p50/p95")
+        header = (*header, "replay failed req p50/p95", "replay false rb %")
     rows = []
     for r in report.results:
         s = r.score
         extra: tuple[str, ...] = ()
         if replayed:
             failed = (r.replay or {}).get("blast_radius", {}).get("failed_requests", {})
-            extra = (f"{_f(failed.get('p50'), '{:.0f}')}/{_f(failed.get('p95'), '{:.0f}')}",)
+            frac = (r.replay or {}).get("false_rollback_fraction")
+            extra = (
+                f"{_f(failed.get('p50'), '{:.0f}')}/{_f(failed.get('p95'), '{:.0f}')}",
+                _f(None if frac is None else 100.0 * frac, "{:.0f}"),
+            )
         rows.append(
             (
                 r.name

@@ -16,6 +16,7 @@ from simulations.synthetic import Injection, WebServiceSpec, generate_web_servic
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = str(ROOT / "data" / "sample" / "web-service-14d.csv")
 DEFAULTS = str(ROOT / "data" / "thresholds" / "defaults.yaml")
+PLAN_MIN = str(ROOT / "tests" / "fixtures" / "plan-minimal.json")
 START = pd.Timestamp("2026-03-02T00:00Z")
 
 
@@ -252,3 +253,21 @@ def test_tune_writes_both_outputs_or_neither(
         assert out.read_text(encoding="utf-8") == "# my previous thresholds\n"
     else:
         assert not out.exists()
+
+
+def test_replay_false_rollbacks_beside_the_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The backtest's exposure model does not resample canary counts; the replay does, and at
+    # 10 % traffic a Flagger threshold-1 check trips on noise. That rate must be on the table
+    # next to the backtest's, not only in the JSON.
+    out = tmp_path / "bt.json"
+    argv = ["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, "--plan", PLAN_MIN]
+    assert main([*argv, "--replay-runs", "20", "-o", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "replay false rb %" in lines[0]
+    rules = json.loads(out.read_text(encoding="utf-8"))["rules"]
+    for rule in rules:
+        row = next(ln for ln in lines if ln.split()[0] == rule["name"])
+        expected = f"{100 * rule['replay']['false_rollback_fraction']:.0f}"
+        assert row.split()[-1] == expected, row
