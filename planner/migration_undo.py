@@ -12,6 +12,7 @@ import posixpath
 import re
 
 from planner.change import ChangedFile
+from planner.migration_django import django_undo
 from planner.migration_sql_tools import SQL_TOOLS, sql_tool_undo
 from planner.model import Step
 from planner.shell import join, q
@@ -47,7 +48,7 @@ def undo_steps(
     if tool == "alembic":
         return _alembic(added, paths)
     if tool == "django":
-        return _django(added, paths)
+        return django_undo(added, paths)
     if tool == "rails":
         versions = [posixpath.basename(f.path).split("_", 1)[0] for f in newest_first]
         steps = [
@@ -150,36 +151,6 @@ def _alembic(
         ),
         Step("Check the current revision", alembic_command(paths, "current")),
     )
-
-
-def _django(added: list[ChangedFile], paths: frozenset[str]) -> tuple[str | None, tuple[Step, ...]]:
-    manage = min(
-        (p for p in paths if posixpath.basename(p) == "manage.py"), key=len, default="manage.py"
-    )
-    steps: list[Step] = []
-    targets: list[str] = []
-    by_dir: dict[str, list[str]] = {}
-    for f in added:
-        by_dir.setdefault(posixpath.dirname(f.path), []).append(posixpath.basename(f.path))
-    for folder in sorted(by_dir):
-        app = posixpath.basename(posixpath.dirname(folder))
-        first = min(by_dir[folder])
-        earlier = sorted(
-            posixpath.basename(p)
-            for p in paths
-            if posixpath.dirname(p) == folder
-            and re.match(r"\d{4}_\w+\.py$", posixpath.basename(p))
-            and posixpath.basename(p) < first
-        )
-        previous = earlier[-1].removesuffix(".py") if earlier else "zero"
-        targets.append(f"{app} {previous}")
-        steps.append(
-            Step(
-                f"Migrate {app} back to {previous}",
-                join("python", manage, "migrate", app, previous),
-            )
-        )
-    return "; ".join(targets), tuple(steps)
 
 
 def _version(path: str) -> tuple[int, ...]:

@@ -190,7 +190,8 @@ def _level3(ctx: PlanContext) -> RollbackLevel:
     parts: list[tuple[str, float]] = []
     note = ""
     db = ctx.database
-    if db is not None and any(s.command for s in db.steps):
+    # a target is a database undo, even one that cannot be spelled out as a command
+    if db is not None and (any(s.command for s in db.steps) or db.target is not None):
         when = "if needed" if not db.destructive else "required"
         steps += [
             Step(f"Database first, {when} (migration files still present): {s.action}", s.command)

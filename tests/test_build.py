@@ -228,6 +228,18 @@ def test_checklist_rehearses_every_database_rollback_step_in_order() -> None:
     )
 
 
+def test_level_3_names_a_database_undo_it_cannot_spell_out() -> None:
+    # The Django predecessor is unknown: Level 3 must still say to migrate back first, before
+    # the revert removes the migration file, rather than skip the database silently.
+    files = (ChangedFile("shop/migrations/0003_discount.py", "added"),)
+    cs = dataclasses.replace(change(files=files), repo_files=("manage.py", files[0].path))
+    plan = build_plan(cs, risk("MEDIUM", files, ("migration",)), K8S)
+    level3 = plan.rollback.levels[2]
+    actions = [s.action for s in level3.steps]
+    first_revert = next(i for i, a in enumerate(actions) if a.startswith("Revert the"))
+    assert any("showmigrations shop" in a for a in actions[:first_revert])
+
+
 def test_windows_relax_for_zero_risk() -> None:
     assert (
         build_plan(change(), risk("HIGH"), K8S).windows["preferred"]

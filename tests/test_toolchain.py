@@ -220,6 +220,35 @@ def test_django_migrates_each_app_back_to_the_migration_before_the_first_added()
     ]
 
 
+FILL = """from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ('shop', '0001_initial'),
+    ]
+    operations = [migrations.RunPython(migrations.RunPython.noop)]
+"""
+
+
+def test_django_target_is_read_from_the_migration_dependencies() -> None:
+    # A manifest lists only the changed files: 0001_initial is not in the listing. Without the
+    # dependency, "no earlier migration" would become `migrate shop zero`, which unapplies every
+    # migration of the app and drops its tables.
+    files = (ChangedFile("shop/migrations/0002_fill.py", "added", content=FILL),)
+    db = database(change(files, ("manage.py",)))
+    assert [s.command for s in db.steps] == ["python manage.py migrate shop 0001_initial"]
+    assert db.target == "shop 0001_initial"
+
+
+def test_django_unknown_predecessor_is_never_zero() -> None:
+    files = (ChangedFile("shop/migrations/0003_discount.py", "added"),)  # no content, no listing
+    db = database(change(files, ("manage.py",)))
+    assert [s.command for s in db.steps if s.command] == []
+    assert "showmigrations shop" in db.steps[0].action
+
+
 def test_knex_undoes_one_migration_per_added_file_and_reads_dropped_tables() -> None:
     text = "exports.up = (knex) => knex.schema.dropTable('sessions');\n"
     files = (
