@@ -381,3 +381,15 @@ def test_a_detector_on_a_metric_the_trace_lacks_is_rejected(metric: str) -> None
     )
     with pytest.raises(ReplayError, match=f"metric {metric!r} is not in the trace 'lat'"):
         build_setup(make_plan(), latency_only, [StaticThreshold(metric, 0.01)], incidents=())
+
+
+def test_an_onset_after_the_replay_ends_is_rejected() -> None:
+    # make_plan's stages wait at least sum(wait_min) minutes, then 240 min of tail: an onset
+    # later than that is never replayed and would read as "undetected, no harm".
+    plan = make_plan()
+    end = sum(s.wait_minutes.min for s in plan.stages) + ReplayConfig().tail_minutes
+    trace = make_trace(n=5000)
+    dets = [StaticThreshold("error_ratio", 0.1)]
+    build_setup(plan, trace, dets, config=ReplayConfig(onset_minutes=end - 1))
+    with pytest.raises(ReplayError, match=r"onset_minutes\(=.*\) is not before the replay's end"):
+        build_setup(plan, trace, dets, config=ReplayConfig(onset_minutes=end))

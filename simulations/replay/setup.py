@@ -125,6 +125,13 @@ class Setup:
             raise ReplayError("stages: a plan needs at least one stage")
         if not self.detectors:
             raise ReplayError("detectors: give at least one detector")
+        onset, cfg = self.config.onset_minutes, self.config
+        end = sum(s.wait_min for s in self.stages) + cfg.tail_minutes
+        if onset is not None and onset >= end:
+            raise ReplayError(
+                f"replay.onset_minutes(={onset:g}) is not before the replay's end ({end:g} min: "
+                "the stages' shortest waits plus the tail); the incident would never be replayed"
+            )
         if self.config.response.mode == "human" and not self.levels:
             raise ReplayError("rollback.levels: no applicable level with estimated_minutes")
         for det in self.detectors:
