@@ -47,6 +47,11 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     A reader never sees a half-written file and a failed write leaves the old file intact.
     """
     target = Path(path)
+    for folder in (target.parent, *target.parent.parents):
+        if folder.exists():  # mkdir would say "File exists" for a file on the way
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+            break
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():  # else the rename fails naming the temporary, not the user's path
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))

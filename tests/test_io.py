@@ -37,6 +37,14 @@ def test_writing_onto_a_folder_names_the_folder_not_the_temporary(tmp_path: Path
     assert list(folder.iterdir()) == []
 
 
+def test_writing_under_a_file_says_it_is_not_a_folder(tmp_path: Path) -> None:
+    # `export ... -o plan.json` (a file, not a folder): "File exists" would not say what is wrong
+    (tmp_path / "plan.json").write_text("{}")
+    with pytest.raises(NotADirectoryError, match="Not a directory") as info:
+        atomic_write_text(tmp_path / "plan.json" / "flagger.yaml", "x\n")
+    assert info.value.filename == str(tmp_path / "plan.json")
+
+
 def test_invalid_yaml_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("a: 1\nb: [\n")
