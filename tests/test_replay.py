@@ -393,3 +393,18 @@ def test_an_onset_after_the_replay_ends_is_rejected() -> None:
     build_setup(plan, trace, dets, config=ReplayConfig(onset_minutes=end - 1))
     with pytest.raises(ReplayError, match=r"onset_minutes\(=.*\) is not before the replay's end"):
         build_setup(plan, trace, dets, config=ReplayConfig(onset_minutes=end))
+
+
+def test_an_incident_between_two_samples_is_rejected() -> None:
+    # 10 seconds inside one 1-minute step cover no sample: nothing would be replayed, and the
+    # run would read as an undetected incident with no blast radius.
+    import pandas as pd
+
+    from simulations.trace import Incident
+
+    trace = make_trace(n=5000)
+    t0 = trace.frame.index[100]
+    tiny = Incident(t0 + pd.Timedelta(seconds=10), t0 + pd.Timedelta(seconds=20))
+    dets = [StaticThreshold("error_ratio", 0.1)]
+    with pytest.raises(ReplayError, match="covers no sample of the trace"):
+        build_setup(make_plan(), trace, dets, incidents=(tiny,))

@@ -240,7 +240,13 @@ def _positions(trace: Trace, incident: Incident) -> tuple[int, int]:
             f"incident {incident.start.isoformat()}/{incident.end.isoformat()} is outside the "
             f"trace {first.isoformat()}/{last.isoformat()}"
         )
-    return int(idx.searchsorted(incident.start)), int(idx.searchsorted(incident.end))
+    a, b = int(idx.searchsorted(incident.start)), int(idx.searchsorted(incident.end))
+    if b <= a:
+        raise ReplayError(
+            f"incident {incident.start.isoformat()}/{incident.end.isoformat()} covers no sample "
+            f"of the trace (one every {trace.step}); widen it to at least one step"
+        )
+    return a, b
 
 
 def incident_shapes(trace: Trace, incidents: Sequence[Incident]) -> tuple[IncidentShape, ...]:
