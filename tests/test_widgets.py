@@ -35,7 +35,7 @@ def test_replay_with_an_unreachable_threshold_never_rolls_back() -> None:
     inputs = ReplayInputs(TRACE, runs=40, seed=3)
     _, table = replay_with(plan, inputs, canary_percent=10, threshold=10.0, for_minutes=0)
     assert table.loc["all", "runs"] == 40
-    assert table.loc["all", "detected"] == 0
+    assert table.loc["all", "detected %"] == 0
 
 
 def test_replay_with_rejects_an_exposure_outside_0_100() -> None:
