@@ -145,6 +145,7 @@ def test_index_lists_good_and_failed_reports_newest_first(tmp_path: Path) -> Non
     page = write_index(tmp_path).read_text(encoding="utf-8")
     assert page.index("2026-01-03") < page.index("2026-01-02") < page.index("2026-01-01")
     assert 'href="2026-01-03-shop.failed/report.ipynb"' in page
+    assert "<th>p95 blast radius (failed requests)</th>" in page  # every number has its unit
     assert "data:image/png;base64," in page
     umask = os.umask(0)
     os.umask(umask)

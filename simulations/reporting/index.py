@@ -160,7 +160,7 @@ tr.failed td {{ background: #fde8e8; }}
 <body><h1>Rollout reports</h1>
 {plot}
 <table><thead><tr><th>date</th><th>report</th><th>overall risk</th><th>files</th>
-<th>p95 blast radius</th><th>p95 time to roll back (min)</th></tr></thead>
+<th>p95 blast radius (failed requests)</th><th>p95 time to roll back (min)</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table></body></html>
