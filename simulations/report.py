@@ -152,10 +152,12 @@ def _find_summary(nb: Any, notebook: Path) -> ReportSummary:
 
 
 def _describe(exc: Exception) -> str:
-    cell = getattr(exc, "cell_index", None)
+    # papermill's error knows the cell's execution count: the In [n] prompt that the failed
+    # page and Jupyter show (the cell index counts markdown and the injected parameters too)
+    count = getattr(exc, "exec_count", None)
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     if ename is not None:
-        where = f"cell {cell}: " if cell is not None else ""
+        where = f"In [{count}]: " if count is not None else ""
         first = str(evalue).strip().splitlines()[0] if str(evalue).strip() else ""
         return f"{where}{ename}: {first}"
     return f"{type(exc).__name__}: {exc}"

@@ -239,7 +239,9 @@ def test_failed_report_is_kept_beside_the_good_one(good: ReportResult, tmp_path:
     bad.write_text(json.dumps({"schema_version": "0.1"}))
     parameters = {"plan_path": str(bad)}
     request = ReportRequest(out_dir=out, name="checkout-v2", date=DAY, parameters=parameters)
-    with pytest.raises(ReportError, match=r"failed: cell \d+: PlanError: schema_version: '0.1'"):
+    with pytest.raises(
+        ReportError, match=r"failed: In \[\d+\]: PlanError: schema_version: '0.1'"
+    ) as caught:
         run_report(request)
     after = {p.name: p.read_bytes() for p in (out / good.folder.name).iterdir()}
     assert after == before
@@ -247,6 +249,11 @@ def test_failed_report_is_kept_beside_the_good_one(good: ReportResult, tmp_path:
     nb = nbformat.read(failed / "report.ipynb", as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert [e.ename for e in errors] == ["PlanError"]
+    # the one line names the cell as the failed page and Jupyter show it: its In [n] prompt
+    (bad_cell,) = [
+        c for c in nb.cells if any(o.output_type == "error" for o in c.get("outputs", []))
+    ]
+    assert f"In [{bad_cell.execution_count}]: PlanError" in str(caught.value)
     assert "PlanError" in (failed / "report.html").read_text(encoding="utf-8")
     assert "FAILED" in (out / "index.html").read_text(encoding="utf-8")
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temp folder left behind"
