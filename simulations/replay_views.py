@@ -59,7 +59,8 @@ def run_replay(plan: Plan, inputs: ReplayInputs) -> tuple[Setup, Simulation]:
     """
     trace = load_labelled_trace(inputs.trace_path, inputs.labels_path)
     config = ReplayConfig(response=ResponseConfig(mode=inputs.response))  # type: ignore[arg-type]
-    detectors = detectors_from_plan(plan, inputs.metric, inputs.detectors)
+    step = trace.step.total_seconds() / 60.0  # a coarser trace rounds the monitors' intervals up
+    detectors = detectors_from_plan(plan, inputs.metric, inputs.detectors, step)
     setup = build_setup(plan, trace, detectors, trace.incidents, config)
     return setup, simulate(setup, inputs.runs, inputs.seed, workers=1)
 

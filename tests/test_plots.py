@@ -101,6 +101,15 @@ def test_pareto_figure_marks_the_recommendation() -> None:
     assert f"every configuration tried ({len(report.cloud)})" in labels
 
 
+def test_replay_runs_on_a_real_hourly_series(plan: Plan) -> None:
+    # the vendored Microsoft crash-rate series is hourly; the plan's monitors evaluate every
+    # minute, which the replay rounds up to the trace's step (as `devops-planner simulate` does)
+    real = "data/raw/ms/application-crash-rate-2/app2-01.begin-20180610.csv"
+    setup, simulation = run_replay(plan, ReplayInputs(real, runs=10, seed=0))
+    assert setup.step_minutes == 60
+    assert len(simulation.runs) == 10
+
+
 def test_replay_figures_show_one_run_and_each_onset_stage(plan: Plan) -> None:
     setup, simulation = run_replay(plan, ReplayInputs(TRACE, runs=30, seed=1))
     story = run_story(plan, setup, 1, pick_run(simulation), "error_ratio")
