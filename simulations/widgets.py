@@ -86,37 +86,8 @@ def static_rule_sliders(trace: Trace, metric: str, threshold: float, for_minutes
         figure, table = static_rule_outcome(trace, metric, threshold, for_minutes, canary_percent)
         display(figure, table)
 
-    style = {"description_width": "initial"}
-    return ipywidgets.interactive(
-        show,
-        threshold=ipywidgets.FloatSlider(
-            value=threshold,
-            min=0.0,
-            max=top,
-            step=top / 200,
-            readout_format=".4g",
-            continuous_update=False,
-            style=style,
-        ),
-        for_minutes=ipywidgets.FloatSlider(
-            value=for_minutes,
-            min=0,
-            max=60,
-            step=1,
-            description="sustain (min)",
-            continuous_update=False,
-            style=style,
-        ),
-        canary_percent=ipywidgets.FloatSlider(
-            value=10,
-            min=1,
-            max=100,
-            step=1,
-            description="canary exposure %",
-            continuous_update=False,
-            style=style,
-        ),
-    )
+    sliders = _sliders(ipywidgets, 10, threshold, top, for_minutes, "threshold")
+    return ipywidgets.interactive(show, **_ordered(sliders, "threshold", "for_minutes", "canary"))
 
 
 def replay_with(
@@ -179,35 +150,37 @@ def replay_sliders(plan: Plan, inputs: ReplayInputs) -> Any:
         figure, table = replay_with(plan, inputs, canary_percent, threshold, for_minutes)
         display(figure, table)
 
-    style = {"description_width": "initial"}
-    return ipywidgets.interactive(
-        show,
-        canary_percent=ipywidgets.FloatSlider(
-            value=canary,
-            min=1,
-            max=100,
-            step=1,
-            description="canary exposure %",
-            continuous_update=False,
-            style=style,
+    sliders = _sliders(
+        ipywidgets, canary, mon.critical, top, mon.for_minutes, f"critical {mon.metric}"
+    )
+    return ipywidgets.interactive(show, **_ordered(sliders, "canary", "threshold", "for_minutes"))
+
+
+def _sliders(
+    ipywidgets: Any, canary: float, threshold: float, top: float, for_minutes: float, label: str
+) -> dict[str, Any]:
+    """The three sliders both views share: canary exposure, threshold (0 to ``top``), sustain."""
+    common = {"continuous_update": False, "style": {"description_width": "initial"}}
+    return {
+        "canary_percent": ipywidgets.FloatSlider(
+            value=canary, min=1, max=100, step=1, description="canary exposure %", **common
         ),
-        threshold=ipywidgets.FloatSlider(
-            value=mon.critical,
+        "threshold": ipywidgets.FloatSlider(
+            value=threshold,
             min=0.0,
             max=top,
             step=top / 200,
             readout_format=".4g",
-            description=f"critical {mon.metric}",
-            continuous_update=False,
-            style=style,
+            description=label,
+            **common,
         ),
-        for_minutes=ipywidgets.FloatSlider(
-            value=mon.for_minutes,
-            min=0,
-            max=60,
-            step=1,
-            description="sustain (min)",
-            continuous_update=False,
-            style=style,
+        "for_minutes": ipywidgets.FloatSlider(
+            value=for_minutes, min=0, max=60, step=1, description="sustain (min)", **common
         ),
-    )
+    }
+
+
+def _ordered(sliders: dict[str, Any], *names: str) -> dict[str, Any]:
+    """``sliders`` in display order (``canary`` stands for ``canary_percent``)."""
+    keys = ["canary_percent" if n == "canary" else n for n in names]
+    return {k: sliders[k] for k in keys}
