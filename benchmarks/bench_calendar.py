@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from planner.calendar_model import load_calendar
 from planner.model import Stage, Wait
-from planner.schedule import schedule_stages
+from planner.schedule.calendar import load_calendar
+from planner.schedule.place import schedule_stages
 
 TARGET_MS = 20.0
 SAMPLE = Path(__file__).parent.parent / "data" / "sample" / "calendar.yaml"

@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from planner.git import read_git_change
-from planner.risk import classify
+from planner.change.git import read_git_change
+from planner.risk.classify import classify
 
 N_FILES = 10_000
 TARGET_TOTAL_S = 2.0

@@ -38,7 +38,7 @@ MAKE = """
 import sys
 from pathlib import Path
 from simulations.loaders.canonical import write_trace
-from simulations.synthetic import WebServiceSpec, generate_web_service
+from simulations.sources.synthetic import WebServiceSpec, generate_web_service
 rows, folder = int(sys.argv[1]), Path(sys.argv[2])
 trace = generate_web_service(WebServiceSpec(days=rows / 1440), seed=1)
 assert len(trace.frame) == rows

@@ -17,12 +17,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from planner.build import build_plan
+from planner.change.git import read_git_change
+from planner.change.manifest import load_manifest
 from planner.cli import main
-from planner.git import read_git_change
-from planner.manifest import load_manifest
-from planner.render import render
-from planner.risk import classify
+from planner.plan.build import build_plan
+from planner.render.document import render_plan
+from planner.risk.classify import classify
 
 FILES = 10_000
 TARGET_S = 2.0
@@ -152,8 +152,8 @@ def main_bench() -> int:
             "read git": best_of(3, lambda: read_git_change(str(repo), "main", "feature")),
             "classify": best_of(3, lambda: classify(changes)),
             "build": best_of(3, lambda: build_plan(changes, risk)),
-            "render markdown": best_of(3, lambda: render(plan, "markdown")),
-            "render json": best_of(3, lambda: render(plan, "json")),
+            "render markdown": best_of(3, lambda: render_plan(plan, "markdown")),
+            "render json": best_of(3, lambda: render_plan(plan, "json")),
             "load manifest": best_of(3, lambda: load_manifest(manifest)),
         }
         load = os.getloadavg()[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 import papermill
 
 from simulations.paths import notebooks_dir
-from simulations.report import ReportRequest, run_report
+from simulations.reporting.run import ReportRequest, run_report
 
 TARGET_S = 60.0
 # Sliders are for JupyterLab; the papermill runs measure the computation.

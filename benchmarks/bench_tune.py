@@ -13,11 +13,11 @@ import time
 
 import pandas as pd
 
-from simulations.deploys import ReplaySettings
-from simulations.stage_exposure import DEFAULT_ROLLOUT
-from simulations.synthetic import Injection, WebServiceSpec, generate_web_service
-from simulations.trace import Trace
-from simulations.tune import TuneSettings, tune
+from simulations.backtest.deploys import DeploySampling
+from simulations.backtest.exposure import DEFAULT_ROLLOUT
+from simulations.sources.synthetic import Injection, WebServiceSpec, generate_web_service
+from simulations.traces.model import Trace
+from simulations.tuning.sweep import TuneSettings, tune
 
 TARGET_SECONDS = 30.0
 SHAPES = (
@@ -49,7 +49,7 @@ def incidents(n: int = 50) -> list[Trace]:
 
 def main() -> int:
     traces = incidents()
-    settings = TuneSettings(ReplaySettings(DEFAULT_ROLLOUT), budget=1.0, levels=12)
+    settings = TuneSettings(DeploySampling(DEFAULT_ROLLOUT), budget=1.0, levels=12)
     t0, c0 = time.perf_counter(), time.process_time()
     report = tune(traces, [], settings)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0

@@ -7,13 +7,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from planner.exceptions import PlannerError
+from planner.exceptions import PlanError, PlannerError
 
-__all__ = ["atomic_write_text", "read_structured"]
+if TYPE_CHECKING:
+    from planner.model import Plan
+
+__all__ = ["atomic_write_text", "read_plan", "read_structured"]
 
 
 def read_structured(path: str | Path, error: type[PlannerError] = PlannerError) -> Any:
@@ -39,6 +42,24 @@ def read_structured(path: str | Path, error: type[PlannerError] = PlannerError) 
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise error(f"{p}{line}: invalid YAML: {problem}") from None
+
+
+def read_plan(path: str | Path) -> Plan:
+    """The plan in ``path`` (``devops-planner plan --format json``): the one plan reader.
+
+    Raises:
+        PlanError: the file cannot be read or parsed, or the plan is invalid; the message starts
+            with ``path`` so the user knows which of their plan files is wrong.
+    """
+    from planner.model import Plan
+
+    data = read_structured(path, PlanError)
+    try:
+        return Plan.from_dict(data)
+    except PlanError as exc:
+        message = str(exc)
+        prefix = str(path)
+        raise PlanError(message if message.startswith(prefix) else f"{prefix}: {message}") from None
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:

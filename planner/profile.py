@@ -28,7 +28,7 @@ __all__ = [
     "parse_profile",
 ]
 
-Platform = Literal["kubernetes", "pm2", "systemd", "generic"]
+PlatformName = Literal["kubernetes", "pm2", "systemd", "generic"]
 PLATFORMS: tuple[str, ...] = ("kubernetes", "pm2", "systemd", "generic")
 FLAG_MECHANISMS: tuple[str, ...] = ("env", "flag_service")
 DATABASES: tuple[str, ...] = ("postgresql", "mysql")
@@ -78,7 +78,7 @@ class ServiceProfile:
     """Everything the planner needs to know about the running service."""
 
     service: str = "app"
-    platform: Platform = "generic"
+    platform: PlatformName = "generic"
     namespace: str = "default"
     deployment: str | None = None
     container: str | None = None
@@ -91,7 +91,7 @@ class ServiceProfile:
     promql: Mapping[str, str] = field(default_factory=dict)
     health_url: str | None = None
     database: Literal["postgresql", "mysql"] = "postgresql"
-    # The raw ``calendar:`` section, parsed by planner.calendar_model when the plan is scheduled.
+    # The raw ``calendar:`` section, parsed by planner.schedule.calendar when the plan is scheduled.
     calendar: Mapping[str, Any] | None = None
     source: str = "default"
 

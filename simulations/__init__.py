@@ -1,6 +1,15 @@
-"""Replay staged rollouts over historical traces; backtest and tune rollback thresholds."""
+"""Replay staged rollouts over historical traces; backtest and tune rollback thresholds.
+
+Subpackages, from the data up: ``traces`` (the canonical trace), ``loaders`` (files into
+traces), ``sources`` (Prometheus and the synthetic sample), ``detectors`` (one rollback
+detector per family), ``replay`` (the SimPy rollout replay), ``backtest`` and ``tuning``
+(rule sets scored and tuned on labelled history), ``reporting`` (papermill reports),
+``notebook`` (what notebooks call: frames, figures, widgets) and ``commands/`` (the CLI's
+simulation subcommands). Dependencies point one way: notebook -> replay/backtest/tuning ->
+detectors/traces/loaders -> planner.
+"""
 
 from simulations.exceptions import SimulationError
-from simulations.trace import Incident, Metric, Trace
+from simulations.traces import Incident, Metric, Trace
 
 __all__ = ["Incident", "Metric", "SimulationError", "Trace"]

@@ -7,7 +7,6 @@ Every error a user can cause derives from :class:`SimulationError` (itself a
 from __future__ import annotations
 
 from planner.exceptions import PlannerError
-from planner.exceptions import ThresholdsError as PlannerThresholdsError
 
 __all__ = [
     "BacktestError",
@@ -15,7 +14,6 @@ __all__ = [
     "ReplayError",
     "ReportError",
     "SimulationError",
-    "ThresholdsError",
     "TraceError",
 ]
 
@@ -34,14 +32,6 @@ class PrometheusError(SimulationError):
 
 class ReplayError(SimulationError):
     """A replay cannot run with the given plan, trace or incident."""
-
-
-class ThresholdsError(SimulationError, PlannerThresholdsError):
-    """A thresholds file has an unknown family or field, or an inconsistent rule.
-
-    Also a :class:`planner.exceptions.ThresholdsError`, which :mod:`planner.thresholds` raises
-    while reading a file; catch that one to handle both.
-    """
 
 
 class BacktestError(SimulationError):

@@ -39,7 +39,7 @@ from planner.io import atomic_write_text
 from planner.model import Monitor, Plan
 from simulations.detectors import Observed, StaticThreshold, alarm_minutes
 from simulations.exceptions import SimulationError
-from simulations.trace import Incident, Trace
+from simulations.traces.model import Incident, Trace
 
 __all__ = ["AlertCase", "PromTest", "build_promtest", "trace_series", "write_promtest"]
 

@@ -29,33 +29,15 @@ def run(args: argparse.Namespace) -> int:
     import dataclasses
     from pathlib import Path
 
-    from planner.exceptions import PlanError
     from planner.export import export_files, target_from_profile
-    from planner.io import atomic_write_text, read_structured
-    from planner.model import Plan
+    from planner.io import atomic_write_text, read_plan
     from planner.profile import ServiceProfile, load_profile
 
-    try:
-        plan = Plan.from_dict(read_structured(args.plan, PlanError))
-    except PlanError as exc:
-        message = str(exc)
-        raise PlanError(
-            message if message.startswith(args.plan) else f"{args.plan}: {message}"
-        ) from None
+    plan = read_plan(args.plan)
     if args.thresholds:
-        from planner.thresholds import load_thresholds, monitors_from_thresholds
+        from planner.thresholds import apply_thresholds, load_thresholds
 
-        tuned = load_thresholds(args.thresholds)
-        stages = tuple(
-            dataclasses.replace(
-                s, monitors=monitors_from_thresholds(tuned, s.monitors, args.rule_set)
-            )
-            if s.monitors
-            else s
-            for s in plan.stages
-        )
-        source = tuned.source + (f"#{args.rule_set}" if args.rule_set else "")
-        plan = dataclasses.replace(plan, stages=stages, thresholds_source=source)
+        plan = apply_thresholds(plan, load_thresholds(args.thresholds), args.rule_set)
     profile = load_profile(args.service) if args.service else ServiceProfile()
     target = target_from_profile(profile, plan.change.service)
     target = dataclasses.replace(target, interval_minutes=args.interval)

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from planner.change import ChangeSet
-    from planner.model import Monitor
-    from planner.policy import Policy
-    from planner.profile import ServiceProfile
 
 HELP = "plan a change: risk per file, five-stage rollout and three-level rollback"
 
@@ -41,66 +34,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the change, classify it, build the plan, write it (atomically with ``-o``)."""
-    from planner.build import build_plan
+    """Plan the change (:func:`planner.usecase.plan_change`), write it (atomically with ``-o``)."""
     from planner.io import atomic_write_text
-    from planner.profile import load_profile
-    from planner.render import render
-    from planner.risk import classify
+    from planner.render import render_plan
+    from planner.usecase import PlanRequest, plan_change
 
-    changes = _read_change(args)
-    risk = classify(changes, _policy(args.policy))
-    profile = load_profile(args.service) if args.service else None
-    monitors, source = _tuned_monitors(args.thresholds, profile)
-    plan = build_plan(changes, risk, profile, monitors=monitors, thresholds_source=source)
-    # A --calendar file wins over the service profile's own calendar: section.
-    calendar = args.calendar or (args.service if profile and profile.calendar else None)
-    if args.start or calendar:
-        from planner.schedule import schedule_plan
-
-        plan = schedule_plan(plan, args.start, calendar)
-    text = render(plan, args.format)
+    plan = plan_change(
+        PlanRequest(
+            repo=args.repo,
+            base=args.base,
+            head=args.head,
+            manifest=args.manifest,
+            service=args.service,
+            policy=args.policy,
+            thresholds=args.thresholds,
+            calendar=args.calendar,
+            start=args.start,
+        )
+    )
+    text = render_plan(plan, args.format)
     if args.output:
         atomic_write_text(args.output, text)
     else:
         sys.stdout.write(text)
     return 0
-
-
-def _read_change(args: argparse.Namespace) -> ChangeSet:
-    from planner.exceptions import PlannerError
-
-    if args.manifest:
-        if args.repo or args.base or args.head:
-            raise PlannerError("--manifest cannot be combined with --repo, --base or --head")
-        from planner.manifest import load_manifest
-
-        return load_manifest(args.manifest)
-    from planner.git import read_git_change
-
-    return read_git_change(args.repo or ".", args.base, args.head or "HEAD")
-
-
-def _tuned_monitors(
-    path: str | None, profile: ServiceProfile | None
-) -> tuple[dict[str, tuple[Monitor, ...]] | None, str]:
-    """Stage monitors from a thresholds file for every stage that carries traffic."""
-    if not path:
-        return None, "default"
-    from planner.monitors import default_monitors
-    from planner.profile import ServiceProfile
-    from planner.thresholds import load_thresholds, monitors_from_thresholds
-
-    thresholds = load_thresholds(path)
-    base = default_monitors((profile or ServiceProfile()).baseline)
-    tuned = monitors_from_thresholds(thresholds, tuple(base.values()))
-    source = f"{path}#{thresholds.rule_sets[0].name}"
-    return {stage: tuned for stage in ("Canary", "Partial", "Full")}, source
-
-
-def _policy(path: str | None) -> Policy | None:
-    if not path:
-        return None
-    from planner.policy import load_policy
-
-    return load_policy(path)

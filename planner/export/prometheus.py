@@ -26,7 +26,7 @@ from planner.export.promql import render_sli
 from planner.export.target import ExportTarget
 from planner.export.watch import Watch, rollback_command, rollback_name, watches
 from planner.model import Monitor, Plan
-from planner.monitors import fmt_value
+from planner.plan.monitors import fmt_value
 
 __all__ = ["LEVELS", "alert_name", "alerting_rule", "build_rules", "record_name", "sli_selector"]
 

@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _columns(queries: list[str], kind: str | None) -> dict[str, str]:
     from simulations.exceptions import PrometheusError
-    from simulations.trace import CANONICAL_METRICS
+    from simulations.traces.model import CANONICAL_METRICS
 
     out: dict[str, str] = {}
     for q in queries:
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     """Query, repair and write the trace; print what was written and the repair report."""
     from simulations.exceptions import PrometheusError
     from simulations.loaders.canonical import write_trace
-    from simulations.prometheus import (
+    from simulations.sources.prometheus import (
         PrometheusAuth,
         parse_prom_duration,
         parse_prom_time,

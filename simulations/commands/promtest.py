@@ -24,14 +24,14 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from planner.export import target_from_profile
+    from planner.io import read_plan
     from planner.profile import ServiceProfile, load_profile
     from simulations.exceptions import SimulationError
     from simulations.loaders.canonical import load_trace
     from simulations.loaders.incidents import load_incidents
-    from simulations.plan_file import read_plan_file
     from simulations.promtest import build_promtest, write_promtest
 
-    plan = read_plan_file(args.plan)
+    plan = read_plan(args.plan)
     profile = load_profile(args.service) if args.service else ServiceProfile()
     target = target_from_profile(profile, plan.change.service)
     incidents = load_incidents(args.incidents) if args.incidents else ()

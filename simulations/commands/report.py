@@ -55,8 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the report; print the HTML path. A failed notebook raises ReportError (exit 2)."""
     from simulations.paths import repo_root
-    from simulations.report import REPORT_NOTEBOOK, ReportRequest, run_report
     from simulations.reporting.params import declared_parameters, default_name, slug
+    from simulations.reporting.run import REPORT_NOTEBOOK, ReportRequest, run_report
 
     notebook = Path(args.notebook) if args.notebook else repo_root() / "notebooks" / REPORT_NOTEBOOK
     declared = declared_parameters(notebook)

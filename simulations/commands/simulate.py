@@ -47,20 +47,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, replay, print the summary table, write the output."""
-    from simulations.backtest_inputs import read_traces
+    from planner.io import read_plan
+    from simulations.commands._text import replay_text
+    from simulations.detectors.from_plan import detectors_from_plan
     from simulations.exceptions import ReplayError
     from simulations.loaders.incidents import parse_time
-    from simulations.plan_file import read_plan_file
+    from simulations.loaders.read import read_traces
     from simulations.replay import ReplayConfig, ResponseConfig, build_setup, simulate
-    from simulations.replay.plan_detectors import detectors_from_plan
-    from simulations.replay.report import format_table, write_output
-    from simulations.trace import Incident
+    from simulations.replay.results import write_output
+    from simulations.traces.model import Incident
 
     if args.runs < 1:
         raise ReplayError(f"--runs: {args.runs} must be >= 1")
     if args.output and not args.output.lower().endswith((".json", ".csv", ".parquet")):
         raise ReplayError(f"-o {args.output}: expected a .json, .csv or .parquet file")
-    plan = read_plan_file(args.plan)
+    plan = read_plan(args.plan)
     # As `backtest`: a bundled series by name, and the trace's own or sidecar labels.
     trace = read_traces([args.trace], [args.labels] if args.labels else [])[0]
     incidents = None
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     detectors = detectors_from_plan(plan, args.metric, args.detector, step)
     setup = build_setup(plan, trace, detectors, incidents, config)
     result = simulate(setup, args.runs, args.seed, workers=args.workers, dask_address=args.dask)
-    print(format_table(result.summary))
+    print(replay_text(result.summary))
     if not setup.incidents:
         print("no incidents: every replay is incident-free (false-rollback rate only)")
     if args.output:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from simulations.commands.backtest import add_replay_arguments, replay_request, replay_settings
+from simulations.commands._options import add_replay_arguments, replay_request, replay_settings
 
 if TYPE_CHECKING:
-    from simulations.trace import Trace
+    from simulations.traces.model import Trace
 
 HELP = "tune rollback thresholds: least blast radius within a false-rollback budget"
 
@@ -43,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
     """Load, sweep, recommend; print the front and the train/test backtests."""
     import json
 
-    from planner.thresholds import dump_thresholds
-    from simulations.backtest_inputs import read_traces
-    from simulations.backtest_tables import tune_text
+    from planner.thresholds.file import dump_thresholds
+    from simulations.commands._text import tune_text
     from simulations.exceptions import BacktestError
-    from simulations.tune import TuneSettings, tune
-    from simulations.tune_space import FAMILY_NAMES
+    from simulations.loaders.read import read_traces
+    from simulations.tuning.space import FAMILY_NAMES
+    from simulations.tuning.sweep import TuneSettings, tune
 
     if args.false_rollback_budget < 0:
         raise BacktestError(f"--false-rollback-budget: {args.false_rollback_budget} must be >= 0")
@@ -110,19 +110,12 @@ def _write_all(outputs: list[tuple[str, str]]) -> None:
 
 
 def _split(train: list[Trace], test: list[Trace], at: str) -> tuple[list[Trace], list[Trace]]:
-    import pandas as pd
-
-    from simulations.backtest_inputs import split_at
     from simulations.exceptions import BacktestError
+    from simulations.tuning.split import parse_split_time, split_at
 
     if test:
         raise BacktestError("--split-at cannot be combined with --test")
-    try:
-        when = pd.Timestamp(at)
-    except ValueError:
-        raise BacktestError(f"--split-at: {at!r} is not a time (e.g. 2026-03-09T00:00Z)") from None
-    when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
-    return split_at(train, when)
+    return split_at(train, parse_split_time(at))
 
 
 def _client(address: str) -> Any:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.exceptions import ThresholdsError
 from simulations.detectors.base import (
     BoolArray,
     Direction,
@@ -36,7 +37,6 @@ from simulations.detectors.base import (
     steps_per,
     window_value,
 )
-from simulations.exceptions import ThresholdsError
 
 __all__ = ["ArgoAnalysis"]
 

@@ -21,7 +21,7 @@ from typing import Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from simulations.exceptions import ThresholdsError
+from planner.exceptions import ThresholdsError
 
 __all__ = [
     "BoolArray",

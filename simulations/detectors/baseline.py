@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.exceptions import ThresholdsError
 from simulations.detectors.base import (
     BoolArray,
     Direction,
@@ -24,7 +25,6 @@ from simulations.detectors.base import (
     steps_per,
     window_value,
 )
-from simulations.exceptions import ThresholdsError
 
 __all__ = ["BaselineComparison"]
 

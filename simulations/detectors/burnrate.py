@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.exceptions import ThresholdsError
+from planner.thresholds.families import SRE_WINDOWS, BurnWindow
 from simulations.detectors.base import (
     BoolArray,
     Direction,
@@ -22,25 +24,8 @@ from simulations.detectors.base import (
     steps_per,
     window_value,
 )
-from simulations.exceptions import ThresholdsError
 
-__all__ = ["BurnWindow", "MultiBurnRate"]
-
-
-@dataclass(frozen=True)
-class BurnWindow:
-    """One window pair: page when both windows burn faster than ``factor``."""
-
-    factor: float
-    long_minutes: float
-    short_minutes: float
-
-    def __post_init__(self) -> None:
-        if self.factor <= 0 or self.long_minutes <= 0 or self.short_minutes <= 0:
-            raise ThresholdsError(f"burn window {self}: factor and windows must be > 0")
-
-
-SRE_WINDOWS = (BurnWindow(14.4, 60.0, 5.0), BurnWindow(6.0, 360.0, 30.0))
+__all__ = ["SRE_WINDOWS", "BurnWindow", "MultiBurnRate"]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Loaders that turn files and servers into canonical :class:`~simulations.trace.Trace` objects."""
+"""Loaders that turn files and servers into canonical :class:`~simulations.traces.model.Trace`
+objects."""
 
 from simulations.loaders.bundled import bundled_names, load_bundled
 from simulations.loaders.canonical import load_trace, parse_canonical_csv, write_trace

@@ -19,8 +19,8 @@ from simulations.exceptions import TraceError
 from simulations.loaders.labels import parse_point_time
 from simulations.loaders.microsoft import parse_microsoft
 from simulations.loaders.nab import NabLabels, nab_incidents, parse_nab
-from simulations.repair import RepairOptions
-from simulations.trace import Incident, Trace
+from simulations.traces.model import Incident, Trace
+from simulations.traces.repair import RepairOptions
 
 __all__ = ["BUNDLED_METRICS", "bundled_names", "default_root", "load_bundled"]
 

@@ -2,9 +2,9 @@
 
 A canonical CSV has a header ``timestamp,<metric>,...``; ``timestamp`` is ISO 8601 (``Z`` or an
 offset; naive times are read as UTC) and every other column is a name from
-:data:`~simulations.trace.CANONICAL_METRICS` (optionally with a ``{labels}`` suffix). Empty
+:data:`~simulations.traces.model.CANONICAL_METRICS` (optionally with a ``{labels}`` suffix). Empty
 cells are missing values. Parquet holds the same columns, ``timestamp`` as a timestamp type.
-Both are read with pyarrow into arrays that :func:`~simulations.repair.build_trace_arrays`
+Both are read with pyarrow into arrays that :func:`~simulations.traces.repair.build_trace_arrays`
 repairs in place, so a regular million-row file is parsed without extra copies.
 """
 
@@ -18,8 +18,8 @@ import pandas as pd
 
 from simulations.exceptions import TraceError
 from simulations.loaders.writer import format_csv, write_trace
-from simulations.repair import RepairOptions, build_trace_arrays
-from simulations.trace import Incident, Metric, Trace, canonical_metric
+from simulations.traces.model import Incident, Metric, Trace, canonical_metric
+from simulations.traces.repair import RepairOptions, build_trace_arrays
 
 __all__ = [
     "format_csv",
@@ -111,7 +111,7 @@ def parse_canonical_table(
 
     Raises:
         TraceError: no ``timestamp`` column, an unknown or repeated column, a bad value or a
-            rejection of :func:`~simulations.repair.build_trace_arrays`.
+            rejection of :func:`~simulations.traces.repair.build_trace_arrays`.
     """
     columns = [str(c) for c in table.column_names]
     if "timestamp" not in columns:

@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from simulations.exceptions import TraceError
-from simulations.trace import Incident, canonical_metric
+from simulations.traces.model import Incident, canonical_metric
 
 __all__ = [
     "SEVERITIES",

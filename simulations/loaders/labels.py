@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from simulations.exceptions import TraceError
-from simulations.trace import Incident
+from simulations.traces.model import Incident
 
 __all__ = ["parse_point_time", "runs_to_incidents"]
 

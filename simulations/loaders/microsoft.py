@@ -19,8 +19,8 @@ import pandas as pd
 
 from simulations.exceptions import TraceError
 from simulations.loaders.labels import parse_point_time, runs_to_incidents
-from simulations.repair import RepairOptions, build_trace
-from simulations.trace import Trace, canonical_metric
+from simulations.traces.model import Trace, canonical_metric
+from simulations.traces.repair import RepairOptions, build_trace
 
 __all__ = ["load_microsoft", "parse_microsoft"]
 
@@ -47,7 +47,7 @@ def parse_microsoft(
 
     Raises:
         TraceError: a wrong header, a bad time, value or label (naming the line), or a rejection
-            of :func:`~simulations.repair.build_trace`.
+            of :func:`~simulations.traces.repair.build_trace`.
     """
     m = canonical_metric(metric)
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -24,8 +24,8 @@ import pandas as pd
 
 from simulations.exceptions import TraceError
 from simulations.loaders.labels import parse_point_time
-from simulations.repair import RepairOptions, build_trace
-from simulations.trace import Incident, Trace, canonical_metric
+from simulations.traces.model import Incident, Trace, canonical_metric
+from simulations.traces.repair import RepairOptions, build_trace
 
 __all__ = [
     "NabLabels",
@@ -139,7 +139,7 @@ def parse_nab(
 
     Raises:
         TraceError: a wrong header, a bad time or value (naming the line), or a rejection of
-            :func:`~simulations.repair.build_trace`.
+            :func:`~simulations.traces.repair.build_trace`.
     """
     m = canonical_metric(metric)
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from simulations.exceptions import TraceError
-from simulations.trace import Trace
+from simulations.traces.model import Trace
 
 __all__ = ["format_csv", "write_trace"]
 

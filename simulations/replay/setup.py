@@ -25,8 +25,8 @@ from planner.model import Plan
 from simulations.detectors.base import Detector
 from simulations.exceptions import ReplayError
 from simulations.replay.config import ReplayConfig
-from simulations.trace import Incident, Trace
-from simulations.trace_series import trace_series
+from simulations.traces.model import Incident, Trace
+from simulations.traces.series import trace_series
 
 __all__ = [
     "IncidentShape",

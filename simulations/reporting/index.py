@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from planner.io import atomic_write_text
 from planner.model import LEVELS
 from simulations.exceptions import ReportError
-from simulations.plots import to_data_uri
+from simulations.notebook.plots.plan import to_data_uri
 from simulations.reporting.files import make_readable
 from simulations.reporting.summary import ReportSummary, parse_summary
 

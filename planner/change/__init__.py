@@ -1,0 +1,23 @@
+"""What changed: a git range or a change manifest, as one :class:`ChangeSet`.
+
+Modules:
+
+- ``git``: Reading a change from a real git range into a :class:`ChangeSet`.
+- ``manifest``: Change manifests: a YAML or JSON description of a change, read into a
+  :class:`ChangeSet`.
+- ``model``: A change set: what a git range or a change manifest says is being shipped.
+"""
+
+from planner.change.git import read_git_change
+from planner.change.manifest import load_manifest, parse_manifest
+from planner.change.model import CHANGE_KINDS, ChangedFile, ChangeKind, ChangeSet
+
+__all__ = [
+    "CHANGE_KINDS",
+    "ChangeKind",
+    "ChangeSet",
+    "ChangedFile",
+    "load_manifest",
+    "parse_manifest",
+    "read_git_change",
+]

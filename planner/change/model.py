@@ -1,0 +1,58 @@
+"""A change set: what a git range or a change manifest says is being shipped.
+
+Both inputs (``planner.change.git`` and ``planner.change.manifest``) produce a :class:`ChangeSet`;
+risk
+classification and plan building read only this record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from planner.model import Commit
+
+__all__ = ["CHANGE_KINDS", "ChangeKind", "ChangeSet", "ChangedFile"]
+
+ChangeKind = Literal["added", "modified", "deleted", "renamed"]
+CHANGE_KINDS: tuple[str, ...] = ("added", "modified", "deleted", "renamed")
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """One file of the change.
+
+    ``content`` is the text at ``head`` (``None`` when deleted, binary or not available, as for a
+    manifest); ``base_content`` the text at ``base``. ``integrated`` is False for a new file that
+    nothing calls yet (a manifest says so; for git it is True unless a policy says otherwise).
+    ``behind_flag`` is True for code that only runs when the change's feature flag is on (a
+    manifest says so); it is ZERO risk at deploy time while the flag stays OFF.
+    """
+
+    path: str
+    change: ChangeKind
+    added_lines: int = 0
+    deleted_lines: int = 0
+    old_path: str | None = None
+    integrated: bool = True
+    content: str | None = None
+    base_content: str | None = None
+    behind_flag: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Everything known about a change. ``repo_files`` lists every path at ``head`` (git only);
+    it tells which package manager and migration tool the repository uses."""
+
+    source: Literal["git", "manifest"]
+    files: tuple[ChangedFile, ...]
+    repo: str | None = None
+    base: str | None = None
+    head: str | None = None
+    commits: tuple[Commit, ...] = ()  # oldest first
+    feature: str = ""
+    service: str = ""
+    feature_flag: str | None = None
+    integration_points: tuple[str, ...] = ()
+    repo_files: tuple[str, ...] = ()

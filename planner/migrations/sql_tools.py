@@ -1,0 +1,102 @@
+"""goose, dbmate and golang-migrate: SQL migrations that carry their own rollback.
+
+goose (``-- +goose Up`` / ``-- +goose Down``) and dbmate (``-- migrate:up`` / ``-- migrate:down``)
+keep both directions in one file, golang-migrate pairs ``N_name.up.sql`` with ``N_name.down.sql``.
+psql must never run these files as they are (it would run the down part too), and the plan must
+never invert them: each tool applies and undoes them itself.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from planner.change.model import ChangedFile
+from planner.model import Step
+from planner.runtime.shell import join
+
+__all__ = ["SQL_TOOLS", "detect_sql_tool", "sql_tool_undo", "sql_tool_upgrade"]
+
+SQL_TOOLS = ("goose", "dbmate", "golang-migrate")
+
+_GOOSE = re.compile(r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b", re.MULTILINE | re.IGNORECASE)
+_DBMATE = re.compile(r"^[ \t]*--[ \t]*migrate:up\b", re.MULTILINE)
+_GOLANG_MIGRATE = re.compile(r"(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$")
+_VERSION = re.compile(r"^(\d+)")
+
+
+def detect_sql_tool(files: Iterable[ChangedFile]) -> str | None:
+    """``goose``, ``dbmate`` or ``golang-migrate`` from the change's SQL files, else ``None``."""
+    for f in files:
+        if not f.path.lower().endswith(".sql"):
+            continue
+        if _GOLANG_MIGRATE.search(f.path):
+            return "golang-migrate"
+        if f.content and _GOOSE.search(f.content):
+            return "goose"
+        if f.content and _DBMATE.search(f.content):
+            return "dbmate"
+    return None
+
+
+def sql_tool_upgrade(tool: str, added: list[ChangedFile], engine: str) -> str:
+    """The command that applies the added migrations with ``tool``."""
+    folder = _folder(added)
+    if tool == "goose":
+        return join("goose", "-dir", folder, _goose_driver(engine)) + ' "$DATABASE_URL" up'
+    if tool == "dbmate":
+        return join("dbmate", "--migrations-dir", folder, "migrate")
+    return join("migrate", "-path", folder, "-database") + ' "$DATABASE_URL" up'
+
+
+def sql_tool_undo(
+    tool: str, added: list[ChangedFile], paths: frozenset[str], engine: str
+) -> tuple[str | None, tuple[Step, ...]]:
+    """The version before the earliest added migration (if known) and the undo steps."""
+    ups = [f for f in added if not f.path.lower().endswith(".down.sql")]
+    folder = _folder(added)
+    target = _previous(ups, paths, folder)
+    if tool == "golang-migrate":
+        names = ", ".join(posixpath.basename(f.path) for f in reversed(ups))
+        command = join("migrate", "-path", folder, "-database")
+        return target, (
+            Step(
+                f"Undo the {len(ups)} added migration(s) with their .down.sql ({names})",
+                f'{command} "$DATABASE_URL" down {len(ups)}',
+            ),
+        )
+    if tool == "goose":
+        command = join("goose", "-dir", folder, _goose_driver(engine)) + ' "$DATABASE_URL" down'
+        what = "its -- +goose Down section; goose undoes the latest migration"
+    else:
+        command = join("dbmate", "--migrations-dir", folder, "rollback")
+        what = "its -- migrate:down section; dbmate undoes the latest migration"
+    steps = tuple(
+        Step(f"Undo {posixpath.basename(f.path)} ({what})", command) for f in reversed(ups)
+    )
+    return target, steps
+
+
+def _folder(added: list[ChangedFile]) -> str:
+    return posixpath.dirname(added[0].path) or "."
+
+
+def _goose_driver(engine: str) -> str:
+    return "mysql" if engine == "mysql" else "postgres"
+
+
+def _previous(ups: list[ChangedFile], paths: frozenset[str], folder: str) -> str | None:
+    versions = [m.group(1) for f in ups if (m := _VERSION.match(posixpath.basename(f.path)))]
+    if not versions:
+        return None
+    first = min(int(v) for v in versions)
+    older = [
+        m.group(1)
+        for p in paths
+        if posixpath.dirname(p) == folder
+        and p.lower().endswith(".sql")
+        and (m := _VERSION.match(posixpath.basename(p)))
+        and int(m.group(1)) < first
+    ]
+    return max(older, key=int) if older else None

@@ -1,0 +1,286 @@
+"""The three-level rollback strategy with the real commits, files and commands.
+
+Level 1 feature flag (target < 5 min) only when a flag exists; Level 2 configuration revert
+(< 10 min) naming the configuration files this change touched; Level 3 code revert (< 15 min)
+with ``git revert --no-edit`` of the range's commits, newest first, after the database steps
+(migration files must still exist to run their ``down``). Estimates add the profile's timings,
+and the arithmetic is shown in ``estimate_explained``.
+"""
+
+from __future__ import annotations
+
+from planner.model import Monitor, Rollback, RollbackFiles, RollbackLevel, Step, Triggers
+from planner.plan.context import PlanContext
+from planner.plan.monitors import describe_threshold
+from planner.runtime.shell import join
+
+__all__ = ["TARGETS", "build_rollback"]
+
+TARGETS = {1: 5.0, 2: 10.0, 3: 15.0}
+COMMIT_PLACEHOLDER = "<commit-sha>"
+
+
+def build_rollback(
+    ctx: PlanContext, immediate_extra: tuple[str, ...] = (), evaluate_extra: tuple[str, ...] = ()
+) -> Rollback:
+    """Triggers, the three levels, files, database rollback and post-rollback actions.
+
+    ``immediate_extra``/``evaluate_extra`` are trigger conditions from the failure modes.
+    """
+    files = RollbackFiles(
+        delete=tuple(f.path for f in ctx.changes.files if f.change == "added"),
+        restore=tuple(f.path for f in ctx.changes.files if f.change == "deleted"),
+        revert=tuple(f.path for f in ctx.changes.files if f.change in ("modified", "renamed")),
+    )
+    return Rollback(
+        triggers=_triggers(ctx, immediate_extra, evaluate_extra),
+        levels=(_level1(ctx), _level2(ctx), _level3(ctx)),
+        files=files,
+        database=None if ctx.database is None else ctx.database.to_mapping(),
+        post_rollback=_post(ctx),
+    )
+
+
+def _triggers(ctx: PlanContext, immediate: tuple[str, ...], evaluate: tuple[str, ...]) -> Triggers:
+    err, lat, ok = (ctx.monitors[m] for m in ("error_rate", "latency_p95", "success_rate"))
+    now = [
+        "Security incident or vulnerability discovered",
+        "Complete service outage",
+        "Data loss or corruption",
+    ]
+    later = [
+        f"Error rate {_crit(err)} sustained for {err.for_minutes:g} minutes",
+        f"API latency p95 {_crit(lat)} sustained for {lat.for_minutes:g} minutes",
+        f"Success rate {_crit(ok)}",
+        "User reports of failures (>10 reports/hour)",
+    ]
+    return Triggers(
+        tuple(dict.fromkeys([*now, *immediate])), tuple(dict.fromkeys([*later, *evaluate]))
+    )
+
+
+def _estimate(
+    level: int, parts: list[tuple[str, float]], note: str = ""
+) -> tuple[float, str, bool]:
+    total = sum(minutes for _, minutes in parts)
+    arithmetic = " + ".join(f"{name} {minutes:g}" for name, minutes in parts)
+    explained = f"{arithmetic} = {total:g} min{note}"
+    over = total > TARGETS[level]
+    if over:
+        explained += f" (over the {TARGETS[level]:g} min target)"
+    return total, explained, over
+
+
+def _level1(ctx: PlanContext) -> RollbackLevel:
+    if not ctx.flag:
+        return RollbackLevel(
+            1,
+            "Feature flag",
+            False,
+            TARGETS[1],
+            None,
+            (),
+            reason="No feature flag: the change names none and the service profile defines none, "
+            "so the first response is Level 3 (code revert). Ship risky changes behind a flag.",
+        )
+    t = ctx.profile.timings
+    commands = ctx.platform.flag(ctx.flag, on=False, percent=0)
+    steps = [Step(f"Disable `{ctx.flag}`", commands[0])]
+    steps += [Step("Wait for the restart to finish", c) for c in commands[1:]]
+    steps += [
+        Step("Verify the service is healthy with the flag off", ctx.platform.verify()),
+        Step(
+            "Monitor: error rate back to baseline "
+            f"({describe_threshold(ctx.monitors['error_rate'], 'target')})"
+        ),
+    ]
+    parts = [("flag toggle", t.flag_toggle)]
+    if ctx.profile.feature_flag.mechanism == "env":
+        parts.append(("restart", t.restart))
+    parts.append(("verify", t.verify))
+    minutes, explained, over = _estimate(1, parts)
+    return RollbackLevel(
+        1, "Feature flag", True, TARGETS[1], minutes, tuple(steps), "", explained, over
+    )
+
+
+def _level2(ctx: PlanContext) -> RollbackLevel:
+    config_paths = {r.path for r in ctx.with_category("config")}
+    configs = [f for f in ctx.changes.files if f.path in config_paths]
+    if not configs:
+        return RollbackLevel(
+            2,
+            "Configuration revert",
+            False,
+            TARGETS[2],
+            None,
+            (),
+            reason="This change touches no configuration files: nothing to revert at Level 2.",
+        )
+    base = ctx.base_ref
+    restore = [f.old_path or f.path for f in configs if f.change != "added"]
+    remove = [f.path for f in configs if f.change in ("added", "renamed")]
+    steps: list[Step] = []
+    if restore:
+        steps.append(
+            Step(
+                f"Restore the configuration as it was at {_short(base)}",
+                join("git", "checkout", base, "--", *restore),
+            )
+        )
+    if remove:
+        steps.append(
+            Step(
+                "Remove configuration files the change added",
+                join("git", "rm", "--quiet", "--", *remove),
+            )
+        )
+    steps.append(
+        Step(
+            "Commit the configuration revert",
+            join(
+                "git",
+                "commit",
+                "-m",
+                f"Revert configuration of {ctx.changes.feature or 'the change'}",
+                "--",
+                *restore,
+                *remove,
+            ),
+        )
+    )
+    p = ctx.profile
+    if p.platform == "kubernetes":
+        cm = f"{p.deployment_name}-config"
+        create = join(
+            "kubectl",
+            "-n",
+            p.namespace,
+            "create",
+            "configmap",
+            cm,
+            *(f"--from-file={f}" for f in restore),
+            "--dry-run=client",
+            "-o",
+            "yaml",
+        )
+        steps.append(
+            Step(
+                f"Apply the reverted files (assumes they are mounted from ConfigMap {cm})",
+                f"{create} | {join('kubectl', '-n', p.namespace, 'apply', '-f', '-')}",
+            )
+        )
+    steps += [
+        Step("Restart with the reverted configuration", ctx.platform.restart()),
+        Step("Run the health check", ctx.platform.verify()),
+        Step("Monitor: all metrics stable"),
+    ]
+    t = p.timings
+    minutes, explained, over = _estimate(
+        2, [("config reload", t.config_reload), ("restart", t.restart), ("verify", t.verify)]
+    )
+    return RollbackLevel(
+        2, "Configuration revert", True, TARGETS[2], minutes, tuple(steps), "", explained, over
+    )
+
+
+def _level3(ctx: PlanContext) -> RollbackLevel:
+    t = ctx.profile.timings
+    steps: list[Step] = []
+    parts: list[tuple[str, float]] = []
+    note = ""
+    db = ctx.database
+    # a target is a database undo, even one that cannot be spelled out as a command
+    if db is not None and (any(s.command for s in db.steps) or db.target is not None):
+        when = "if needed" if not db.destructive else "required"
+        steps += [
+            Step(f"Database first, {when} (migration files still present): {s.action}", s.command)
+            for s in db.steps
+        ]
+        parts.append(("migrate down", t.migrate))
+    if db is not None and db.restore is not None:
+        steps.append(
+            Step(
+                f"If data was dropped or rewritten: {db.restore.action.split(' (')[0].lower()}",
+                db.restore.command,
+            )
+        )
+        note = " + restore of the backup (not estimated: depends on table size)"
+    shas = [c.sha for c in reversed(ctx.changes.commits)]
+    if shas:
+        steps.append(
+            Step(
+                f"Revert the {len(shas)} commit(s) of the change, newest first",
+                join("git", "revert", "--no-edit", *shas),
+            )
+        )
+    else:
+        steps.append(
+            Step(
+                f"Revert the change's commits, newest first (PLACEHOLDER: the manifest lists no "
+                f"commits; replace {COMMIT_PLACEHOLDER} with their SHAs)",
+                join("git", "revert", "--no-edit", COMMIT_PLACEHOLDER),
+            )
+        )
+    tc = ctx.toolchain
+    steps.append(
+        Step(
+            "Run the tests (must pass)", tc.test or "# no test command detected: run the test suite"
+        )
+    )
+    parts.append(("test", t.test))
+    if ctx.profile.platform == "kubernetes" and not tc.has_dockerfile and tc.build:
+        steps.append(Step("Build (CI publishes the image for the revert commit)", tc.build))
+    steps.append(Step("Push the revert", join("git", "push")))
+    steps += [Step(_deploy_action(c), c) for c in ctx.platform.deploy(None)]
+    parts += [("build", t.build), ("deploy", t.deploy)]
+    steps += [
+        Step("Verify the deployed version", ctx.platform.verify()),
+        Step("Monitor the dashboard for 1 hour"),
+    ]
+    parts.append(("verify", t.verify))
+    minutes, explained, over = _estimate(3, parts, note)
+    reason = (
+        "" if shas else "Commit SHAs unknown (manifest without commits): replace the placeholder."
+    )
+    return RollbackLevel(
+        3, "Code revert", True, TARGETS[3], minutes, tuple(steps), reason, explained, over
+    )
+
+
+def _deploy_action(command: str) -> str:
+    for marker, action in (
+        ("docker build", "Build the image of the revert"),
+        ("docker push", "Push the image"),
+        ("set image", "Deploy the revert"),
+        ("rollout status", "Wait for the rollout to finish"),
+        ("git checkout", "Check out the revert"),
+    ):
+        if marker in command:
+            return action
+    if command.startswith("#") or "restart" in command or "reload" in command:
+        return "Restart with the reverted code"
+    return "Build the revert"
+
+
+def _crit(monitor: Monitor) -> str:
+    return describe_threshold(monitor, "critical")
+
+
+def _short(ref: str) -> str:
+    return ref[:12] if len(ref) == 40 else ref
+
+
+def _post(ctx: PlanContext) -> tuple[str, ...]:
+    out = [
+        "Notify the team in the incidents channel",
+        "Update the status page (if customer-facing)",
+        "Document the issue in an incident report",
+        "Schedule a postmortem within 48 hours",
+        "Keep monitoring for 24 hours after the rollback",
+    ]
+    if ctx.flag:
+        out.insert(1, f"Keep `{ctx.flag}` off until a fix is verified in staging")
+    if ctx.database is not None and ctx.database.destructive:
+        out.insert(1, "Check restored row counts against the backup before reopening writes")
+    return tuple(out)

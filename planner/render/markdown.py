@@ -1,0 +1,310 @@
+"""Render a :class:`Plan` as Markdown following the reference's section structure.
+
+Commands go in fenced ``bash`` blocks whose fence is longer than any backtick run inside, and
+step descriptions become ``#`` comments with line breaks removed, so a hostile file name cannot
+end a block or a comment early.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from planner.model import LEVELS, Monitor, Plan, RollbackLevel, Stage
+from planner.plan.monitors import describe_threshold, fmt_value
+
+__all__ = ["render_markdown"]
+
+_METRIC_NAMES = {
+    "error_rate": "Error rate",
+    "latency_p95": "Latency (p95)",
+    "success_rate": "Success rate",
+}
+_LEVEL_TITLES = {1: "Feature Flag", 2: "Configuration Rollback", 3: "Code Rollback"}
+
+
+def render_markdown(plan: Plan) -> str:
+    """The plan as one Markdown document (ends with a newline)."""
+    out: list[str] = []
+    _header(plan, out)
+    _risk(plan, out)
+    _failures(plan, out)
+    _deployment(plan, out)
+    _rollback(plan, out)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+_CONTROL = re.compile(r"[\r\n\x00-\x08\x0b-\x1f]+")
+_TICKS = re.compile(r"`+")
+
+
+def _one_line(text: str) -> str:
+    if text.isprintable():  # the common case, without a regex
+        return text
+    return _CONTROL.sub(" ", text)
+
+
+def _code(text: str) -> str:
+    text = _one_line(text)
+    if "`" not in text:
+        return f"`{text}`"
+    longest = max((len(run) for run in _TICKS.findall(text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if longest else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _cell(text: str) -> str:
+    return _one_line(text).replace("|", "\\|")
+
+
+def _bash(lines: Iterable[str], out: list[str]) -> None:
+    body = list(lines)
+    longest = max((len(run) for line in body for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    out += [f"{fence}bash", *body, fence, ""]
+
+
+def _steps(steps: Iterable[tuple[str, str | None]]) -> list[str]:
+    lines: list[str] = []
+    for action, command in steps:
+        lines.append(f"# {_one_line(action)}")
+        if command:
+            lines.append(command)
+    return lines
+
+
+def _header(plan: Plan, out: list[str]) -> None:
+    c = plan.change
+    title = c.feature or c.service or "change"
+    out += [f"# Deployment and Rollback Plan: {_one_line(title)}", ""]
+    files = plan.risk.files
+    kinds = {
+        k: sum(1 for f in files if f.change == k)
+        for k in ("added", "modified", "deleted", "renamed")
+    }
+    counts = ", ".join(f"{n} {k}" for k, n in kinds.items() if n)
+    out += ["## Context", ""]
+    if c.source == "git":
+        out.append(
+            f"- Change: git range {_code(f'{c.base}..{c.head}')} in {_code(c.repo or '.')}, "
+            f"{len(c.commits)} commit(s)"
+        )
+    else:
+        out.append(f"- Change: manifest, {len(c.commits)} commit(s) listed")
+    if c.service:
+        out.append(f"- Service: {_code(c.service)}")
+    out.append(f"- {len(files)} files changed ({counts or 'none'})")
+    out.append(f"- **{plan.risk.overall}-RISK** change, complexity score {plan.risk.complexity}")
+    if plan.risk.complexity_explained:
+        out.append(f"- {_one_line(plan.risk.complexity_explained)}")
+    points = ", ".join(p.replace("_", " ") for p in c.integration_points) or "none declared"
+    out.append(f"- Integration points: {points}")
+    flag = _code(c.feature_flag) if c.feature_flag else "none (Level 1 rollback not available)"
+    out += [f"- Feature flag: {flag}", f"- Thresholds: {plan.thresholds_source}", ""]
+
+
+def _risk(plan: Plan, out: list[str]) -> None:
+    out += ["## Risk Categorization", ""]
+    for level in LEVELS:
+        rated = [f for f in plan.risk.files if f.level == level]
+        out += [f"**{level}-RISK Changes:**", ""]
+        if not rated:
+            out += ["- none", ""]
+            continue
+        for f in rated:
+            renamed = f", from {_code(f.old_path)}" if f.old_path else ""
+            why = "; ".join(_one_line(r) for r in f.reasons) or "no rule matched"
+            out.append(f"- {_code(f.path)} ({f.change}{renamed}): {why}")
+        out.append("")
+
+
+def _failures(plan: Plan, out: list[str]) -> None:
+    out += ["## Failure Modes", ""]
+    if not plan.failure_modes:
+        out += ["None identified: the change has no new runtime behaviour.", ""]
+        return
+    out += ["| Severity | Scenario | Rollback trigger |", "|---|---|---|"]
+    out += [
+        f"| {m.severity} | {_cell(m.scenario)} | {_cell(m.trigger)} |" for m in plan.failure_modes
+    ]
+    out.append("")
+
+
+def _deployment(plan: Plan, out: list[str]) -> None:
+    out += ["## Deployment Strategy", "", "### Pre-Deployment Checklist", ""]
+    out += [f"- [ ] {_one_line(item)}" for item in plan.checklist] + [""]
+    if plan.windows:
+        out += ["### Deployment Windows", ""]
+        out += [f"**{k.capitalize()}:** {_one_line(v)}  " for k, v in plan.windows.items()] + [""]
+    _schedule(plan, out)
+    for i, stage in enumerate(plan.stages, 1):
+        _stage(i, stage, len(plan.stages), out)
+    _matrix(plan, out)
+    if plan.on_call:
+        out += ["### On-Call Responsibilities", ""]
+        for when, duties in plan.on_call.items():
+            out += [f"**{_one_line(when)}:**", *(f"- {_one_line(d)}" for d in duties), ""]
+
+
+def _schedule(plan: Plan, out: list[str]) -> None:
+    if not plan.schedule:
+        return
+    out += ["### Schedule", ""]
+    head = "| Stage | Start | End | Latest end | Held until | Reason |"
+    out += [head, "|---|---|---|---|---|---|"]
+    for s in plan.schedule:
+        out.append(
+            f"| {_cell(s.stage)} | {s.start} | {s.end} | {s.latest_end or '-'} "
+            f"| {s.held_until or '-'} | {_cell(s.reason) or '-'} |"
+        )
+    out.append("")
+    d = plan.expected_duration
+    if d is not None:
+        out += [
+            f"**Expected duration:** from {d.start} to between {d.earliest_end} and "
+            f"{d.latest_end} ({_duration(d.earliest_minutes)} to {_duration(d.latest_minutes)}, "
+            "nights, weekends and holds included)",
+            "",
+        ]
+
+
+def _duration(minutes: float) -> str:
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = minutes / 60
+        return f"{hours:g} hour" + ("s" if hours != 1 else "")
+    return f"{minutes:g} minutes"
+
+
+def _wait(stage: Stage, index: int, total: int) -> str:
+    w = stage.wait_minutes
+    if w.max == 0:
+        after = f" (proceed immediately to Stage {index + 1})" if index < total else ""
+        return f"0 hours{after}"
+    if w.min == w.max:
+        return _duration(w.min)
+    if w.min >= 60 and w.min % 60 == 0 and w.max % 60 == 0:
+        return f"{w.min / 60:g}-{w.max / 60:g} hours"
+    return f"{w.min:g}-{w.max:g} minutes"
+
+
+def _monitor_line(m: Monitor) -> str:
+    name = _METRIC_NAMES.get(m.metric, m.metric)
+    return (
+        f"- {name}: baseline {fmt_value(m.baseline, m.unit)}, "
+        f"target {describe_threshold(m, 'target')}, "
+        f"warning {describe_threshold(m, 'warning')}, critical {describe_threshold(m, 'critical')} "
+        f"(sustained {m.for_minutes:g} min; thresholds: {m.source})"
+    )
+
+
+def _stage(index: int, stage: Stage, total: int, out: list[str]) -> None:
+    out += [
+        f"### Stage {index}: {stage.name} "
+        f"({stage.risk}-RISK, {stage.exposure_percent:g}% exposure)",
+        "",
+    ]
+    if stage.note:
+        out += [f"> {_one_line(stage.note)}", ""]
+    out += ["**Deploy:**", *(f"- {_one_line(d)}" for d in stage.deploy), ""]
+    if stage.commands:
+        out += ["**Command:**", ""]
+        _bash(stage.commands, out)
+    out += [f"**Wait:** {_wait(stage, index, total)}", ""]
+    out.append("**Monitor:**")
+    out += [_monitor_line(m) for m in stage.monitors] or [
+        "- Deployment success; no runtime errors in logs"
+    ]
+    out += ["", "**Success Criteria:**", *(f"- {_one_line(c)}" for c in stage.success_criteria), ""]
+    if stage.rollback_level is None:
+        out += ["**Rollback:** Not needed (code not active)", ""]
+    else:
+        name = _LEVEL_TITLES.get(stage.rollback_level, "")
+        out += [f"**Rollback:** Level {stage.rollback_level} ({name.lower()})", ""]
+
+
+def _matrix(plan: Plan, out: list[str]) -> None:
+    if not plan.decision_matrix:
+        return
+    names = [s.name for s in plan.stages]
+    columns = list(dict.fromkeys(k for row in plan.decision_matrix for k in row.actions))
+    heads = [f"Stage {names.index(c) + 1} ({c})" if c in names else c for c in columns]
+    out += ["### Rollback Decision Matrix", "", f"| Condition | {' | '.join(heads)} | Action |"]
+    out.append("|" + "---|" * (len(columns) + 2))
+    for row in plan.decision_matrix:
+        cells = " | ".join(_cell(row.actions.get(c, "-")) for c in columns)
+        out.append(f"| {_cell(row.condition)} | {cells} | {_cell(row.action)} |")
+    out.append("")
+
+
+def _rollback(plan: Plan, out: list[str]) -> None:
+    rb = plan.rollback
+    out += ["## Rollback Strategy", "", "### Rollback Triggers", "", "**Immediate Rollback:**"]
+    out += [f"- {_one_line(t)}" for t in rb.triggers.immediate]
+    out += [
+        "",
+        "**Evaluate Rollback (within 15 min):**",
+        *(f"- {_one_line(t)}" for t in rb.triggers.evaluate),
+        "",
+    ]
+    for level in rb.levels:
+        _level(level, out)
+        if level.level == 3:
+            _files(plan, out)
+            _database(plan, out)
+    out += ["### Post-Rollback Actions", ""]
+    out += [f"{i}. {_one_line(a)}" for i, a in enumerate(rb.post_rollback, 1)] + [""]
+
+
+def _level(level: RollbackLevel, out: list[str]) -> None:
+    title = _LEVEL_TITLES.get(level.level, level.name)
+    out += [f"### Level {level.level}: {title} (< {level.target_minutes:g} min)", ""]
+    if not level.applicable:
+        out += [f"**Not applicable:** {_one_line(level.reason)}", ""]
+        return
+    if level.reason:
+        out += [f"> {_one_line(level.reason)}", ""]
+    out += ["**Procedure:**", ""]
+    _bash(_steps((s.action, s.command) for s in level.steps), out)
+    if level.estimated_minutes is not None:
+        warn = " **Over target.**" if level.over_target else ""
+        out += [
+            f"**Estimated Time:** {level.estimated_minutes:g} minutes "
+            f"({_one_line(level.estimate_explained)}){warn}",
+            "",
+        ]
+
+
+def _files(plan: Plan, out: list[str]) -> None:
+    f = plan.rollback.files
+    renamed = {r.path: r.old_path for r in plan.risk.files if r.old_path}
+    out.append("**Files Reverted:**")
+    for label, paths in (("DELETE", f.delete), ("RESTORE", f.restore), ("REVERT", f.revert)):
+        shown = ", ".join(_with_origin(p, renamed.get(p)) for p in paths) or "none"
+        out.append(f"- **{label}:** {shown}")
+    out.append("")
+
+
+def _with_origin(path: str, old: str | None) -> str:
+    return f"{_code(path)} (renamed from {_code(old)})" if old else _code(path)
+
+
+def _database(plan: Plan, out: list[str]) -> None:
+    db = plan.rollback.database
+    if not db:
+        out += ["**Database Rollback:** not needed (no migration in this change)", ""]
+        return
+    target = f", target {_code(str(db['target']))}" if db.get("target") else ""
+    tool = "plain SQL" if db.get("tool") == "sql" else str(db.get("tool"))
+    out += [f"**Database Rollback ({_one_line(tool)}{target}, if needed):**", ""]
+    out += [f"> {_one_line(str(w))}" for w in db.get("warnings", [])]
+    if db.get("warnings"):
+        out.append("")
+    steps = []
+    for key in ("backup",):
+        if db.get(key):
+            steps.append((f"Before deploying: {db[key]['action']}", db[key]["command"]))
+    steps += [(s["action"], s["command"]) for s in db.get("steps", [])]
+    if db.get("restore"):
+        steps.append((db["restore"]["action"], db["restore"]["command"]))
+    _bash(_steps(steps), out)

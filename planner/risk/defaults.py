@@ -1,0 +1,236 @@
+"""The ordered default risk rules (documented, in this order, in ``docs/risk-rules.md``).
+
+ZERO: tests, docs, flag-guarded code; LOW: type declarations, new files not integrated;
+HIGH/MEDIUM: migrations by their content; HIGH: auth, payments, data writes; MEDIUM:
+dependencies, lock files, CI, infrastructure, API routes, middleware, controllers, config; then
+the fallbacks. Roles and precedence: :class:`planner.risk.rules.RiskRule` and
+:mod:`planner.risk.classify`.
+"""
+
+from __future__ import annotations
+
+from planner.risk.migrations import DESTRUCTIVE
+from planner.risk.patterns import (
+    AUTH,
+    CI,
+    CONFIG,
+    CONTROLLERS,
+    DATA_LAYER,
+    DEPENDENCIES,
+    DOCS,
+    INFRA,
+    LOCKFILES,
+    MIDDLEWARE,
+    PAYMENTS,
+    ROUTES,
+    TESTS,
+    TYPES,
+    WRITE_OPS,
+)
+from planner.risk.rules import RiskRule
+
+__all__ = ["DEFAULT_RULES"]
+
+DEFAULT_RULES: tuple[RiskRule, ...] = (
+    RiskRule(
+        "test",
+        "ZERO",
+        "test",
+        "test",
+        "Test code is not deployed to serve traffic; it cannot break production.",
+        path=TESTS,
+        role="final",
+    ),
+    RiskRule(
+        "docs",
+        "ZERO",
+        "docs",
+        "docs",
+        "Documentation does not run.",
+        path=DOCS,
+        role="final",
+    ),
+    RiskRule(
+        "flagged_off",
+        "ZERO",
+        "flagged_off",
+        "behind the feature flag",
+        "Code that only runs when the change's feature flag is on is dormant while the flag "
+        "stays OFF at deploy; the level it takes once the flag is on counts for the overall risk.",
+        role="final",
+        needs="flag",
+    ),
+    RiskRule(
+        "types",
+        "LOW",
+        "types",
+        "type declarations",
+        "Type declarations (.d.ts, .pyi, types/) are erased or unused at run time.",
+        path=TYPES,
+        role="final",
+        evidence="path",
+    ),
+    RiskRule(
+        "unintegrated_new_file",
+        "LOW",
+        "new_file",
+        "new file, not integrated",
+        "A new file nothing calls yet cannot change behaviour until a later change wires it in.",
+        role="final",
+        needs="unintegrated",
+    ),
+    RiskRule(
+        "migration_destructive",
+        "HIGH",
+        "migration_destructive",
+        "destructive migration",
+        "Dropping, deleting, truncating or rewriting data cannot be undone by a code revert; "
+        "Level 3 needs a restore from backup.",
+        content=DESTRUCTIVE,
+        role="final",
+        needs="migration",
+    ),
+    RiskRule(
+        "migration",
+        "MEDIUM",
+        "migration",
+        "additive migration",
+        "A schema migration with no destructive statement: old code keeps working, but it "
+        "changes the database every instance shares.",
+        role="final",
+        needs="migration",
+    ),
+    RiskRule(
+        "auth",
+        "HIGH",
+        "auth",
+        "auth",
+        "Authentication, sessions, tokens, passwords and permissions: a bug locks users out "
+        "or lets the wrong ones in.",
+        path=AUTH,
+    ),
+    RiskRule(
+        "payments",
+        "HIGH",
+        "payments",
+        "payments",
+        "Payments and billing: a bug loses or double-charges money.",
+        path=PAYMENTS,
+    ),
+    RiskRule(
+        "data_write",
+        "HIGH",
+        "data_write",
+        "data write",
+        "Data-layer code (models, repositories, DAOs) that writes: a bug corrupts stored data, "
+        "which a rollback does not repair.",
+        path=DATA_LAYER,
+        content=WRITE_OPS,
+        assume_content=True,
+    ),
+    RiskRule(
+        "dependency",
+        "MEDIUM",
+        "dependency",
+        "dependency manifest",
+        "Dependency changes swap code under every module at once.",
+        path=DEPENDENCIES,
+        evidence="file name",
+    ),
+    RiskRule(
+        "lockfile",
+        "MEDIUM",
+        "lockfile",
+        "lock file",
+        "Lock files pin the exact dependency versions that ship.",
+        path=LOCKFILES,
+        evidence="file name",
+    ),
+    RiskRule(
+        "ci",
+        "MEDIUM",
+        "ci",
+        "CI/build",
+        "CI and build files change how the artefact is built and shipped.",
+        path=CI,
+        evidence="path",
+    ),
+    RiskRule(
+        "infrastructure",
+        "MEDIUM",
+        "infrastructure",
+        "infrastructure",
+        "Containers, Kubernetes, Helm, Terraform and process files change where and how the "
+        "service runs.",
+        path=INFRA,
+        evidence="path",
+    ),
+    RiskRule(
+        "api_route",
+        "MEDIUM",
+        "api_route",
+        "API route",
+        "Routes and API definitions change what clients can call.",
+        path=ROUTES,
+    ),
+    RiskRule(
+        "middleware",
+        "MEDIUM",
+        "middleware",
+        "middleware",
+        "Middleware runs on every request it is mounted on.",
+        path=MIDDLEWARE,
+    ),
+    RiskRule(
+        "controller",
+        "MEDIUM",
+        "controller",
+        "controller/handler",
+        "Controllers and handlers serve requests directly.",
+        path=CONTROLLERS,
+    ),
+    RiskRule(
+        "config",
+        "MEDIUM",
+        "config",
+        "configuration",
+        "Configuration changes behaviour without a code change; Level 2 reverts it.",
+        path=CONFIG,
+        evidence="path",
+    ),
+    RiskRule(
+        "new_file",
+        "LOW",
+        "new_file",
+        "new file",
+        "A new file that no other rule matched adds code without changing existing code.",
+        role="fallback",
+        needs="added",
+    ),
+    RiskRule(
+        "rename",
+        "LOW",
+        "source",
+        "pure rename",
+        "A file moved without a line changed (imports of the old path are in other files).",
+        role="fallback",
+        needs="pure_rename",
+    ),
+    RiskRule(
+        "source",
+        "MEDIUM",
+        "source",
+        "existing code changed",
+        "Modified, renamed or deleted code that no other rule matched changes existing behaviour.",
+        role="fallback",
+        needs="changed_code",
+    ),
+    RiskRule(
+        "other",
+        "LOW",
+        "source",
+        "other file",
+        "Any other changed file (assets, data): low risk unless a rule above says otherwise.",
+        role="fallback",
+    ),
+)

@@ -1,0 +1,136 @@
+"""Recognising schema migrations and the destructive statements in them.
+
+Covers the conventional layouts of alembic, Django, knex, sequelize, TypeORM, prisma, rails,
+flyway, liquibase, Laravel, golang-migrate, goose and dbmate. Only the forward ("up") part of a
+migration counts: the ``downgrade()`` of an additive alembic migration drops what ``upgrade()``
+adds, and that is the rollback, not a risk of the deploy.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.risk.patterns import Keyworded
+
+__all__ = ["DESTRUCTIVE", "is_down_migration", "is_migration", "up_sections"]
+
+# Paths are matched after planner.risk.rules.normalise_path (lower case, camelCase split by "_").
+_MIGRATION_PATH = re.compile(
+    r"(?:^|/)(?:migrations?|migrate|(?:alembic|migrations?)/versions)/[^/]+\.[a-z]+$"
+    r"|(?:^|/)prisma/migrations/.+\.sql$"
+    r"|(?:^|/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$"  # flyway V1__x.sql, U1__x.sql, R__x.sql
+    r"|(?:^|/)r__[^/]+\.sql$"
+    r"|(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$"  # golang-migrate
+    r"|(?:^|/)changelog/(?:.+/)?[^/]+\.(?:xml|ya?ml|json|sql)$"  # liquibase
+    r"|(?:^|/)db\.changelog[^/]*\.(?:xml|ya?ml|json)$"
+)
+_NOT_MIGRATION = re.compile(r"(?:^|/)(?:__init__\.py|readme[^/]*|script\.py\.mako|env\.py)$")
+_DOWN_FILE = re.compile(r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql)$")
+
+DESTRUCTIVE = Keyworded(
+    re.compile(
+        # SQL (raw files, prisma migration.sql, flyway, and SQL inside execute()/raw()/RunSQL)
+        r"\bDROP\s+(?:TABLE|COLUMN|SCHEMA|DATABASE|VIEW|CONSTRAINT|TYPE|INDEX)\b"
+        r"|\bALTER\s+TABLE\s+[\w.\"`\[\]]+\s+(?:DROP|RENAME)(?:\s+(?:COLUMN|CONSTRAINT))?\b"
+        r"|\bALTER\s+COLUMN\s+[\w\"`\[\]]+\s+(?:SET\s+DATA\s+)?TYPE\b"
+        r"|\bRENAME\s+COLUMN\b"
+        r"|\bDELETE\s+FROM\b"
+        r"|\bTRUNCATE\b"
+        r"|\bUPDATE\s+[\w.\"`\[\]]+\s+SET\b"
+        # alembic
+        r"|\bop\.(?:drop_column|drop_table|drop_constraint|rename_table)\b"
+        r"|\bbatch_op\.(?:drop_column|drop_constraint)\b"
+        r"|\bop\.alter_column\([^)]*\b(?:type_|new_column_name)\s*="
+        # Django
+        r"|\bmigrations\.(?:RemoveField|DeleteModel|RenameField|RenameModel|RunPython)\b"
+        # knex, sequelize, TypeORM, Laravel (->dropColumn, Schema::dropIfExists), liquibase
+        r"|\b(?:drop(?:Columns?|Table|TableIfExists|IfExists|View|ForeignKeyConstraint)|"
+        r"rename(?:Column|Table))\b"
+        r"|\b(?:removeColumn|changeColumn|bulkDelete|bulkUpdate)\s*\("
+        r"|\bSchema::(?:drop|rename)\s*\("
+        r"|<(?:delete|update)\b|^[ \t]*-[ \t]*(?:delete|update)[ \t]*:"
+        # rails
+        r"|\b(?:remove_column|remove_columns|drop_table|remove_reference|rename_column|"
+        r"change_column|rename_table|update_all|delete_all|destroy_all)\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("drop", "rename", "alter", "delete", "truncate", "update", "remove", "runpython"),
+        *("change", "destroy"),
+    ),
+)
+
+# Where a "down"/"up" section starts, per migration style.
+_SECTION = re.compile(
+    r"^[ \t]*def[ \t]+(?P<down1>downgrade|down)\b"
+    r"|^[ \t]*def[ \t]+(?:upgrade|up|change)\b"
+    r"|\bexports\.(?:(?P<down2>down)|up)\b"
+    r"|^[ \t]*(?:(?:public|private|protected)[ \t]+)?(?:static[ \t]+)?(?:async[ \t]+)?"
+    r"(?:(?P<down3>down)|up)[ \t]*(?::|\()"  # knex/sequelize objects, TypeORM classes
+    r"|\bexport[ \t]+(?:async[ \t]+)?function[ \t]+(?:(?P<down4>down)|up)\b"
+    r"|\bexport[ \t]+const[ \t]+(?:(?P<down5>down)|up)\b"
+    r"|--[ \t]*\+goose[ \t]+(?:(?P<down6>Down)|Up)\b"
+    r"|--[ \t]*migrate:(?:(?P<down7>down)|up)\b"
+    r"|^func[ \t]+(?:(?P<down8>[dD]own)\w*|[uU]p\w*)[ \t]*\("  # goose Go migrations
+    r"|^[ \t]*(?:public[ \t]+)?function[ \t]+(?:(?P<down9>down)|up)[ \t]*\(",  # Laravel
+    re.MULTILINE,
+)
+# Liquibase rollback blocks (XML elements, YAML keys with their indented body).
+_ROLLBACK = re.compile(
+    r"<rollback\b[^>]*/>|<rollback\b[\s\S]*?</rollback>"
+    r"|^([ \t]*)(?:-[ \t]+)?rollback[ \t]*:.*\n(?:\1[ \t]+.*\n|[ \t]*\n)*",
+    re.MULTILINE,
+)
+# Django's reverse_sql= / reverse_code= arguments are the rollback of RunSQL / RunPython.
+_REVERSE = re.compile(
+    r"\breverse_(?:sql|code)\s*=\s*"
+    r"(?:\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|\"[^\"\n]*\"|'[^'\n]*'|\[[\s\S]*?\]|[\w.]+)"
+)
+
+
+def is_migration(norm_path: str) -> bool:
+    """Whether a normalised path is a schema migration file of a known tool."""
+    if (
+        "migrat" not in norm_path
+        and "versions/" not in norm_path
+        and "changelog" not in norm_path
+        and not norm_path.endswith(".sql")
+    ):
+        return False  # the cheap test first: most files are neither
+    return bool(_MIGRATION_PATH.search(norm_path)) and not _NOT_MIGRATION.search(norm_path)
+
+
+def is_down_migration(norm_path: str) -> bool:
+    """Whether a normalised path is a rollback-only migration (``*.down.sql``, flyway ``U*``)."""
+    return bool(_DOWN_FILE.search(norm_path))
+
+
+def up_sections(path: str, text: str) -> str:
+    """``text`` with its "down" sections blanked (line numbers kept).
+
+    A rollback-only file (``*.down.sql``, flyway undo ``U1__x.sql``) is blanked whole, and so
+    are Django's ``reverse_sql=`` / ``reverse_code=`` arguments and liquibase ``rollback`` blocks.
+    """
+    if is_down_migration(path.lower()):
+        return "\n" * text.count("\n")
+    if "reverse_" in text:
+        text = _REVERSE.sub(_blank, text)
+    if "rollback" in text:
+        text = _ROLLBACK.sub(_blank, text)
+    if "down" not in text.lower():  # every down-section marker says "down"
+        return text
+    marks = [(m.start(), m.lastgroup is not None) for m in _SECTION.finditer(text)]
+    if not any(down for _, down in marks):
+        return text
+    out: list[str] = []
+    pos = 0
+    down = False
+    for start, is_down in [*marks, (len(text), False)]:
+        chunk = text[pos:start]
+        out.append("\n" * chunk.count("\n") if down else chunk)
+        pos, down = start, is_down
+    return "".join(out)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return "\n" * m.group(0).count("\n")

@@ -1,0 +1,69 @@
+"""Rollback rules as data: the thresholds file, its detector families and how they become monitors.
+
+Modules:
+
+- ``apply``: A thresholds file's rules as the plan's stage monitors (and so its rollback triggers).
+- ``durations``: The one duration grammar: Prometheus's (``90s``, ``10m``, ``1h30m``, ``3d``,
+  ``1w``).
+- ``families``: The family-specific fields of a threshold rule, under each engine's own names and
+  defaults.
+- ``file``: Rollback rules as data: the thresholds file (YAML or JSON), parsed into frozen records.
+"""
+
+from planner.thresholds.apply import (
+    PLAN_METRIC,
+    apply_thresholds,
+    monitors_from_thresholds,
+    rule_set_source,
+    tuned_stage_monitors,
+)
+from planner.thresholds.durations import duration_seconds, format_duration, parse_duration
+from planner.thresholds.families import (
+    FAMILIES,
+    SRE_WINDOWS,
+    ArgoParams,
+    BaselineParams,
+    BurnRateParams,
+    BurnWindow,
+    FamilyParams,
+    FlaggerParams,
+    StaticParams,
+    parse_params,
+)
+from planner.thresholds.file import (
+    Relative,
+    RuleSet,
+    ThresholdRule,
+    Thresholds,
+    dump_thresholds,
+    load_thresholds,
+    parse_thresholds,
+)
+
+__all__ = [
+    "FAMILIES",
+    "PLAN_METRIC",
+    "SRE_WINDOWS",
+    "ArgoParams",
+    "BaselineParams",
+    "BurnRateParams",
+    "BurnWindow",
+    "FamilyParams",
+    "FlaggerParams",
+    "Relative",
+    "RuleSet",
+    "StaticParams",
+    "ThresholdRule",
+    "Thresholds",
+    "apply_thresholds",
+    "dump_thresholds",
+    "duration_seconds",
+    "format_duration",
+    "load_thresholds",
+    "monitors_from_thresholds",
+    "parse_duration",
+    "parse_params",
+    "parse_thresholds",
+    "rule_set_source",
+    "tuned_stage_monitors",
+]

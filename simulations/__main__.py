@@ -1,5 +1,0 @@
-import sys
-
-from planner.cli import main
-
-sys.exit(main())

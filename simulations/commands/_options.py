@@ -1,0 +1,99 @@
+"""Options shared by ``backtest`` and ``tune``: how incidents and healthy deploys are replayed."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.model import Plan
+    from simulations.backtest.deploys import DeploySampling
+    from simulations.backtest.replay import ReplayRequest
+
+__all__ = ["add_replay_arguments", "replay_request", "replay_settings"]
+
+
+def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared with ``tune``: how incidents and healthy deploys are replayed."""
+    parser.add_argument(
+        "--labels",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="incidents (YAML/CSV), one per trace in order (default: the trace's own labels)",
+    )
+    parser.add_argument(
+        "--lead",
+        default="15m",
+        help="an alarm this long before an incident still catches it (default 15m)",
+    )
+    parser.add_argument(
+        "--plan",
+        help="take the rollout stages from this plan JSON (and replay it with --replay-runs)",
+    )
+    parser.add_argument(
+        "--replay-runs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also replay each rule set N times per trace through the SimPy replay model "
+        "(needs --plan): blast radius in failed requests and users",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the replay (default 0)")
+    parser.add_argument(
+        "--response",
+        choices=("automated", "human"),
+        default="automated",
+        help="the replay's response to an alarm (default automated abort)",
+    )
+    parser.add_argument("--rollback", default="5m", help="alarm to traffic restored (default 5m)")
+    parser.add_argument(
+        "--deploy-every",
+        default="2h",
+        help="start a healthy deploy this often in incident-free stretches (default 2h)",
+    )
+
+
+def replay_settings(args: argparse.Namespace) -> DeploySampling:
+    """The :class:`~simulations.backtest.deploys.DeploySampling` the options describe."""
+    from planner.exceptions import ThresholdsError
+    from planner.thresholds.file import parse_duration
+    from simulations.backtest.deploys import DeploySampling
+    from simulations.backtest.exposure import DEFAULT_ROLLOUT, Rollout
+
+    def minutes(flag: str, value: str, positive: bool = False) -> float:
+        m = parse_duration(value, flag)
+        if positive and m <= 0:
+            raise ThresholdsError(f"{flag}: {value!r} must be longer than 0")
+        return m
+
+    rollback = minutes("--rollback", args.rollback)
+    if args.plan:
+        rollout = Rollout.from_plan(_plan(args.plan), rollback)
+    else:
+        rollout = Rollout(DEFAULT_ROLLOUT.stages, rollback)
+    return DeploySampling(
+        rollout,
+        lead_minutes=minutes("--lead", args.lead),
+        stride_minutes=minutes("--deploy-every", args.deploy_every, positive=True),
+    )
+
+
+def replay_request(args: argparse.Namespace) -> ReplayRequest | None:
+    """The replay-model request the options describe, or None."""
+    from simulations.backtest.replay import ReplayRequest
+    from simulations.exceptions import BacktestError
+
+    if not args.replay_runs:
+        return None
+    if args.replay_runs < 0:
+        raise BacktestError(f"--replay-runs: {args.replay_runs} must be >= 1")
+    if not args.plan:
+        raise BacktestError("--replay-runs needs --plan (the stages and rollback levels to replay)")
+    return ReplayRequest(_plan(args.plan), args.replay_runs, args.seed, args.response)
+
+
+def _plan(path: str) -> Plan:
+    from planner.io import read_plan
+
+    return read_plan(path)

@@ -1,0 +1,166 @@
+"""Plain-text tables the CLI prints: backtest, tuning and replay results (the terminal medium;
+notebook frames and figures live in :mod:`simulations.notebook`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from simulations.backtest.run import BacktestReport
+from simulations.tuning.sweep import Candidate, TuneReport
+
+__all__ = ["backtest_text", "front_text", "replay_text", "tune_text"]
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    """``value`` with ``digits`` decimals, or ``-`` when unknown: every number these tables show."""
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+    lines = [
+        "  ".join(
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in (header, *rows)
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def backtest_text(report: BacktestReport) -> str:
+    """One row per rule set: the four SRE measures, false rollbacks, blast radius."""
+    header: tuple[str, ...] = (
+        "rule set",
+        "recall",
+        "precision",
+        "detect p50/p95 min",
+        "reset min",
+        "false rb/100",
+        "blast p50/p95",
+        "missed",
+        "false alarms",
+    )
+    replayed = any(r.replay for r in report.results)
+    if replayed:
+        header = (*header, "replay failed req p50/p95", "replay false rb %")
+    rows = []
+    for r in report.results:
+        s = r.score
+        extra: tuple[str, ...] = ()
+        if replayed:
+            failed = (r.replay or {}).get("blast_radius", {}).get("failed_requests", {})
+            frac = (r.replay or {}).get("false_rollback_fraction")
+            extra = (
+                f"{_num(failed.get('p50'), 0)}/{_num(failed.get('p95'), 0)}",
+                _num(None if frac is None else 100.0 * frac, 0),
+            )
+        rows.append(
+            (
+                r.name
+                + (" *" if r.origin == "defaults" else "")
+                + (" !" if r.not_evaluated else ""),
+                _num(s.recall, 2),
+                _num(s.precision, 2),
+                f"{_num(s.detection_p50)}/{_num(s.detection_p95)}",
+                _num(s.reset_minutes),
+                _num(s.false_rollbacks_per_100),
+                f"{_num(s.blast_p50)}/{_num(s.blast_p95)}",
+                str(len(r.missed)),
+                str(len(r.false_alarms)),
+                *extra,
+            )
+        )
+    s0 = report.settings
+    foot = (
+        f"{report.incidents} incident(s) x {len(s0.rollout.stages)} onset stages, "
+        f"{report.results[0].score.healthy_deploys if report.results else 0} healthy deploys; "
+        f"lead {s0.lead_minutes:g} min; blast radius in exposure-minutes; * = defaults"
+    )
+    return _grid(header, rows) + "\n" + foot + _not_evaluated_note(report)
+
+
+def _not_evaluated_note(report: BacktestReport) -> str:
+    """Footnote lines for the ``!`` rows: rule sets blind to some traces, grouped by traces."""
+    blind: dict[tuple[str, ...], list[str]] = {}
+    for r in report.results:
+        if r.not_evaluated:
+            blind.setdefault(r.not_evaluated, []).append(r.name)
+    return "".join(
+        f"\n! {', '.join(names)}: no rule of the set watches a metric of {', '.join(traces)} "
+        "(not evaluated there: its incidents counted as missed, its deploys as not rolled back)"
+        for traces, names in blind.items()
+    )
+
+
+def front_text(front: Sequence[Candidate]) -> str:
+    """The Pareto front: false rollbacks per 100 deploys against mean blast radius."""
+    rows = [
+        (
+            c.rule_set.name,
+            _num(c.score.false_rollbacks_per_100),
+            _num(c.score.blast_mean, 2),
+            _num(c.score.recall, 2),
+        )
+        for c in front
+    ]
+    return _grid(("rule (train)", "false rb/100", "blast mean", "recall"), rows)
+
+
+def tune_text(report: TuneReport) -> str:
+    """Pareto front, recommendation, then the train and test backtests, never mixed."""
+    rec: dict[str, Any] = report.recommended.row()
+    met = report.recommended.within(report.budget)
+    parts = [
+        f"swept {report.n_candidates} rule configurations over metrics "
+        f"{', '.join(report.metrics)} in {report.sweep_seconds:.1f} s",
+        "",
+        "Pareto front (train):",
+        front_text(report.front),
+        "",
+        f"recommended (false rollbacks/100 <= {report.budget:g}"
+        f"{'' if met else ': NOT MET, least false rollbacks'}):",
+        *(f"  {rule}" for rule in rec["rules"]),
+        f"  (ranked by the {report.ranked_by})",
+        "",
+        "TRAIN:",
+        backtest_text(report.train),
+    ]
+    if report.test is not None:
+        parts += ["", "TEST:", backtest_text(report.test)]
+    return "\n".join(parts)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x * 100:.0f}%"
+
+
+def replay_text(summary: dict[str, Any]) -> str:
+    """Overall and per-onset-stage rows: detection, time to roll back, blast radius."""
+    head = (
+        f"{'onset stage':<14}{'runs':>6}{'detected':>9}{'false rb':>9}"
+        f"{'detect p50':>11}{'rollback p50/p95/p99 min':>26}{'failed req p50/p95/p99':>28}"
+        f"{'users p95':>10}{'exp-min p95':>12}"
+    )
+    rows = [head, "-" * len(head)]
+    blocks = [("all", summary), *summary.get("by_onset_stage", {}).items()]
+    for name, b in blocks:
+        ttr, fr = b["time_to_rollback_minutes"], b["blast_radius"]["failed_requests"]
+        det = b["detected_fraction"]
+        rows.append(
+            f"{name:<14}{b['runs']:>6}{_pct(det):>9}"
+            f"{_pct(b['false_rollback_fraction']):>9}"
+            f"{_num(b['time_to_detect_minutes']['p50']):>11}"
+            f"{'/'.join(_num(ttr[p]) for p in ('p50', 'p95', 'p99')):>26}"
+            f"{'/'.join(_num(fr[p], 0) for p in ('p50', 'p95', 'p99')):>28}"
+            f"{_num(b['blast_radius']['users']['p95'], 0):>10}"
+            f"{_num(b['blast_radius']['exposure_minutes']['p95']):>12}"
+        )
+    by = summary.get("false_rollbacks_by_detector") or {}
+    if any(by.values()):
+        runs = summary["runs"]
+        parts = ", ".join(f"{name} {n}/{runs} runs" for name, n in by.items())
+        rows.append(f"false rollbacks by first alarm: {parts}")
+    return "\n".join(rows)

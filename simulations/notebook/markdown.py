@@ -1,0 +1,146 @@
+"""Short Markdown passages about a plan, for notebook and report sections.
+
+Pure functions returning Markdown text; notebooks show them with ``IPython.display.Markdown``.
+Text that comes from the change (names, paths, reasons, commands) can be hostile: free text is
+HTML-escaped (Markdown renderers pass raw HTML through), names go in code spans without
+backticks, and commands in fenced blocks whose fence is longer than any backtick run inside.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from planner.model import Plan, RollbackLevel
+from planner.thresholds.file import Thresholds, dump_thresholds
+
+__all__ = [
+    "change_markdown",
+    "events_markdown",
+    "failure_modes_markdown",
+    "rollback_markdown",
+    "thresholds_markdown",
+    "triggers_markdown",
+]
+
+
+def _text(text: str) -> str:
+    """Free text: HTML escaped; the planner's own `code spans` are kept."""
+    return html.escape(text, quote=False)
+
+
+def _code(text: str) -> str:
+    clean = html.escape(text.replace("`", "'"), quote=False)
+    return f"`{clean}`"
+
+
+def _fenced(command: str, language: str = "sh") -> str:
+    longest = max((len(run) for run in re.findall(r"`+", command)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{command}\n{fence}"
+
+
+def change_markdown(plan: Plan) -> str:
+    """What is shipped: feature, service, flag, source (git range or manifest), commits."""
+    c = plan.change
+    lines = [
+        f"- **Feature**: {_text(c.feature) or '(unnamed)'}",
+        f"- **Service**: {_code(c.service) if c.service else '-'}",
+        f"- **Feature flag**: {_code(c.feature_flag) if c.feature_flag else 'none'}",
+        f"- **Integration points**: {_text(', '.join(c.integration_points)) or 'none'}",
+    ]
+    if c.source == "git":
+        lines.append(
+            f"- **Git range**: {_code(c.base or '?')}..{_code(c.head or '?')}"
+            f" in {_code(c.repo or '.')}"
+        )
+    else:
+        lines.append("- **Source**: change manifest")
+    for commit in c.commits:
+        lines.append(f"  - {_code(commit.sha[:10])} {_text(commit.subject)}")
+    lines.append(f"- **Thresholds**: {_text(plan.thresholds_source)}")
+    if plan.expected_duration is not None:
+        d = plan.expected_duration
+        hours = f"{d.earliest_minutes / 60:.1f}"
+        ends = d.earliest_end[:16]
+        if d.latest_minutes != d.earliest_minutes:
+            hours += f" to {d.latest_minutes / 60:.1f}"
+            ends += f" to {d.latest_end[:16]}"
+        lines.append(f"- **Expected duration**: {hours} hours, from {d.start[:16]}, ends {ends}")
+    return "\n".join(lines)
+
+
+def failure_modes_markdown(plan: Plan) -> str:
+    """A bullet per failure mode: severity, scenario and the rollback trigger it becomes."""
+    if not plan.failure_modes:
+        return "No failure modes identified."
+    return "\n".join(
+        f"- **{fm.severity}**: {_text(fm.scenario)} → {_text(fm.trigger)}"
+        for fm in plan.failure_modes
+    )
+
+
+def triggers_markdown(plan: Plan) -> str:
+    """Rollback triggers: immediate ones and those to evaluate within 15 minutes."""
+    t = plan.rollback.triggers
+    parts = ["**Roll back immediately when:**", *(f"- {_text(x)}" for x in t.immediate or ("-",))]
+    parts += ["", "**Evaluate within 15 minutes when:**"]
+    parts += [f"- {_text(x)}" for x in t.evaluate or ("-",)]
+    return "\n".join(parts)
+
+
+def _level(lv: RollbackLevel) -> list[str]:
+    head = f"### Level {lv.level}: {_text(lv.name)} (target < {lv.target_minutes:g} min)"
+    if not lv.applicable:
+        return [head, "", f"Not applicable: {_text(lv.reason)}", ""]
+    estimate = "not estimated"
+    if lv.estimated_minutes is not None:
+        estimate = f"**Estimated {lv.estimated_minutes:g} min**"
+        if lv.estimate_explained:
+            estimate += f": {_text(lv.estimate_explained)}"
+        if lv.over_target:
+            estimate += " — **over its target**"
+    lines = [head, "", estimate, ""]
+    for i, step in enumerate(lv.steps, start=1):
+        lines.append(f"{i}. {_text(step.action)}")
+        if step.command:
+            lines += ["", *("   " + row for row in _fenced(step.command).splitlines())]
+    return [*lines, ""]
+
+
+def rollback_markdown(plan: Plan) -> str:
+    """The three rollback levels with numbered steps and commands, files and database notes."""
+    lines: list[str] = []
+    for lv in plan.rollback.levels:
+        lines += _level(lv)
+    files = plan.rollback.files
+    lines.append("### Files to roll back (Level 3)")
+    for label, paths in (("DELETE", files.delete), ("RESTORE", files.restore)):
+        if paths:
+            lines.append(f"- {label}: {', '.join(_code(p) for p in paths)}")
+    if files.revert:
+        lines.append(f"- REVERT: {', '.join(_code(p) for p in files.revert)}")
+    db = plan.rollback.database
+    if db:
+        warnings = [str(w) for w in db.get("warnings") or ()]
+        lines += ["", f"**Database** ({_text(str(db.get('tool', '?')))}):"]
+        lines += [f"- ⚠ {_text(w)}" for w in warnings] or ["- no destructive migration"]
+    if plan.rollback.post_rollback:
+        lines += ["", "**After a rollback:**"]
+        lines += [f"- {_text(x)}" for x in plan.rollback.post_rollback]
+    return "\n".join(lines)
+
+
+def thresholds_markdown(thresholds: Thresholds, header: str = "") -> str:
+    """A thresholds file (YAML) in a fenced block, ready to save and pass to ``plan``."""
+    return _fenced(dump_thresholds(thresholds, header).rstrip("\n"), "yaml")
+
+
+def events_markdown(events: Sequence[tuple[float, str, str]]) -> str:
+    """A replay's event log as a list: minutes from the deploy start, event, detail."""
+    if not events:
+        return "No events."
+    return "\n".join(
+        f"- **{t:,.1f} min** {_text(kind)} {_text(detail)}" for t, kind, detail in events
+    )
