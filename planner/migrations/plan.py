@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from planner.change.model import ChangedFile, ChangeSet
 from planner.migrations.folder import in_folder, steps_in_folder, tool_folder
-from planner.migrations.sql_inverse import apply_command
-from planner.migrations.sql_tools import SQL_TOOLS, detect_sql_tool, sql_tool_upgrade
+from planner.migrations.inverse import apply_command
+from planner.migrations.runners import SQL_TOOLS, detect_sql_tool, sql_tool_upgrade
 from planner.migrations.undo import FLYWAY, UPGRADE, alembic_command, undo_steps
 from planner.model import Risk, Step
 from planner.risk.migrations import is_down_migration

@@ -13,8 +13,8 @@ import re
 
 from planner.change.model import ChangedFile
 from planner.migrations.django import django_undo
-from planner.migrations.sql_inverse import invert_sql, run_command
-from planner.migrations.sql_tools import SQL_TOOLS, sql_tool_undo
+from planner.migrations.inverse import invert_sql, run_command
+from planner.migrations.runners import SQL_TOOLS, sql_tool_undo
 from planner.model import Step
 from planner.runtime.shell import join, q
 

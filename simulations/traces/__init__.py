@@ -8,10 +8,10 @@ Modules:
   transforms.
 - ``repair``: Validation and explicit, counted repair of raw time series into a regular canonical
   frame.
-- ``repair_values``: Per-column checks and repairs of raw trace values (used by
-  :mod:`simulations.traces.repair`).
 - ``series``: Per-trace series a replay derives from a trace, computed once and shared by its
   batches.
+- ``values``: Per-column checks and repairs of raw trace values (used by
+  :mod:`simulations.traces.repair`).
 """
 
 from simulations.traces.model import CANONICAL_METRICS, Incident, Metric, RepairReport, Trace

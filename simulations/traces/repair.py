@@ -27,7 +27,7 @@ from simulations.traces.model import (
     Trace,
     ensure_utc_index,
 )
-from simulations.traces.repair_values import (
+from simulations.traces.values import (
     line_of,
     normalise_percent,
     reject_bad_values,
