@@ -7,9 +7,16 @@ import os
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from support.paths import PLAN_FIXTURE
 
 from planner.model import Plan
+
+# Property tests explore the same examples on every run (a failure is reproducible from the log,
+# and CI is deterministic); a developer can still explore with HYPOTHESIS_PROFILE=explore.
+settings.register_profile("repo", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repo"))
 
 
 @pytest.fixture

@@ -183,7 +183,8 @@ _segment = st.text(
     min_size=1,
     max_size=12,
 ).filter(lambda s: s != "..")
-_path = st.lists(_segment, min_size=1, max_size=4).map("/".join)
+# a path of white space only is rejected ("must not be empty"): not a valid manifest
+_path = st.lists(_segment, min_size=1, max_size=4).map("/".join).filter(str.strip)
 _paths = st.lists(_path, min_size=1, max_size=8, unique=True)
 
 
