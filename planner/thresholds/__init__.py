@@ -20,6 +20,7 @@ from planner.thresholds.apply import (
 from planner.thresholds.durations import duration_seconds, format_duration, parse_duration
 from planner.thresholds.families import (
     FAMILIES,
+    PARAMS,
     SRE_WINDOWS,
     ArgoParams,
     BaselineParams,
@@ -42,6 +43,7 @@ from planner.thresholds.file import (
 
 __all__ = [
     "FAMILIES",
+    "PARAMS",
     "PLAN_METRIC",
     "SRE_WINDOWS",
     "ArgoParams",

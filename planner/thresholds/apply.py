@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from planner.model import Monitor, Plan, Stage
-from planner.thresholds.families import ArgoParams, FlaggerParams, StaticParams
 from planner.thresholds.file import Thresholds
 
 __all__ = [
@@ -54,17 +53,9 @@ def monitors_from_thresholds(
     source = f"{thresholds.source}#{chosen.name}"
     tuned: list[Monitor] = []
     for rule in chosen.rules:
-        p = rule.params
-        if rule.relative is not None or not isinstance(
-            p, StaticParams | FlaggerParams | ArgoParams
-        ):
+        sustain = rule.params.sustain_minutes()
+        if rule.relative is not None or sustain is None:
             continue
-        if isinstance(p, StaticParams):
-            sustain = p.for_minutes
-        elif isinstance(p, FlaggerParams):
-            sustain = p.interval_minutes * p.threshold
-        else:
-            sustain = p.initial_delay_minutes + p.interval_minutes * (p.failure_limit + 1)
         metric = PLAN_METRIC.get(rule.metric, rule.metric)
         base = next(
             (m for m in defaults if m.metric == metric and m.direction == rule.direction),

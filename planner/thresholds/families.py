@@ -22,13 +22,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from planner.exceptions import ThresholdsError
 from planner.thresholds.durations import format_duration, parse_duration
 
 __all__ = [
     "FAMILIES",
+    "PARAMS",
     "SRE_WINDOWS",
     "ArgoParams",
     "BaselineParams",
@@ -45,8 +46,22 @@ __all__ = [
 class StaticParams:
     """Prometheus alerting rule: breach for ``for_minutes``, evaluated every interval."""
 
+    family: ClassVar[str] = "static"
+    fields: ClassVar[frozenset[str]] = frozenset({"for", "evaluation_interval"})
+
     for_minutes: float = 0.0
     evaluation_interval_minutes: float = 1.0
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any], where: str) -> StaticParams:
+        return cls(
+            _duration(data, "for", 0.0, where),
+            _duration(data, "evaluation_interval", 1.0, where, positive=True),
+        )
+
+    def sustain_minutes(self) -> float | None:
+        """How long a breach lasts before the rule fires (Prometheus ``for``)."""
+        return self.for_minutes
 
     def describe(self) -> str:
         return f"for {format_duration(self.for_minutes)}"
@@ -62,12 +77,39 @@ class StaticParams:
 class ArgoParams:
     """Argo Rollouts analysis metric: measure every ``interval``; fail past ``failureLimit``."""
 
+    family: ClassVar[str] = "argo"
+    fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "interval",
+            "count",
+            "initialDelay",
+            "failureLimit",
+            "inconclusiveLimit",
+            "consecutiveErrorLimit",
+        }
+    )
+
     interval_minutes: float = 1.0
     count: int | None = None
     initial_delay_minutes: float = 0.0
     failure_limit: int = 0
     inconclusive_limit: int = 0
     consecutive_error_limit: int = 4
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any], where: str) -> ArgoParams:
+        return cls(
+            interval_minutes=_duration(data, "interval", 1.0, where, positive=True),
+            count=_count(data, "count", 1, where, 1) if "count" in data else None,
+            initial_delay_minutes=_duration(data, "initialDelay", 0.0, where),
+            failure_limit=_count(data, "failureLimit", 0, where),
+            inconclusive_limit=_count(data, "inconclusiveLimit", 0, where),
+            consecutive_error_limit=_count(data, "consecutiveErrorLimit", 4, where),
+        )
+
+    def sustain_minutes(self) -> float | None:
+        """``initialDelay + interval x (failureLimit + 1)``: the first failing verdict."""
+        return self.initial_delay_minutes + self.interval_minutes * (self.failure_limit + 1)
 
     def describe(self) -> str:
         return f"every {format_duration(self.interval_minutes)} failureLimit {self.failure_limit}"
@@ -87,11 +129,30 @@ class ArgoParams:
 class FlaggerParams:
     """Flagger analysis: a check every ``interval``; roll back after ``threshold`` failures."""
 
+    family: ClassVar[str] = "flagger"
+    fields: ClassVar[frozenset[str]] = frozenset(
+        {"interval", "threshold", "stepWeight", "maxWeight", "stepWeights"}
+    )
+
     interval_minutes: float = 1.0
     threshold: int = 1
     step_weight: float | None = None
     max_weight: float | None = None
     step_weights: tuple[float, ...] = ()
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any], where: str) -> FlaggerParams:
+        return cls(
+            interval_minutes=_duration(data, "interval", 1.0, where, positive=True),
+            threshold=_count(data, "threshold", 1, where, 1),
+            step_weight=_weight(data.get("stepWeight"), f"{where}.stepWeight"),
+            max_weight=_weight(data.get("maxWeight"), f"{where}.maxWeight"),
+            step_weights=_weights(data.get("stepWeights", []), f"{where}.stepWeights"),
+        )
+
+    def sustain_minutes(self) -> float | None:
+        """``interval x threshold``: that many failed checks roll back."""
+        return self.interval_minutes * self.threshold
 
     def describe(self) -> str:
         return f"every {format_duration(self.interval_minutes)} threshold {self.threshold}"
@@ -132,8 +193,19 @@ SRE_WINDOWS = (BurnWindow(60.0, 5.0, 14.4), BurnWindow(360.0, 30.0, 6.0))
 class BurnRateParams:
     """Multi-window, multi-burn-rate alert on an error-ratio SLO (burn rate = ratio/(1-slo))."""
 
+    family: ClassVar[str] = "burn_rate"
+    fields: ClassVar[frozenset[str]] = frozenset({"slo", "windows"})
+
     slo: float = 0.999
     windows: tuple[BurnWindow, ...] = SRE_WINDOWS
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any], where: str) -> BurnRateParams:
+        return _burn_rate(data, where)
+
+    def sustain_minutes(self) -> float | None:
+        """None: a burn rate has no absolute bound that a plan monitor could carry."""
+        return None
 
     def describe(self) -> str:
         pairs = ", ".join(
@@ -161,8 +233,24 @@ class BurnRateParams:
 class BaselineParams:
     """Canary vs baseline: bounds are the relative increase over the baseline (0.1 = +10 %)."""
 
+    family: ClassVar[str] = "baseline"
+    fields: ClassVar[frozenset[str]] = frozenset({"interval", "min_absolute_difference"})
+
     interval_minutes: float = 1.0
     min_absolute_difference: float = 0.0
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any], where: str) -> BaselineParams:
+        diff = data.get("min_absolute_difference", 0.0)
+        if isinstance(diff, bool) or not isinstance(diff, int | float) or not 0 <= diff < math.inf:
+            raise ThresholdsError(
+                f"{where}.min_absolute_difference: expected a number >= 0, got {diff!r}"
+            )
+        return cls(_duration(data, "interval", 1.0, where, positive=True), float(diff))
+
+    def sustain_minutes(self) -> float | None:
+        """None: the bound is relative to the baseline, not an absolute monitor bound."""
+        return None
 
     def describe(self) -> str:
         return f"vs baseline every {format_duration(self.interval_minutes)}"
@@ -176,22 +264,12 @@ class BaselineParams:
 
 FamilyParams = StaticParams | ArgoParams | FlaggerParams | BurnRateParams | BaselineParams
 
-FAMILIES: dict[str, frozenset[str]] = {
-    "static": frozenset({"for", "evaluation_interval"}),
-    "argo": frozenset(
-        {
-            "interval",
-            "count",
-            "initialDelay",
-            "failureLimit",
-            "inconclusiveLimit",
-            "consecutiveErrorLimit",
-        }
-    ),
-    "flagger": frozenset({"interval", "threshold", "stepWeight", "maxWeight", "stepWeights"}),
-    "burn_rate": frozenset({"slo", "windows"}),
-    "baseline": frozenset({"interval", "min_absolute_difference"}),
+# The one registry of families: thresholds-file name -> its parameters (spec, defaults, parsing).
+# The simulation model of each family is registered beside it in simulations.detectors.registry.
+PARAMS: dict[str, type[FamilyParams]] = {
+    c.family: c for c in (StaticParams, ArgoParams, FlaggerParams, BurnRateParams, BaselineParams)
 }
+FAMILIES: dict[str, frozenset[str]] = {name: c.fields for name, c in PARAMS.items()}
 
 
 def parse_params(family: str, data: Mapping[str, Any], where: str) -> FamilyParams:
@@ -200,48 +278,25 @@ def parse_params(family: str, data: Mapping[str, Any], where: str) -> FamilyPara
     Raises:
         ThresholdsError: a bad duration, a negative count, an SLO outside (0, 1).
     """
+    return PARAMS[family].from_fields(data, where)
 
-    def dur(key: str, default: float, positive: bool = False) -> float:
-        if key not in data:
-            return default
-        minutes = parse_duration(data[key], f"{where}.{key}")
-        if positive and minutes <= 0:
-            raise ThresholdsError(f"{where}.{key}: {data[key]!r} must be longer than 0")
-        return minutes
 
-    def count(key: str, default: int, least: int = 0) -> int:
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ThresholdsError(f"{where}.{key}: expected an integer >= {least}, got {value!r}")
-        return value
+def _duration(
+    data: Mapping[str, Any], key: str, default: float, where: str, positive: bool = False
+) -> float:
+    if key not in data:
+        return default
+    minutes = parse_duration(data[key], f"{where}.{key}")
+    if positive and minutes <= 0:
+        raise ThresholdsError(f"{where}.{key}: {data[key]!r} must be longer than 0")
+    return minutes
 
-    if family == "static":
-        return StaticParams(dur("for", 0.0), dur("evaluation_interval", 1.0, True))
-    if family == "baseline":
-        diff = data.get("min_absolute_difference", 0.0)
-        if isinstance(diff, bool) or not isinstance(diff, int | float) or not 0 <= diff < math.inf:
-            raise ThresholdsError(
-                f"{where}.min_absolute_difference: expected a number >= 0, got {diff!r}"
-            )
-        return BaselineParams(dur("interval", 1.0, True), float(diff))
-    if family == "argo":
-        return ArgoParams(
-            interval_minutes=dur("interval", 1.0, True),
-            count=count("count", 1, 1) if "count" in data else None,
-            initial_delay_minutes=dur("initialDelay", 0.0),
-            failure_limit=count("failureLimit", 0),
-            inconclusive_limit=count("inconclusiveLimit", 0),
-            consecutive_error_limit=count("consecutiveErrorLimit", 4),
-        )
-    if family == "flagger":
-        return FlaggerParams(
-            interval_minutes=dur("interval", 1.0, True),
-            threshold=count("threshold", 1, 1),
-            step_weight=_weight(data.get("stepWeight"), f"{where}.stepWeight"),
-            max_weight=_weight(data.get("maxWeight"), f"{where}.maxWeight"),
-            step_weights=_weights(data.get("stepWeights", []), f"{where}.stepWeights"),
-        )
-    return _burn_rate(data, where)
+
+def _count(data: Mapping[str, Any], key: str, default: int, where: str, least: int = 0) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ThresholdsError(f"{where}.{key}: expected an integer >= {least}, got {value!r}")
+    return value
 
 
 def _weight(value: Any, where: str) -> float | None:

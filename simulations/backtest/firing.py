@@ -1,6 +1,6 @@
 """A thresholds-file rule (or rule set) judged on a batch of deploys, vectorised over rows.
 
-The detector itself comes from :func:`simulations.detectors.from_rules.build_detector`; this
+The detector itself comes from :func:`simulations.detectors.registry.build_detector`; this
 module decides which rows can fire at all (a cheap pre-filter) and where each first fires.
 """
 
@@ -9,17 +9,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.thresholds.families import (
-    ArgoParams,
-    BaselineParams,
-    BurnRateParams,
-    FlaggerParams,
-    StaticParams,
-)
 from planner.thresholds.file import RuleSet, ThresholdRule
 from simulations.backtest.deploys import DeployBatch
 from simulations.detectors import Observed
-from simulations.detectors.from_rules import build_detector, step_up
+from simulations.detectors.registry import build_detector, family_of
 
 __all__ = ["observed_key", "rule_firing", "rule_first_alarm", "rule_set_firing"]
 
@@ -36,14 +29,7 @@ def observed_key(rule: ThresholdRule, step_minutes: float) -> tuple[str, str, st
 
 def _one_step(rule: ThresholdRule, step: float) -> bool:
     """The rule's detector reads single samples: request/error counts add nothing."""
-    p = rule.params
-    if isinstance(p, StaticParams):
-        return True
-    if isinstance(p, FlaggerParams | ArgoParams):
-        return step_up(p.interval_minutes, step) == step
-    if isinstance(p, BaselineParams):
-        return step_up(p.interval_minutes, step) == step
-    return False
+    return family_of(rule.params).single_sample(rule.params, step)
 
 
 def _observed(rule: ThresholdRule, batch: DeployBatch) -> tuple[Observed, BoolArray]:
@@ -90,21 +76,9 @@ def _rows(obs: Observed, rows: BoolArray) -> Observed:
 
 
 def _may_fire(rule: ThresholdRule, batch: DeployBatch, obs: Observed) -> BoolArray:
-    """Rows on which ``rule`` can fire at all: some value reaches its bound (or, for Argo, a
-    sample is missing: a measurement error). A window's value is a (weighted) mean of samples,
-    so it never exceeds the row's extreme sample."""
+    """Rows on which ``rule`` can fire at all (the family's pre-filter on the rows' extremes)."""
     high, low, gaps = batch.row_extremes(obs)
-    p = rule.params
-    above = rule.direction == "above"
-    if isinstance(p, StaticParams | FlaggerParams):
-        return high > rule.critical if above else low < rule.critical
-    if isinstance(p, ArgoParams):
-        reach = high >= rule.warning if above else low <= rule.warning
-        return np.asarray(reach | gaps, dtype=np.bool_)
-    if isinstance(p, BurnRateParams):
-        limits = [w.factor * (1 - p.slo) for w in p.windows if w.severity == "critical"]
-        return high > min(limits) if limits else np.zeros(batch.n_rows, dtype=np.bool_)
-    return np.ones(batch.n_rows, dtype=np.bool_)
+    return family_of(rule.params).may_fire(rule, rule.params, high, low, gaps)
 
 
 def rule_firing(rule: ThresholdRule, batch: DeployBatch) -> tuple[BoolArray, BoolArray]:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from planner.model import Plan
 from planner.thresholds.file import RuleSet
-from simulations.detectors.from_rules import build_detector
+from simulations.detectors.registry import build_detector
 from simulations.replay import ReplayConfig, ResponseConfig, build_setup, simulate, summarise
 from simulations.traces.model import Trace
 from simulations.traces.series import trace_series

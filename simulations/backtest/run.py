@@ -2,7 +2,7 @@
 
 :func:`run_backtest` cuts the traces into incident replays and healthy deploys
 (:mod:`simulations.backtest.deploys`), runs every rule set's detectors on them
-(:mod:`simulations.detectors.from_rules`) and scores them (:mod:`simulations.backtest.scoring`).
+(:mod:`simulations.detectors.registry`) and scores them (:mod:`simulations.backtest.scoring`).
 The rule sets
 people copy (``data/thresholds/defaults.yaml``) are always measured beside the user's, on the
 same data. The exposure model is :mod:`simulations.backtest.exposure` (vectorised, deterministic).
@@ -30,7 +30,7 @@ from simulations.backtest.scoring import (
     reset_steps,
     score,
 )
-from simulations.detectors.from_rules import LATCHED
+from simulations.detectors.registry import LATCHED
 from simulations.exceptions import BacktestError
 from simulations.traces.model import Trace
 

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         default=["static"],
         metavar="NAME",
-        help="static, argo, flagger, burnrate (burn_rate), baseline (default static)",
+        help="static, argo, flagger, burn_rate (or burnrate), baseline (default static)",
     )
     parser.add_argument("--runs", type=int, default=1000, help="replications (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

@@ -28,17 +28,22 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.exceptions import ThresholdsError
+from planner.model import Monitor
+from planner.thresholds import ArgoParams, ThresholdRule
 from simulations.detectors.base import (
     BoolArray,
     Direction,
+    Family,
+    FloatArray,
     Observed,
     Scope,
     breach,
+    step_up,
     steps_per,
     window_value,
 )
 
-__all__ = ["ArgoAnalysis"]
+__all__ = ["FAMILY", "ArgoAnalysis", "from_monitor", "from_rule"]
 
 
 @dataclass(frozen=True)
@@ -152,3 +157,54 @@ class ArgoAnalysis:
         steps = np.arange(obs.n_steps)
         out = aborts[..., None] & (steps >= np.asarray(at)[..., None])
         return np.asarray(out, dtype=np.bool_)
+
+
+# --- the argo family's model (registered in simulations.detectors.registry) ------------------
+
+
+def from_rule(rule: ThresholdRule, p: ArgoParams, step: float) -> ArgoAnalysis:
+    """``critical`` is the ``failureCondition`` bound, ``warning`` the ``successCondition`` bound
+    (between them Inconclusive); with ``warning == critical`` only ``successCondition`` is set."""
+    two_bounds = rule.warning != rule.critical
+    delay = p.initial_delay_minutes
+    return ArgoAnalysis(
+        rule.metric,
+        failure_condition=rule.critical if two_bounds else None,
+        success_condition=rule.warning,
+        direction=rule.direction,
+        interval_minutes=step_up(p.interval_minutes, step),
+        count=p.count,
+        initial_delay_minutes=step_up(delay, step) if delay > 0 else 0.0,
+        failure_limit=p.failure_limit,
+        inconclusive_limit=p.inconclusive_limit,
+        consecutive_error_limit=p.consecutive_error_limit,
+        scope=rule.scope,
+        name=rule.name or rule.label(),
+    )
+
+
+def from_monitor(metric: str, mon: Monitor, step: float) -> ArgoAnalysis:
+    """``failureCondition`` at ``critical``, ``interval`` 5m, ``failureLimit`` 1, canary scope."""
+    return ArgoAnalysis(
+        metric,
+        failure_condition=mon.critical,
+        direction=mon.direction,
+        interval_minutes=step_up(5.0, step),
+        failure_limit=1,
+    )
+
+
+def single_sample(p: ArgoParams, step: float) -> bool:
+    """One sample per measurement when the interval is one step."""
+    return step_up(p.interval_minutes, step) == step
+
+
+def may_fire(
+    rule: ThresholdRule, p: ArgoParams, high: FloatArray, low: FloatArray, gaps: BoolArray
+) -> BoolArray:
+    """Rows that reach the ``successCondition`` bound, or miss a sample (a measurement error)."""
+    reach = high >= rule.warning if rule.direction == "above" else low <= rule.warning
+    return np.asarray(reach | gaps, dtype=np.bool_)
+
+
+FAMILY = Family("argo", ArgoParams, True, from_rule, from_monitor, single_sample, may_fire)

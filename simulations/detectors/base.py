@@ -15,8 +15,10 @@ ratio); windowed detectors then aggregate the counts (``sum(errors) / sum(reques
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +29,7 @@ __all__ = [
     "BoolArray",
     "Detector",
     "Direction",
+    "Family",
     "FloatArray",
     "Observed",
     "Scope",
@@ -36,6 +39,7 @@ __all__ = [
     "first_alarms",
     "hold",
     "latch",
+    "step_up",
     "steps_per",
     "window_value",
 ]
@@ -182,3 +186,44 @@ def hold(at_evals: BoolArray, k: int, n_steps: int) -> BoolArray:
     out = at_evals[..., np.clip(e, 0, None)]
     out[..., e < 0] = False
     return np.asarray(out, dtype=np.bool_)
+
+
+def step_up(minutes: float, step: float) -> float:
+    """``minutes`` rounded up to a whole number (>= 1) of steps, in minutes.
+
+    A 1m Flagger interval on 5-minute data checks every 5 minutes: intervals and windows that
+    are not a multiple of a trace's step are rounded up to one.
+    """
+    return max(1, math.ceil(minutes / step - 1e-9)) * step
+
+
+@dataclass(frozen=True)
+class Family:
+    """One detector family's simulation model, keyed by its thresholds-file parameters.
+
+    The family's spec (fields, defaults, parsing) is its parameters class in
+    :mod:`planner.thresholds.families`; this record is the other half, defined at the bottom of
+    the family's detector module and collected by :mod:`simulations.detectors.registry`.
+
+    Attributes:
+        name: the family's one spelling (``static``, ``argo``, ``flagger``, ``burn_rate``,
+            ``baseline``), as thresholds files write it.
+        params: its parameters class (``StaticParams`` ...).
+        latched: True when a rollback engine's decision is final (Argo, Flagger, Kayenta-style
+            comparisons): once failed, a rollout stays failed.
+        from_rule: ``(rule, params, step_minutes) -> Detector`` for a thresholds-file rule.
+        from_monitor: ``(metric, monitor, step_minutes) -> Detector`` for a plan monitor.
+        single_sample: ``(params, step_minutes) -> bool``: the detector reads one sample at a
+            time, so request and error counts add nothing (a faster path).
+        may_fire: ``(rule, params, high, low, gaps) -> rows``: rows whose extreme samples can
+            reach the bound at all (a cheap pre-filter; a window's value never passes the
+            row's extreme sample).
+    """
+
+    name: str
+    params: type[Any]
+    latched: bool
+    from_rule: Callable[..., Detector]
+    from_monitor: Callable[[str, Any, float], Detector]
+    single_sample: Callable[[Any, float], bool]
+    may_fire: Callable[..., BoolArray]

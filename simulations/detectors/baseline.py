@@ -15,18 +15,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.exceptions import ThresholdsError
+from planner.model import Monitor
+from planner.thresholds import BaselineParams, ThresholdRule
 from simulations.detectors.base import (
     BoolArray,
     Direction,
+    Family,
+    FloatArray,
     Observed,
     Scope,
     hold,
     latch,
+    step_up,
     steps_per,
     window_value,
 )
 
-__all__ = ["BaselineComparison"]
+__all__ = ["FAMILY", "BaselineComparison", "from_monitor", "from_rule"]
 
 
 @dataclass(frozen=True)
@@ -75,3 +80,46 @@ class BaselineComparison:
             else:
                 bad = (canary < base * (1 - rel)) & (base - canary > self.min_absolute_difference)
         return hold(latch(np.asarray(bad, dtype=np.bool_)), k, obs.n_steps)
+
+
+# --- the baseline family's model (registered in simulations.detectors.registry) --------------
+
+
+def from_rule(rule: ThresholdRule, p: BaselineParams, step: float) -> BaselineComparison:
+    """``critical`` is the allowed relative worsening (0.1 = Keptn's ``<=+10%``)."""
+    return BaselineComparison(
+        rule.metric,
+        max_increase_percent=rule.critical * 100.0,
+        direction=rule.direction,
+        interval_minutes=step_up(p.interval_minutes, step),
+        min_absolute_difference=p.min_absolute_difference,
+        scope=rule.scope,
+        name=rule.name or rule.label(),
+    )
+
+
+def from_monitor(metric: str, mon: Monitor, step: float) -> BaselineComparison:
+    """At most +10 % over the stable version and worse by more than ``|warning - baseline|``,
+    every 5 minutes, canary scope."""
+    return BaselineComparison(
+        metric,
+        10.0,
+        mon.direction,
+        interval_minutes=step_up(5.0, step),
+        min_absolute_difference=abs(mon.warning - mon.baseline),
+    )
+
+
+def single_sample(p: BaselineParams, step: float) -> bool:
+    """One sample per comparison when the interval is one step."""
+    return step_up(p.interval_minutes, step) == step
+
+
+def may_fire(
+    rule: ThresholdRule, p: BaselineParams, high: FloatArray, low: FloatArray, gaps: BoolArray
+) -> BoolArray:
+    """Any row: the bound is relative to the baseline, which the extremes do not bound."""
+    return np.ones(high.shape, dtype=np.bool_)
+
+
+FAMILY = Family("baseline", BaselineParams, True, from_rule, from_monitor, single_sample, may_fire)

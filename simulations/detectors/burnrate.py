@@ -14,18 +14,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.exceptions import ThresholdsError
+from planner.model import Monitor
+from planner.thresholds import BurnRateParams, ThresholdRule
 from planner.thresholds.families import SRE_WINDOWS, BurnWindow
 from simulations.detectors.base import (
     BoolArray,
     Direction,
+    Family,
+    FloatArray,
     Observed,
     Scope,
     breach,
+    step_up,
     steps_per,
     window_value,
 )
 
-__all__ = ["SRE_WINDOWS", "BurnWindow", "MultiBurnRate"]
+__all__ = ["FAMILY", "SRE_WINDOWS", "BurnWindow", "MultiBurnRate", "from_monitor", "from_rule"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,50 @@ class MultiBurnRate:
             short = window_value(obs, steps_per(win.short_minutes, obs.step_minutes, "short"))
             out |= breach(long_, limit, "above") & breach(short, limit, "above")
         return out
+
+
+# --- the burn_rate family's model (registered in simulations.detectors.registry) -------------
+
+
+def from_rule(rule: ThresholdRule, p: BurnRateParams, step: float) -> MultiBurnRate:
+    """The ``critical``-severity windows page; ``warning`` ones are tickets, not rollbacks."""
+    windows = tuple(
+        BurnWindow(step_up(w.long_minutes, step), step_up(w.short_minutes, step), w.factor)
+        for w in p.windows
+        if w.severity == "critical"
+    )
+    return MultiBurnRate(p.slo, windows, rule.metric, rule.scope, rule.name or rule.label())
+
+
+def from_monitor(metric: str, mon: Monitor, step: float) -> MultiBurnRate:
+    """The SRE Workbook pairs with ``slo`` = 1 - the monitor's target error ratio, fleet scope.
+
+    Raises:
+        ValueError: ``metric`` is neither the error ratio nor the success rate.
+    """
+    if metric not in ("error_ratio", "success_rate"):
+        raise ValueError(f"--detector burnrate: needs the error ratio, not {metric!r}")
+    target = mon.target if metric == "error_ratio" else 1.0 - mon.target
+    windows = tuple(
+        BurnWindow(step_up(w.long_minutes, step), step_up(w.short_minutes, step), w.factor)
+        for w in SRE_WINDOWS
+    )
+    return MultiBurnRate(slo=1.0 - target, windows=windows)
+
+
+def single_sample(p: BurnRateParams, step: float) -> bool:
+    """Burn rates aggregate counts over windows."""
+    return False
+
+
+def may_fire(
+    rule: ThresholdRule, p: BurnRateParams, high: FloatArray, low: FloatArray, gaps: BoolArray
+) -> BoolArray:
+    """Rows whose extreme error ratio passes the lowest paging burn."""
+    limits = [w.factor * (1 - p.slo) for w in p.windows if w.severity == "critical"]
+    return np.asarray(high > min(limits)) if limits else np.zeros(high.shape, dtype=np.bool_)
+
+
+FAMILY = Family(
+    "burn_rate", BurnRateParams, False, from_rule, from_monitor, single_sample, may_fire
+)

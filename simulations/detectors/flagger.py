@@ -22,18 +22,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.exceptions import ThresholdsError
+from planner.model import Monitor
+from planner.thresholds import FlaggerParams, ThresholdRule
 from simulations.detectors.base import (
     BoolArray,
     Direction,
+    Family,
+    FloatArray,
     Observed,
     Scope,
     breach,
     hold,
+    step_up,
     steps_per,
     window_value,
 )
 
-__all__ = ["FlaggerAnalysis"]
+__all__ = ["FAMILY", "FlaggerAnalysis", "from_monitor", "from_rule"]
 
 
 @dataclass(frozen=True)
@@ -107,3 +112,52 @@ class FlaggerAnalysis:
         # failedChecks never decreases, so reaching the threshold is already final
         reached = np.cumsum(self.failed_checks(obs), axis=-1) >= self.threshold
         return hold(reached, k, obs.n_steps)
+
+
+# --- the flagger family's model (registered in simulations.detectors.registry) ---------------
+
+
+def from_rule(rule: ThresholdRule, p: FlaggerParams, step: float) -> FlaggerAnalysis:
+    """``critical`` is ``thresholdRange.max`` (direction above) or ``.min`` (below)."""
+    above = rule.direction == "above"
+    return FlaggerAnalysis(
+        rule.metric,
+        threshold_range_max=rule.critical if above else None,
+        threshold_range_min=None if above else rule.critical,
+        interval_minutes=step_up(p.interval_minutes, step),
+        threshold=p.threshold,
+        step_weight=p.step_weight,
+        max_weight=p.max_weight,
+        step_weights=p.step_weights,
+        scope=rule.scope,
+        name=rule.name or rule.label(),
+    )
+
+
+def from_monitor(metric: str, mon: Monitor, step: float) -> FlaggerAnalysis:
+    """``thresholdRange`` at ``critical``, ``interval`` 1m, ``threshold`` = ``for_minutes``
+    checks (at least 1), canary scope."""
+    up = mon.direction == "above"
+    interval = step_up(1.0, step)
+    return FlaggerAnalysis(
+        metric,
+        threshold_range_max=mon.critical if up else None,
+        threshold_range_min=None if up else mon.critical,
+        interval_minutes=interval,
+        threshold=max(1, round(mon.for_minutes / interval)),
+    )
+
+
+def single_sample(p: FlaggerParams, step: float) -> bool:
+    """One sample per check when the interval is one step."""
+    return step_up(p.interval_minutes, step) == step
+
+
+def may_fire(
+    rule: ThresholdRule, p: FlaggerParams, high: FloatArray, low: FloatArray, gaps: BoolArray
+) -> BoolArray:
+    """Rows whose extreme sample passes the range."""
+    return np.asarray(high > rule.critical if rule.direction == "above" else low < rule.critical)
+
+
+FAMILY = Family("flagger", FlaggerParams, True, from_rule, from_monitor, single_sample, may_fire)

@@ -25,23 +25,11 @@ from collections.abc import Sequence
 
 from planner.model import Monitor, Plan
 from planner.thresholds.apply import PLAN_METRIC
-from simulations.detectors import (
-    ArgoAnalysis,
-    BaselineComparison,
-    Detector,
-    FlaggerAnalysis,
-    MultiBurnRate,
-    StaticThreshold,
-)
-from simulations.detectors.burnrate import SRE_WINDOWS, BurnWindow
-from simulations.detectors.from_rules import step_up
+from simulations.detectors.base import Detector
+from simulations.detectors.registry import ALIASES, NAMES, monitor_detectors
 from simulations.exceptions import ReplayError
 
-__all__ = ["FAMILIES", "detectors_from_plan", "plan_monitor"]
-
-FAMILIES = ("static", "argo", "flagger", "burnrate", "baseline")
-# Thresholds files and ``tune --family`` spell the burn-rate family ``burn_rate``.
-ALIASES = {"burn_rate": "burnrate"}
+__all__ = ["detectors_from_plan", "plan_monitor"]
 
 
 def plan_monitor(plan: Plan, metric: str) -> Monitor:
@@ -56,53 +44,6 @@ def plan_monitor(plan: Plan, metric: str) -> Monitor:
     raise ReplayError(f"plan: no exposed stage monitors {name!r} (for --metric {metric})")
 
 
-def _one(family: str, metric: str, mon: Monitor, step: float) -> Detector:
-    up = mon.direction == "above"
-    if family == "static":
-        return StaticThreshold(
-            metric,
-            mon.critical,
-            mon.direction,
-            for_minutes=mon.for_minutes,
-            evaluation_interval_minutes=step_up(1.0, step),
-        )
-    if family == "argo":
-        return ArgoAnalysis(
-            metric,
-            failure_condition=mon.critical,
-            direction=mon.direction,
-            interval_minutes=step_up(5.0, step),
-            failure_limit=1,
-        )
-    if family == "flagger":
-        interval = step_up(1.0, step)
-        return FlaggerAnalysis(
-            metric,
-            threshold_range_max=mon.critical if up else None,
-            threshold_range_min=None if up else mon.critical,
-            interval_minutes=interval,
-            threshold=max(1, round(mon.for_minutes / interval)),
-        )
-    if family == "burnrate":
-        if metric not in ("error_ratio", "success_rate"):
-            raise ReplayError(f"--detector burnrate: needs the error ratio, not {metric!r}")
-        target = mon.target if metric == "error_ratio" else 1.0 - mon.target
-        windows = tuple(
-            BurnWindow(step_up(w.long_minutes, step), step_up(w.short_minutes, step), w.factor)
-            for w in SRE_WINDOWS
-        )
-        return MultiBurnRate(slo=1.0 - target, windows=windows)
-    if family == "baseline":
-        return BaselineComparison(
-            metric,
-            10.0,
-            mon.direction,
-            interval_minutes=step_up(5.0, step),
-            min_absolute_difference=abs(mon.warning - mon.baseline),
-        )
-    raise ReplayError(f"--detector: {family!r} is not one of {', '.join(FAMILIES)}")
-
-
 def detectors_from_plan(
     plan: Plan, metric: str, families: Sequence[str], step_minutes: float = 1.0
 ) -> tuple[Detector, ...]:
@@ -113,9 +54,12 @@ def detectors_from_plan(
     Raises:
         ReplayError: an unknown family, or no monitor of ``metric`` in an exposed stage.
     """
-    names = [ALIASES.get(f, f) for f in families]
-    for family in names:
-        if family not in FAMILIES:
-            raise ReplayError(f"--detector: {family!r} is not one of {', '.join(FAMILIES)}")
+    for family in families:
+        if ALIASES.get(family, family) not in NAMES:
+            known = ", ".join((*NAMES, *ALIASES))
+            raise ReplayError(f"--detector: {family!r} is not one of {known}")
     mon = plan_monitor(plan, metric)
-    return tuple(_one(f, metric, mon, step_minutes) for f in names)
+    try:
+        return monitor_detectors(metric, mon, families, step_minutes)
+    except ValueError as exc:
+        raise ReplayError(str(exc)) from None

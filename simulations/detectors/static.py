@@ -17,18 +17,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.exceptions import ThresholdsError
+from planner.model import Monitor
+from planner.thresholds import StaticParams, ThresholdRule
 from simulations.detectors.base import (
     BoolArray,
     Direction,
+    Family,
+    FloatArray,
     Observed,
     Scope,
     breach,
     hold,
+    step_up,
     steps_per,
     window_value,
 )
 
-__all__ = ["StaticThreshold"]
+__all__ = ["FAMILY", "StaticThreshold", "from_monitor", "from_rule"]
 
 
 @dataclass(frozen=True)
@@ -84,3 +89,45 @@ class StaticThreshold:
         need = math.ceil(self.for_minutes / self.evaluation_interval_minutes - 1e-9)
         fired = cond & (last_false <= m - 1 - need)
         return hold(fired, k, obs.n_steps)
+
+
+# --- the static family's model (registered in simulations.detectors.registry) ----------------
+
+
+def from_rule(rule: ThresholdRule, p: StaticParams, step: float) -> StaticThreshold:
+    """``critical`` is the Prometheus threshold, ``for`` the sustain window."""
+    return StaticThreshold(
+        rule.metric,
+        rule.critical,
+        rule.direction,
+        for_minutes=p.for_minutes,
+        evaluation_interval_minutes=step_up(p.evaluation_interval_minutes, step),
+        scope=rule.scope,
+        name=rule.name or rule.label(),
+    )
+
+
+def from_monitor(metric: str, mon: Monitor, step: float) -> StaticThreshold:
+    """A Prometheus rule ``metric > critical for: for_minutes``, fleet scope."""
+    return StaticThreshold(
+        metric,
+        mon.critical,
+        mon.direction,
+        for_minutes=mon.for_minutes,
+        evaluation_interval_minutes=step_up(1.0, step),
+    )
+
+
+def single_sample(p: StaticParams, step: float) -> bool:
+    """A static rule reads one sample at a time."""
+    return True
+
+
+def may_fire(
+    rule: ThresholdRule, p: StaticParams, high: FloatArray, low: FloatArray, gaps: BoolArray
+) -> BoolArray:
+    """Rows whose extreme sample passes the bound."""
+    return np.asarray(high > rule.critical if rule.direction == "above" else low < rule.critical)
+
+
+FAMILY = Family("static", StaticParams, False, from_rule, from_monitor, single_sample, may_fire)

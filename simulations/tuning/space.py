@@ -32,11 +32,12 @@ from planner.thresholds.families import (
 )
 from planner.thresholds.file import Relative, ThresholdRule
 from simulations.backtest.deploys import healthy_values
+from simulations.detectors.registry import NAMES
 from simulations.traces.model import Trace
 
 __all__ = ["FAMILY_NAMES", "candidates", "healthy_levels"]
 
-FAMILY_NAMES = ("static", "flagger", "argo", "burn_rate", "baseline")
+FAMILY_NAMES = NAMES  # every registered family is searched unless --family narrows it
 Direction = Literal["above", "below"]
 _PAIRS = (
     ((60.0, 5.0, 14.4),),

@@ -244,3 +244,16 @@ def test_a_stricter_threshold_never_detects_later(
     b = first_alarm(make(strict), obs)  # type: ignore[arg-type]
     if a is not None:
         assert b is not None and b <= a
+
+
+def test_every_thresholds_family_has_one_simulation_model() -> None:
+    # The registry is the one home of the families: the planner's spec (PARAMS) and the
+    # simulation models name the same families, once each, under one spelling.
+    from planner.thresholds import PARAMS
+    from simulations.detectors.registry import NAMES, REGISTRY, family_named
+
+    assert sorted(NAMES) == sorted(PARAMS)
+    assert len(set(NAMES)) == len(REGISTRY)
+    for family in REGISTRY:
+        assert family.params is PARAMS[family.name]
+    assert family_named("burnrate") is family_named("burn_rate")
