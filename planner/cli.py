@@ -13,22 +13,43 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from enum import IntEnum, unique
 from importlib.metadata import entry_points
-from types import ModuleType
+from typing import Protocol, cast
 
 from planner.exceptions import PlannerError
 
-__all__ = ["PROG", "main"]
+__all__ = ["PROG", "Command", "ExitStatus", "main"]
 
 PROG = "devops-planner"
 ENTRY_POINT_GROUP = "devops_planner.commands"
 
 
-def _commands() -> dict[str, ModuleType]:
-    modules = {}
+@unique
+class ExitStatus(IntEnum):
+    """What the process exit status means (as HTTPie's ``ExitStatus``)."""
+
+    OK = 0
+    CHECK_FAILED = 1  # the command ran and its check failed (e.g. a report that failed)
+    BAD_INPUT = 2  # a file, field or value the user gave is wrong: one line on stderr
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+
+
+class Command(Protocol):
+    """What a subcommand module provides (checked by mypy where a module is cast to it)."""
+
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _commands() -> dict[str, Command]:
+    modules: dict[str, Command] = {}
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
-            modules[ep.name] = importlib.import_module(ep.value)
+            modules[ep.name] = cast(Command, importlib.import_module(ep.value))
         except ModuleNotFoundError as exc:  # a command whose module this install lacks
             if exc.name != ep.value:
                 raise
@@ -54,16 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
-        return exc.code if isinstance(exc.code, int) else 2
+        return exc.code if isinstance(exc.code, int) else ExitStatus.BAD_INPUT
     try:
         status: int = args._run(args)
     except PlannerError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
+        return ExitStatus.BAD_INPUT
     except OSError as exc:  # a file we were told to read or write; never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return ExitStatus.BAD_INPUT
     except KeyboardInterrupt:
-        return 130
+        return ExitStatus.INTERRUPTED
     return status

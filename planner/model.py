@@ -26,6 +26,7 @@ __all__ = [
     "Change",
     "Commit",
     "DecisionRow",
+    "Direction",
     "ExpectedDuration",
     "FailureMode",
     "FileRisk",
@@ -36,6 +37,7 @@ __all__ = [
     "RollbackFiles",
     "RollbackLevel",
     "ScheduledStage",
+    "Scope",
     "Stage",
     "Step",
     "Triggers",
@@ -47,6 +49,7 @@ LEVELS = ("ZERO", "LOW", "MEDIUM", "HIGH")
 RiskLevel = Literal["ZERO", "LOW", "MEDIUM", "HIGH"]
 Severity = Literal["CRITICAL", "HIGH", "MODERATE"]
 Direction = Literal["above", "below"]
+Scope = Literal["canary", "fleet"]  # what a monitor watches: the new version, or the fleet
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from planner.cli import ExitStatus
+
 HELP = "export a plan to argo-rollouts, flagger or prometheus-rules manifests"
 
 
@@ -50,4 +52,4 @@ def run(args: argparse.Namespace) -> int:
     for name, text in files.items():
         atomic_write_text(out / name, text)
         print(out / name)
-    return 0
+    return ExitStatus.OK

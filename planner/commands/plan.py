@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from planner.cli import ExitStatus
+
 HELP = "plan a change: risk per file, five-stage rollout and three-level rollback"
 
 
@@ -57,4 +59,4 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.output, text)
     else:
         sys.stdout.write(text)
-    return 0
+    return ExitStatus.OK

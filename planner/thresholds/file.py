@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from planner.exceptions import ThresholdsError
 from planner.io import read_structured
+from planner.model import Direction, Scope
 from planner.thresholds.durations import format_duration, parse_duration
 from planner.thresholds.families import FAMILIES, FamilyParams, parse_params
 
@@ -39,8 +40,6 @@ __all__ = [
     "parse_thresholds",
 ]
 
-Direction = Literal["above", "below"]
-Scope = Literal["canary", "fleet"]
 _COMMON = {"family", "metric", "direction", "scope", "warning", "critical", "relative", "name"}
 
 

@@ -24,6 +24,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from simulations._types import FloatArray, IntArray
 from simulations.backtest.exposure import Rollout, in_scope
 from simulations.detectors.base import Observed
 from simulations.traces.model import Trace
@@ -38,8 +39,6 @@ __all__ = [
     "trace_series",
 ]
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 _COUNTED = ("error_ratio", "success_rate")
 
 

@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from planner.model import Plan
+from simulations._types import FloatArray
 from simulations.exceptions import BacktestError
 from simulations.replay.latency import DEFAULT_SIGMA, mixture_quantile, z_of
 
@@ -37,7 +37,6 @@ __all__ = [
     "latency_mixture_quantile",
 ]
 
-FloatArray = NDArray[np.float64]
 LATENCY_SIGMA = DEFAULT_SIGMA  # log-normal shape of request latency (the replay model's)
 
 

@@ -10,14 +10,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.thresholds.file import RuleSet, ThresholdRule
+from simulations._types import BoolArray, IntArray
 from simulations.backtest.deploys import DeployBatch
 from simulations.detectors import Observed
 from simulations.detectors.registry import build_detector, family_of
 
 __all__ = ["observed_key", "rule_firing", "rule_first_alarm", "rule_set_firing"]
-
-BoolArray = NDArray[np.bool_]
-IntArray = NDArray[np.int64]
 
 
 def observed_key(rule: ThresholdRule, step_minutes: float) -> tuple[str, str, str, int]:

@@ -26,12 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from simulations._types import FloatArray, IntArray
 from simulations.backtest.deploys import DeployBatch
 
 __all__ = ["Outcome", "Score", "first_alarm_rows", "reset_steps", "score"]
-
-IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from planner.cli import ExitStatus
 from simulations.commands._options import add_replay_arguments, replay_request, replay_settings
 
 HELP = "backtest rollback thresholds against labelled incidents, replayed through the rollout"
@@ -42,4 +43,4 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         atomic_write_text(args.output, json.dumps(report.to_dict(), indent=2) + "\n")
     print(backtest_text(report))
-    return 0
+    return ExitStatus.OK

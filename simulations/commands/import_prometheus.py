@@ -6,6 +6,8 @@ import argparse
 import re
 from pathlib import Path
 
+from planner.cli import ExitStatus
+
 HELP = "query a Prometheus server over a time range and write a canonical trace (CSV/Parquet)"
 
 # The column a query fills when only --metric-kind names it.
@@ -117,4 +119,4 @@ def run(args: argparse.Namespace) -> int:
         f"columns {', '.join(trace.frame.columns)}"
     )
     print(trace.repairs.describe())
-    return 0
+    return ExitStatus.OK

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from planner.cli import ExitStatus
+
 HELP = "write promtool tests: exported alerts must fire when our detector does on each incident"
 
 
@@ -47,4 +49,4 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     for k, test in enumerate(tests, start=1):
         print(write_promtest(out, test, f"incident-{k:02d}"))
-    return 0
+    return ExitStatus.OK

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from planner.cli import ExitStatus
+
 HELP = "run the rollout-report notebook (papermill) into DIR/<date>-<name>/report.html"
 
 # Command-line option -> notebook parameter. Paths are made absolute from the working directory.
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     )
     result = run_report(request)
     print(result.html)
-    return 0
+    return ExitStatus.OK
 
 
 def report_parameters(

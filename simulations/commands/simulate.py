@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from planner.cli import ExitStatus
+
 HELP = "replay historical incidents through the plan's rollout: blast radius, time to roll back"
 
 
@@ -88,4 +90,4 @@ def run(args: argparse.Namespace) -> int:
         print("no incidents: every replay is incident-free (false-rollback rate only)")
     if args.output:
         print(f"wrote {write_output(result, setup, args.output)}")
-    return 0
+    return ExitStatus.OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from planner.cli import ExitStatus
 from simulations.commands._options import add_replay_arguments, replay_request, replay_settings
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         outputs.append((args.report, json.dumps(report.to_dict(), indent=2) + "\n"))
     _write_all(outputs)
-    return 0
+    return ExitStatus.OK
 
 
 def _write_all(outputs: list[tuple[str, str]]) -> None:

@@ -18,12 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from planner.exceptions import ThresholdsError
+from simulations._types import BoolArray, Direction, FloatArray, Scope
 
 __all__ = [
     "BoolArray",
@@ -43,11 +44,6 @@ __all__ = [
     "steps_per",
     "window_value",
 ]
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-Scope = Literal["canary", "fleet"]
-Direction = Literal["above", "below"]
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import NDArray
+
+from simulations._types import FloatArray
 
 __all__ = ["DEFAULT_SIGMA", "mixture_quantile", "norm_cdf", "z_of"]
 
-FloatArray = NDArray[np.float64]
 DEFAULT_SIGMA = 0.5
 _Z = {"p50": 0.0, "p90": 1.2815515655446004, "p95": 1.6448536269514722, "p99": 2.3263478740408408}
 _ITERATIONS = 48  # bisection halvings of the log interval: far below a microsecond of latency

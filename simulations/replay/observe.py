@@ -17,14 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from simulations._types import FloatArray
 from simulations.detectors.base import Detector, Observed
 from simulations.replay.latency import mixture_quantile, z_of
 from simulations.replay.setup import ERROR_RATIO, SUCCESS_RATE, Setup
 from simulations.replay.world import World
 
 __all__ = ["View", "observe"]
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,6 +22,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from planner.model import Plan
+from simulations._types import FloatArray
 from simulations.detectors.base import Detector
 from simulations.exceptions import ReplayError
 from simulations.replay.config import ReplayConfig
@@ -38,7 +39,6 @@ __all__ = [
     "step_incident",
 ]
 
-FloatArray = NDArray[np.float64]
 ERROR_RATIO = "error_ratio"
 SUCCESS_RATE = "success_rate"
 

@@ -21,8 +21,8 @@ from itertools import accumulate
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from simulations._types import FloatArray, IntArray
 from simulations.exceptions import ReplayError
 from simulations.replay.setup import ERROR_RATIO, SUCCESS_RATE, Setup
 
@@ -36,9 +36,6 @@ __all__ = [
     "stage_at",
     "stage_starts",
 ]
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 
 
 @dataclass(frozen=True)

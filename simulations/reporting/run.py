@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.io import atomic_write_text
-from simulations.exceptions import ReportError
+from simulations.exceptions import ReportError, ReportExecutionError
 from simulations.paths import repo_root
 from simulations.reporting.files import make_readable, replace_folder
 from simulations.reporting.html import notebook_to_html, provenance_markdown, read_notebook
@@ -83,10 +83,12 @@ def run_report(request: ReportRequest) -> ReportResult:
     """Execute, render and publish one report.
 
     Raises:
-        ReportError: the notebook failed or gave no summary; the message says which cell and
-            where the failed notebook was kept.
+        ReportExecutionError: a cell raised; its fields name the cell, the error and where
+            the failed notebook was kept.
+        ReportError: the kernel died, timed out, or the notebook gave no summary.
     """
     import papermill
+    from papermill.exceptions import PapermillExecutionError
     from traitlets.config import Config
 
     notebook = request.notebook or repo_root() / "notebooks" / REPORT_NOTEBOOK
@@ -113,11 +115,17 @@ def run_report(request: ReportRequest) -> ReportResult:
             )
             nb = read_notebook(executed)
             summary = _find_summary(nb, notebook)
-        except Exception as exc:
+        except PapermillExecutionError as exc:
+            failed = _publish_failure(work, out_dir / f"{request.stem}.failed", request.stem)
+            write_index(out_dir)
+            raise ReportExecutionError(
+                request.stem, exc.exec_count, exc.ename, exc.evalue, failed / "report.ipynb"
+            ) from None
+        except Exception as exc:  # a dead kernel, a timeout, a notebook without a summary
             failed = _publish_failure(work, out_dir / f"{request.stem}.failed", request.stem)
             write_index(out_dir)
             raise ReportError(
-                f"report {request.stem} failed: {_describe(exc)}; "
+                f"report {request.stem} failed: {type(exc).__name__}: {exc}; "
                 f"the failed notebook is {failed / 'report.ipynb'}"
             ) from None
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -149,18 +157,6 @@ def _find_summary(nb: Any, notebook: Path) -> ReportSummary:
     if found is None:
         raise ReportError(f"{notebook.name} displayed no report summary ({SUMMARY_MIME})")
     return parse_summary(found, f"{notebook.name} summary")
-
-
-def _describe(exc: Exception) -> str:
-    # papermill's error knows the cell's execution count: the In [n] prompt that the failed
-    # page and Jupyter show (the cell index counts markdown and the injected parameters too)
-    count = getattr(exc, "exec_count", None)
-    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
-    if ename is not None:
-        where = f"In [{count}]: " if count is not None else ""
-        first = str(evalue).strip().splitlines()[0] if str(evalue).strip() else ""
-        return f"{where}{ename}: {first}"
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _publish_failure(work: Path, target: Path, stem: str) -> Path:

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+
+from simulations._types import FloatArray
 
 __all__ = ["TrailingStats", "trailing_stats", "transform"]
 
-FloatArray = NDArray[np.float64]
 MAD_SCALE = 1.4826  # MAD of a normal distribution x 1.4826 = its standard deviation
 
 

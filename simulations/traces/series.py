@@ -14,14 +14,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from simulations._types import FloatArray, MaybeSeries
 from simulations.exceptions import BacktestError
 from simulations.traces.model import Trace
 from simulations.traces.relative import TrailingStats, trailing_stats
 
 __all__ = ["SeriesCache", "healthy_values", "incident_steps", "trace_series"]
-
-FloatArray = NDArray[np.float64]
-MaybeSeries = list[FloatArray | None]
 
 
 def trace_series(trace: Trace, metric: str) -> FloatArray | None:

@@ -18,7 +18,6 @@ that is worse when higher, mirrored for one that is worse when lower. Relative b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 
@@ -31,6 +30,7 @@ from planner.thresholds.families import (
     StaticParams,
 )
 from planner.thresholds.file import Relative, ThresholdRule
+from simulations._types import Direction
 from simulations.backtest.deploys import healthy_values
 from simulations.detectors.registry import NAMES
 from simulations.traces.model import Trace
@@ -38,7 +38,6 @@ from simulations.traces.model import Trace
 __all__ = ["FAMILY_NAMES", "candidates", "healthy_levels"]
 
 FAMILY_NAMES = NAMES  # every registered family is searched unless --family narrows it
-Direction = Literal["above", "below"]
 _PAIRS = (
     ((60.0, 5.0, 14.4),),
     ((60.0, 5.0, 14.4), (360.0, 30.0, 6.0)),

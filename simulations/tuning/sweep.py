@@ -21,11 +21,12 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from planner.thresholds.file import RuleSet, ThresholdRule, Thresholds
+from simulations._types import Direction
 from simulations.backtest.deploys import DeployBatch, DeploySampling, build_batches
 from simulations.backtest.firing import observed_key, rule_first_alarm
 from simulations.backtest.replay import ReplayRequest, replay_rule_set
@@ -36,8 +37,6 @@ from simulations.traces.model import CANONICAL_METRICS, Trace
 from simulations.traces.series import healthy_values, incident_steps, trace_series
 from simulations.tuning._malloc import reuse_freed_memory
 from simulations.tuning.space import FAMILY_NAMES, candidates, healthy_levels
-
-Direction = Literal["above", "below"]
 
 __all__ = ["Candidate", "TuneReport", "TuneSettings", "combine", "pareto", "sweep", "tune"]
 

@@ -19,7 +19,7 @@ import papermill
 import pytest
 
 from planner.cli import main
-from simulations.exceptions import ReportError
+from simulations.exceptions import ReportError, ReportExecutionError
 from simulations.paths import repo_root
 from simulations.reporting.index import scan_reports
 from simulations.reporting.run import ReportRequest, ReportResult, run_report
@@ -240,7 +240,8 @@ def test_failed_report_is_kept_beside_the_good_one(good: ReportResult, tmp_path:
     parameters = {"plan_path": str(bad)}
     request = ReportRequest(out_dir=out, name="checkout-v2", date=DAY, parameters=parameters)
     with pytest.raises(
-        ReportError, match=r"failed: In \[\d+\]: PlanError: \S*bad-plan.json: schema_version: '0.1'"
+        ReportExecutionError,
+        match=r"failed: In \[\d+\]: PlanError: \S*bad-plan.json: schema_version: '0.1'",
     ) as caught:
         run_report(request)
     after = {p.name: p.read_bytes() for p in (out / good.folder.name).iterdir()}
@@ -254,6 +255,11 @@ def test_failed_report_is_kept_beside_the_good_one(good: ReportResult, tmp_path:
         c for c in nb.cells if any(o.output_type == "error" for o in c.get("outputs", []))
     ]
     assert f"In [{bad_cell.execution_count}]: PlanError" in str(caught.value)
+    # the same facts by name, for a caller that handles the failure (papermill's fields)
+    assert caught.value.exec_count == bad_cell.execution_count
+    assert caught.value.ename == "PlanError"
+    assert "schema_version" in caught.value.evalue
+    assert caught.value.failed_notebook == failed / "report.ipynb"
     assert "PlanError" in (failed / "report.html").read_text(encoding="utf-8")
     assert "FAILED" in (out / "index.html").read_text(encoding="utf-8")
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temp folder left behind"
