@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
@@ -21,6 +21,7 @@ from simulations.replay.world import RunDraw
 
 __all__ = [
     "Event",
+    "RunState",
     "Timeline",
     "ack_minutes",
     "level_minutes",
@@ -82,6 +83,25 @@ def controller(
     log.append((env.now, "rollout complete", ""))
 
 
+@dataclass
+class RunState:
+    """What one run's processes share while the clock runs (mutable; read once it stops).
+
+    Attributes:
+        log: the run's events, in time order.
+        levels: rollback levels started, in order.
+        restored: minute traffic was back on the stable version (None: never).
+        recovered: minute the response finished (scale-down, or the level's end).
+        controller: the deployment controller's process, interrupted by a detection.
+    """
+
+    log: list[Event] = field(default_factory=list)
+    levels: list[int] = field(default_factory=list)
+    restored: float | None = None
+    recovered: float | None = None
+    controller: simpy.Process | None = None
+
+
 def responder(
     env: simpy.Environment,
     setup: Setup,
@@ -89,20 +109,20 @@ def responder(
     start_level: int | None,
     hour: int,
     on_call: simpy.Resource | None,
-    state: dict[str, Any],
+    state: RunState,
 ) -> Generator[Any, Any, None]:
     """Restore traffic after a detection: automated abort or a paged human's rollback.
 
     ``on_call`` is the engineers' ``Resource`` (None: one of ``response.on_call`` is made).
     """
-    resp, log = setup.config.response, state["log"]
+    resp, log = setup.config.response, state.log
     if resp.mode == "automated":
         log.append((env.now, "abort", "traffic to stable"))
         yield env.timeout(resp.abort_traffic_minutes)
-        state["restored"] = env.now
+        state.restored = env.now
         log.append((env.now, "restored", "automated abort"))
         yield env.timeout(resp.abort_scale_down_delay_seconds / 60.0)
-        state["recovered"] = env.now
+        state.recovered = env.now
         log.append((env.now, "scaled down", ""))
         return
     log.append((env.now, "paged", f"hour {hour:02d} UTC"))
@@ -114,14 +134,14 @@ def responder(
         log.append((env.now, "acknowledged", ""))
         chosen = levels_from(setup, start_level)
         for n, (i, lv) in enumerate(chosen):
-            state["levels"].append(lv.level)
+            state.levels.append(lv.level)
             log.append((env.now, "level start", f"{lv.level} {lv.name}"))
             yield env.timeout(level_minutes(lv.estimated_minutes, draw.level_u[i]))
             last = n == len(chosen) - 1
             if not last and draw.escalate_u[i] < resp.escalation_probability:
                 log.append((env.now, "level failed", str(lv.level)))
                 continue
-            state["restored"] = state["recovered"] = env.now
+            state.restored = state.recovered = env.now
             log.append((env.now, "restored", f"level {lv.level}"))
             return
 
@@ -135,19 +155,15 @@ def run_timelines(
     so a batch pays for one event loop.
     """
     env = simpy.Environment()
-    states: list[dict[str, Any]] = []
+    states: list[RunState] = []
     for draw, step in zip(draws, detect_steps, strict=True):
-        log: list[Event] = []
-        state: dict[str, Any] = {"log": log, "levels": [], "restored": None, "recovered": None}
+        state = RunState()
         if step is not None:  # created first: at equal times, detection precedes promotion
             env.process(_detection(env, setup, draw, step, state))
-        state["controller"] = env.process(controller(env, setup, draw, log))
+        state.controller = env.process(controller(env, setup, draw, state.log))
         states.append(state)
     env.run()
-    return [
-        Timeline(st["restored"], st["recovered"], tuple(st["levels"]), tuple(st["log"]))
-        for st in states
-    ]
+    return [Timeline(st.restored, st.recovered, tuple(st.levels), tuple(st.log)) for st in states]
 
 
 def run_timeline(setup: Setup, draw: RunDraw, detect_step: int | None) -> Timeline:
@@ -160,12 +176,12 @@ def _detection(
     setup: Setup,
     draw: RunDraw,
     detect_step: int,
-    state: dict[str, Any],
+    state: RunState,
 ) -> Generator[Any, Any, None]:
     yield env.timeout(detect_step * setup.step_minutes)
-    state["log"].append((env.now, "detected", ""))
-    walk = state["controller"]
-    if walk.is_alive:
+    state.log.append((env.now, "detected", ""))
+    walk = state.controller
+    if walk is not None and walk.is_alive:
         walk.interrupt("detected")
     stage = stage_before(draw, detect_step)
     hour = int(setup.hours[min(draw.start + detect_step, setup.n_steps - 1)])

@@ -27,7 +27,7 @@ from simulations.detectors import (
     MultiBurnRate,
     StaticThreshold,
 )
-from simulations.replay.events import responder
+from simulations.replay.events import RunState, responder
 from simulations.replay.latency import z_of
 from simulations.replay.outcome import RunResult, users_affected
 from simulations.replay.setup import ERROR_RATIO, SUCCESS_RATE, Setup
@@ -241,15 +241,13 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
         "halted": False,
         "detected": None,
         "detector": "",
-        "log": log,
-        "levels": [],
-        "restored": None,
-        "recovered": None,
         "failed": [],
         "canary": [],
         "exposed": [],
         "canary_on": False,
     }
+    response = RunState(log=log)  # what the shared responder process writes
+    st["response"] = response
     machines = [(det, MACHINES[type(det)](det, step)) for det in setup.detectors]
     lead = world.lead  # column of deploy step 0; columns before it are stable-only history
     hist = lead
@@ -304,7 +302,7 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
                     env.process(respond(i + 1))
             length = setup.incidents[draw.incident].length if draw.incident >= 0 else 0
             if draw.incident >= 0 and draw.onset <= i < draw.onset + length:
-                restored = st["restored"]
+                restored = response.restored
                 if restored is not None and restored <= i * step:
                     continue
                 frac = 1.0 if restored is None else min(1.0, restored / step - i)
@@ -336,7 +334,9 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
         hour = int(setup.hours[min(draw.start + d, setup.n_steps - 1)])
         on_call = simpy.Resource(env, capacity=setup.config.response.on_call)
         yield env.process(
-            responder(env, setup, draw, setup.stages[st["stage"]].rollback_level, hour, on_call, st)
+            responder(
+                env, setup, draw, setup.stages[st["stage"]].rollback_level, hour, on_call, response
+            )
         )
 
     env.process(controller())
@@ -346,13 +346,14 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
 
 
 def _result(setup: Setup, draw: Any, st: dict[str, Any], horizon: int) -> RunResult:
+    response: RunState = st["response"]
     step = setup.step_minutes
     has = draw.incident >= 0
     onset = draw.onset * step if has else NAN
     d = st["detected"]
     det_min = d * step if d is not None else NAN
-    restored = NAN if st["restored"] is None else st["restored"]
-    recovered = NAN if st["recovered"] is None else st["recovered"]
+    restored = NAN if response.restored is None else response.restored
+    recovered = NAN if response.recovered is None else response.recovered
     failed = math.fsum(x for x in st["failed"] if x != 0)
     users = users_affected(failed, math.fsum(st["canary"]), setup.config.requests_per_user)
     return RunResult(
@@ -367,7 +368,7 @@ def _result(setup: Setup, draw: Any, st: dict[str, Any], horizon: int) -> RunRes
         time_to_detect_minutes=det_min - onset,
         time_to_rollback_minutes=restored - det_min,
         time_to_recover_minutes=recovered - onset,
-        levels=",".join(str(x) for x in st["levels"]),
+        levels=",".join(str(x) for x in response.levels),
         failed_requests=failed if has else 0.0,
         users=users if has else 0.0,
         exposure_minutes=math.fsum(st["exposed"]) * step if has else 0.0,
