@@ -8,7 +8,7 @@ trailing statistics of a relative rule. :class:`SeriesCache` memoises them per m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -85,13 +85,14 @@ class SeriesCache:
         self.traces = tuple(traces)
         self.hour = max(1, round(60 / step_minutes))
         self.masks = [_mask(t) for t in self.traces]
-        self._memo: dict[tuple[str, str, int], object] = {}
+        self._series: dict[tuple[str, str], MaybeSeries] = {}
+        self._stats: dict[tuple[str, int], list[TrailingStats | None]] = {}
 
-    def _get(self, kind: str, metric: str, window: int, build: object) -> object:
-        key = (kind, metric, window)
-        if key not in self._memo:
-            self._memo[key] = build() if callable(build) else build
-        return self._memo[key]
+    def _series_of(self, kind: str, metric: str, build: Callable[[], MaybeSeries]) -> MaybeSeries:
+        key = (kind, metric)
+        if key not in self._series:
+            self._series[key] = build()
+        return self._series[key]
 
     def counted(self) -> bool:
         """Every trace has ``errors`` and ``requests`` columns."""
@@ -99,7 +100,9 @@ class SeriesCache:
 
     def new(self, metric: str) -> MaybeSeries:
         """The metric per trace (None where a trace lacks it)."""
-        return self._get("new", metric, 0, lambda: [trace_series(t, metric) for t in self.traces])  # type: ignore[return-value]
+        return self._series_of(
+            "new", metric, lambda: [trace_series(t, metric) for t in self.traces]
+        )
 
     def level(self, metric: str) -> MaybeSeries:
         """The stable version's level: trailing hour's median of the healthy samples."""
@@ -110,7 +113,7 @@ class SeriesCache:
                 for v, m in zip(self.new(metric), self.masks, strict=True)
             ]
 
-        return self._get("level", metric, 0, build)  # type: ignore[return-value]
+        return self._series_of("level", metric, build)
 
     def old(self, metric: str) -> MaybeSeries:
         """The stable version: the trace outside incidents, its level inside them."""
@@ -121,7 +124,7 @@ class SeriesCache:
                 for v, lv, m in zip(self.new(metric), self.level(metric), self.masks, strict=True)
             ]
 
-        return self._get("old", metric, 0, build)  # type: ignore[return-value]
+        return self._series_of("old", metric, build)
 
     def stats(self, metric: str, window: int) -> list[TrailingStats | None]:
         """Trailing median and robust scale of the stable series over ``window`` samples."""
@@ -129,4 +132,6 @@ class SeriesCache:
         def build() -> list[TrailingStats | None]:
             return [None if o is None else trailing_stats(o, window) for o in self.old(metric)]
 
-        return self._get("stats", metric, window, build)  # type: ignore[return-value]
+        if (metric, window) not in self._stats:
+            self._stats[metric, window] = build()
+        return self._stats[metric, window]
