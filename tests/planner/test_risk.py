@@ -47,8 +47,8 @@ def line_of(text: str, needle: str) -> int:
         # an API definition under spec/ or docs/ is an API change, not a test or a doc
         ("api/spec/openapi.yaml", "modified", "MEDIUM", "api_route", "'api'"),
         ("docs/orders.proto", "modified", "MEDIUM", "api_route", "file name 'orders.proto'"),
-        # an Italian locale folder is not Java's src/it integration tests
-        ("locales/it/messages.json", "modified", "LOW", "source", "other file"),
+        # an Italian locale folder is not Java's src/it integration tests: translations, LOW
+        ("locales/it/messages.json", "modified", "LOW", "translation", "'locales'"),
         # type declarations are LOW even under an auth folder
         ("src/types/auth.ts", "added", "LOW", "types", "path segment 'types'"),
         ("typings/index.d.ts", "modified", "LOW", "types", "'typings'"),
