@@ -23,7 +23,7 @@ _WORDS = re.compile(
 
 def advisory_facts(commits: Sequence[Commit]) -> tuple[Fact, ...]:
     """One ``security_fix`` fact per commit whose subject names an advisory or a security fix;
-    the fact's path is ``commit <sha>``, its text the advisory ids (or the words)."""
+    the fact's path is ``commit <sha>`` (12 digits), its text the advisory ids (or the words)."""
     facts: list[Fact] = []
     for c in commits:
         ids = list(dict.fromkeys(m.group(0).upper() for m in _ADVISORY.finditer(c.subject)))
@@ -31,9 +31,5 @@ def advisory_facts(commits: Sequence[Commit]) -> tuple[Fact, ...]:
         if not ids and words is None:
             continue
         text = ", ".join(ids) if ids else words.group(0) if words else ""
-        facts.append(
-            Fact(
-                "security_fix", "security_fix", "HIGH", f"commit {c.sha[:12]}", (), text, c.subject
-            )
-        )
+        facts.append(Fact("security_fix", "security_fix", "HIGH", f"commit {c.sha[:12]}", (), text))
     return tuple(facts)

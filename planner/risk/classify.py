@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from planner.change.model import ChangedFile, ChangeSet
 from planner.model import LEVELS, Fact, FileRisk, Risk, RiskLevel
+from planner.risk.advisories import advisory_facts
 from planner.risk.content import Weighed, fact_reason, file_facts, weigh
 from planner.risk.defaults import DEFAULT_RULES
 from planner.risk.evidence import ChangedText, changed_text
@@ -72,12 +73,20 @@ def classify(changes: ChangeSet, policy: Policy | None = None) -> Risk:
         if when_on is not None:
             enabled.append((when_on, f.path))
     overall, why = _overall(files, enabled, changes.integration_points)
+    fixes = advisory_facts(changes.commits)
+    if fixes and overall != "ZERO" and _RANK[overall] < _RANK["HIGH"]:
+        overall = "HIGH"
+        why += (
+            f"; security fix {fixes[0].text} ({fixes[0].path}) raises it to HIGH: a rollback "
+            "re-opens it"
+        )
     score, arithmetic = complexity(files, changes.integration_points)
     return Risk(
         overall=overall,
         complexity=score,
         files=tuple(files),
         complexity_explained=f"{arithmetic}. Overall {overall}: {why}.",
+        facts=fixes,
     )
 
 

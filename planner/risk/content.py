@@ -81,8 +81,8 @@ def weigh(
         if rule.weak and known and rule.category not in categories_found:
             word = ev.split("'")[1] if "'" in ev else ev
             notes.append(
-                f"path word {word!r} in {file.path} not counted as {rule.category}: the "
-                f"changed lines show no {rule.category} code"
+                f"path word {word!r} in {file.path} is not taken for {rule.category} "
+                f"(no {rule.category} code in the changed lines)"
             )
             continue
         kept.append((rule, ev))

@@ -48,6 +48,7 @@ def _keyword_index(
 
 _KEYWORDS, _WAKES = _keyword_index(SIGNALS)
 
+_HASHING = next(s.regex for s in SIGNALS if s.kind == "password_hashing")
 _COMMENT = re.compile(r"^\s*(?:#(?!include|!)|//|/\*|\*|--(?!\w)|<!--|-->|;|\"\"\"|''')")
 
 
@@ -164,23 +165,25 @@ def _search(sig: Signal, path: str, changed: ChangedText) -> Fact | None:
 def _hash_upgrade(
     file: ChangedFile, facts: tuple[Fact, ...], added: ChangedText | None
 ) -> tuple[Fact, ...]:
-    """Add a ``hash_upgrade`` fact when the added lines name a password-hash algorithm that the
-    file did not use before (Argon2 in front of bcrypt): hashes written from now on, or
-    re-hashed at login, are ones the previous version may not verify."""
+    """Add a ``hash_upgrade`` fact when a modified file's added lines hash passwords with an
+    algorithm its previous text did not name (Argon2 in front of bcrypt), or hash them where the
+    previous text hashed nothing (plaintext to BCrypt): hashes written from now on, or re-hashed
+    at sign-in, are ones the previous version may not verify."""
     hashing = next((f for f in facts if f.kind == "password_hashing"), None)
-    if hashing is None or added is None or file.change == "added":
-        return facts
-    before_text = file.base_content
-    if before_text is None:
+    before = file.base_content
+    if hashing is None or added is None or file.change == "added" or before is None:
         return facts
     new = {a.lower() for a in HASH_ALGORITHMS.findall(added.text)}
-    old = {a.lower() for a in HASH_ALGORITHMS.findall(before_text)}
+    old = {a.lower() for a in HASH_ALGORITHMS.findall(before)}
     fresh = sorted(new - old)
-    if not fresh:
+    if fresh:
+        detail = f"{', '.join(fresh)} newly used" + (
+            f" ({', '.join(sorted(old))} before)" if old else ""
+        )
+    elif _HASHING.search(before) is None:
+        detail = "passwords hashed where the previous version did not hash them"
+    else:
         return facts
-    detail = f"{', '.join(fresh)} newly used"
-    if old:
-        detail += f" ({', '.join(sorted(old))} before)"
     upgrade = Fact("hash_upgrade", "auth", "HIGH", file.path, hashing.lines, hashing.text, detail)
     return (*facts, upgrade)
 
