@@ -77,7 +77,10 @@ def weigh(
     categories_found = {f.category for f in facts}
     kept: list[Hit] = []
     notes: list[str] = []
+    strong = {r.category for r, _ in hits if not r.weak}
     for rule, ev in hits:
+        if rule.weak and rule.category in strong:
+            continue  # a strong word already says it
         if rule.weak and known and rule.category not in categories_found:
             word = ev.split("'")[1] if "'" in ev else ev
             notes.append(

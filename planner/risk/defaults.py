@@ -88,7 +88,7 @@ DEFAULT_RULES: tuple[RiskRule, ...] = (
         "types",
         "LOW",
         "types",
-        "type definitions",
+        "type declarations",
         "Type definitions (types/, types.ts) mostly vanish at run time; when the changed lines "
         "show code with a higher-level fact (an authorization check), the facts decide.",
         path=TYPES,
