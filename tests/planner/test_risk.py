@@ -800,3 +800,14 @@ def test_docs_list_every_default_rule_in_order() -> None:
     text = (ROOT / "docs/risk-rules.md").read_text(encoding="utf-8")
     documented = re.findall(r"^\| \d+ \| `(\w+)` \| (\w+) \| (\w+) \|", text, re.MULTILINE)
     assert documented == [(r.name, r.level, r.role) for r in DEFAULT_RULES]
+
+
+def test_docs_dependency_table_equals_the_code() -> None:
+    from planner.risk.dependencies import LEVEL
+
+    text = (ROOT / "docs/risk-rules.md").read_text(encoding="utf-8")
+    table = text[text.index("| kind | major |") :].split("\n\n", 1)[0].splitlines()
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in table]
+    assert cells[0][1:] == list(next(iter(LEVEL.values())))
+    documented = {row[0]: tuple(row[1:]) for row in cells[2:]}
+    assert documented == {kind: tuple(steps.values()) for kind, steps in LEVEL.items()}
