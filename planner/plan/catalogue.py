@@ -204,7 +204,7 @@ CATALOGUE: dict[str, FactMode] = {
         "Messages sent by the change ({what}) at {where} go out wrong, twice or not at all",
         "MODERATE",
         "Provider send and bounce rates; mail queue depth",
-        "Queue for retry; do not block the user flow (no rollback)",
+        "Send or bounce errors above baseline: queue for retry, do not block the user flow",
         _L3 + "; messages already sent cannot be recalled",
     ),
     "dependency": FactMode(
