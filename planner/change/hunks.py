@@ -14,19 +14,21 @@ from dataclasses import dataclass
 
 __all__ = ["Hunk", "PatchSection", "parse_patch"]
 
-_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
 _INDEX = re.compile(r"^index ([0-9a-f]+)\.\.([0-9a-f]+)")
 
 
 @dataclass(frozen=True)
 class Hunk:
     """One hunk of a ``-U0`` diff: ``removed`` lines start at line ``old_start`` of the base text,
-    ``added`` lines at line ``new_start`` of the head text (1-based)."""
+    ``added`` lines at line ``new_start`` of the head text (1-based); ``context`` is the line git
+    names after the ``@@`` header (the enclosing function or class, when git finds one)."""
 
     old_start: int
     removed: tuple[str, ...]
     new_start: int
     added: tuple[str, ...]
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def _section(chunk: str) -> PatchSection:
         i += 1
         if m is None:
             continue
-        old_start, new_start = int(m.group(1)), int(m.group(3))
+        old_start, new_start, context = int(m.group(1)), int(m.group(3)), m.group(5).strip()
         removed: list[str] = []
         added: list[str] = []
         while i < len(lines) and not lines[i].startswith("@@"):
@@ -75,5 +77,5 @@ def _section(chunk: str) -> PatchSection:
             elif line.startswith("+"):
                 added.append(line[1:])
             i += 1
-        hunks.append(Hunk(old_start, tuple(removed), new_start, tuple(added)))
+        hunks.append(Hunk(old_start, tuple(removed), new_start, tuple(added), context))
     return PatchSection(tuple(hunks), old_blob, new_blob)

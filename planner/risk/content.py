@@ -11,12 +11,20 @@ file and its lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from planner.change.model import ChangedFile
 from planner.model import LEVELS, Fact, RiskLevel
 from planner.risk.dependencies import dependency_facts
-from planner.risk.evidence import LABELS, ChangedText, comments_only, scan_lines, span
+from planner.risk.evidence import (
+    LABELS,
+    ChangedText,
+    comments_only,
+    scan_lines,
+    span,
+    symbol_facts,
+)
 from planner.risk.managed import managed_facts
 from planner.risk.patterns import PathParts
 from planner.risk.rules import RiskRule
@@ -26,16 +34,28 @@ __all__ = ["Weighed", "fact_reason", "file_facts", "weigh"]
 Hit = tuple[RiskRule, str]
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 _PACKAGE_FILES = ("dependency", "lockfile")
+# settings files whose lines the signals read besides source code (templates and data are not)
+_SETTINGS = frozenset({"yml", "yaml", "json", "properties", "toml", "ini", "cfg", "conf", "env"})
+# generated code (OpenAPI clients, protobuf): its words are the schema's, not this change's code
+_GENERATED = re.compile(r"\.gen\.|_pb2(?:_grpc)?\.py$|\.pb(?:\.gw)?\.go$|(?:^|/)generated/")
 
 
 def file_facts(
     file: ChangedFile, parts: PathParts, added: ChangedText | None, removed: ChangedText | None
 ) -> tuple[Fact, ...]:
-    """Every fact the changed lines of ``file`` show, signals first."""
+    """Every fact the changed lines of ``file`` show: the signals and the functions they sit in
+    (source code and settings files, not templates, data or generated code), then packages and
+    managed services."""
     if added is None and removed is None:
         return ()
-    facts = list(scan_lines(file, added, removed, parts.code))
     name = parts.path.rsplit("/", 1)[-1].lower()
+    facts: list[Fact] = []
+    if (parts.code or name.rsplit(".", 1)[-1] in _SETTINGS or name.startswith(".env")) and not (
+        _GENERATED.search(parts.norm)
+    ):
+        facts += scan_lines(file, added, removed, parts.code)
+        if parts.code:
+            facts += symbol_facts(file)
     facts += dependency_facts(file.path, name, added, removed, file.content, file.base_content)
     facts += managed_facts(file.path, name, added, removed, file.content, file.base_content)
     return tuple(facts)

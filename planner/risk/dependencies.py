@@ -1,11 +1,12 @@
 """Dependency changes from the changed lines of manifests and lock files.
 
-For each package whose version line the diff adds or removes, the old and new version, the
-semver distance (``major``, ``minor``, ``patch``; a ``0.x`` minor step counts as major, as semver
-says anything may break before 1.0) and what the package is (``security`` libraries such as
-bcrypt, JWT and OAuth clients; ``database`` ORMs and drivers; web ``framework``\\ s; ``payments``
-SDKs; ``dev`` tools such as linters, test runners and type stubs; else ``runtime``). A crypto or
-ORM major bump is HIGH, a linter patch LOW (:data:`LEVEL`).
+For each package whose version line the diff adds or removes: the old and new version, the
+semver distance (``major``, ``minor``, ``patch``; a ``0.x`` minor step is a minor step: semver
+allows it to break, but the build or the tests catch most such API changes) and what the package
+is (``security`` libraries such as bcrypt, JWT and OAuth clients; ``database`` ORMs and drivers;
+web ``framework`` packages; ``payments`` SDKs; ``dev`` tools such as linters, test runners and
+type stubs; else ``runtime``). A crypto or ORM major bump is HIGH, a linter patch LOW
+(:data:`LEVEL`).
 
 Formats: requirements files, ``pyproject.toml`` (PEP 508 and Poetry), ``Pipfile``,
 ``package.json``, ``composer.json``, ``go.mod`` (a ``/vN`` module path is the major version),
@@ -150,7 +151,7 @@ def distance(old: str | None, new: str | None) -> str:
     if va[0] != vb[0]:
         return "major"
     if va[1] != vb[1]:
-        return "major" if va[0] == 0 else "minor"
+        return "minor"
     return "patch"
 
 

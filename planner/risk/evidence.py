@@ -15,14 +15,23 @@ from dataclasses import dataclass
 from planner.change.hunks import Hunk
 from planner.change.model import ChangedFile
 from planner.model import Fact
-from planner.risk.signals import HASH_ALGORITHMS, SIGNALS, Side, Signal
+from planner.risk.signals import AUTH_SYMBOL, HASH_ALGORITHMS, SIGNALS, Side, Signal
 
-__all__ = ["LABELS", "ChangedText", "changed_text", "comments_only", "scan_lines", "span"]
+__all__ = [
+    "LABELS",
+    "ChangedText",
+    "changed_text",
+    "comments_only",
+    "scan_lines",
+    "span",
+    "symbol_facts",
+]
 
 # the reason label of each fact kind
 LABELS: dict[str, str] = {
     **{s.kind: s.label for s in SIGNALS},
     "hash_upgrade": "password hash upgrade",
+    "auth_function": "change inside an auth function",
     "dependency": "dependency",
     "managed_upgrade": "managed service upgrade",
     "data_protection_off": "data protection off",
@@ -206,6 +215,23 @@ def _hash_upgrade(
         return facts
     upgrade = Fact("hash_upgrade", "auth", "HIGH", file.path, hashing.lines, hashing.text, detail)
     return (*facts, upgrade)
+
+
+def symbol_facts(file: ChangedFile) -> tuple[Fact, ...]:
+    """An ``auth_function`` fact when hunks fall inside a function whose name is authentication
+    (git's ``@@ ... @@ def create_access_token(...)``): the symbols the changed lines touch."""
+    if not file.hunks:
+        return ()
+    lines: list[int] = []
+    name = ""
+    for h in file.hunks:
+        m = AUTH_SYMBOL.search(h.context) if h.context else None
+        if m is not None:
+            name = name or m.group(0).rstrip("( \t")
+            lines.append(h.new_start)
+    if not lines:
+        return ()
+    return (Fact("auth_function", "auth", "HIGH", file.path, tuple(lines), name),)
 
 
 def comments_only(added: ChangedText | None, removed: ChangedText | None) -> bool:

@@ -68,6 +68,18 @@ HASH_ALGORITHMS = re.compile(
     r"argon2(?:id|i|d)?|bcrypt|scrypt|pbkdf2|sha1|sha256|sha512|md5|crypt_blowfish", _I
 )
 
+# Function names that are authentication (``create_access_token``, ``verifyPassword``,
+# ``getCurrentUser``): a change inside one (git names the enclosing function after a hunk's
+# ``@@``) is an auth change even when the changed lines name nothing.
+AUTH_SYMBOL = re.compile(
+    r"\b(?:create|issue|generate|verify|decode|validate|refresh|revoke)_?(?:access_?|refresh_?|"
+    r"auth_?|id_?|api_?|session_?|jwt_?)?tokens?\b"
+    r"|\b(?:authenticate|authorize|log_?in|log_?out|sign_?in|sign_?out|check_?password"
+    r"|verify_?password|hash_?password|set_?password|reset_?password"
+    r"|get_?current_?(?:active_?)?(?:super)?user|has_?permission|require_?(?:login|admin|auth))"
+    r"\w*\s*\(",
+    re.IGNORECASE,
+)
 _PASSWORD_HASHING = _re(
     # Django, passlib, pwdlib
     r"\bPASSWORD_HASHERS\b",
@@ -155,6 +167,8 @@ _AUTHZ = _re(
     r"\b(?:requireAuth|ensureAuthenticated|isAuthenticated|authMiddleware|verifyToken|"
     r"checkPermissions?|hasPermission|requireRole|RequireAuth|AuthRequired|authenticateToken)\b",
     r"\bpassport\.authenticate\b|\bUseGuards\s*\(|\bAuthGuard\b|\bRolesGuard\b",
+    r"\bSecurityContextHolder\b|\bgetAuthentication\s*\(|@AuthenticationPrincipal\b"
+    r"|\bAnonymousAuthenticationToken\b",
     r"(?i:\bx-api-key\b|\b\w*api_?key_(?:required|auth\w*)\b|"
     r"\b(?:require|verify|validate|check|authenticate)_?api_?key\w*)",
 )
@@ -313,7 +327,8 @@ SIGNALS: tuple[Signal, ...] = (
             "requireauth|api_key|api-key|apikey|token_required|current_user|is_superuser|"
             "is_admin|is_staff|hasrole|hasanyrole|hasauthority|denyall|can?|policy_scope|"
             "depends(|httpbearer|httpbasic|httptokenauth|oauth2passwordbearer|useguards|"
-            "authguard|rolesguard|verifytoken|requirerole|before_action|_required"
+            "authguard|rolesguard|verifytoken|requirerole|before_action|_required|"
+            "securitycontextholder"
         ),
     ),
     Signal(

@@ -39,7 +39,7 @@ def diff(path: str, before: list[str], after: list[str], change: str = "modified
         ("1.4.52", "2.0.30", "major"),
         ("4.18.2", "4.19.0", "minor"),
         ("8.57.0", "8.57.1", "patch"),
-        ("0.14.0", "0.15.0", "major"),  # semver: before 1.0 a minor step may break
+        ("0.14.0", "0.15.0", "minor"),  # before 1.0 a minor step may break; still a minor
         ("2.0.0", "1.9.9", "downgrade"),
         ("v4.5.0", "v5.2.1", "major"),  # Go's v prefix
         ("14", "16", "major"),
@@ -89,7 +89,7 @@ def test_package_kind(name: str, kind: str) -> None:
             "pyproject.toml",
             ['    "fastapi[standard]<1.0.0,>=0.114.2",'],
             ['    "fastapi[standard]<1.0.0,>=0.115.0",'],
-            {"fastapi": ("HIGH", "major")},  # 0.x minor step
+            {"fastapi": ("MEDIUM", "minor")},  # a framework's 0.x minor step
         ),
         # package.json: payments SDK major HIGH, dev tool LOW
         (
@@ -117,7 +117,7 @@ def test_package_kind(name: str, kind: str) -> None:
             "build.gradle",
             ["    implementation 'io.jsonwebtoken:jjwt-api:0.11.5'"],
             ["    implementation 'io.jsonwebtoken:jjwt-api:0.12.3'"],
-            {"io.jsonwebtoken:jjwt-api": ("HIGH", "major")},
+            {"io.jsonwebtoken:jjwt-api": ("MEDIUM", "minor")},
         ),
         # a new crypto library is HIGH, a removed one HIGH
         (
@@ -318,3 +318,29 @@ def test_a_flagged_file_counts_its_facts_once_the_flag_is_on() -> None:
     risk, when_on = classify_file(f, DEFAULT_RULES, flag="NEW_TOKENS")
     assert (risk.level, when_on) == ("ZERO", "HIGH")
     assert any(r.startswith("when NEW_TOKENS is on, HIGH: JWT:") for r in risk.reasons)
+
+
+def test_a_change_inside_an_auth_function_is_auth(tmp_path: Path) -> None:
+    # fastapi/full-stack-fastapi-template 14728b6: only the expiry line of
+    # create_access_token changes; git names the function after the hunk's @@
+    before = (
+        "import jwt\n\n\ndef create_access_token(subject, expires_delta):\n"
+        "    expire = datetime.now(timezone.utc) + expires_delta\n"
+        "    return jwt.encode({'exp': expire, 'sub': subject}, KEY)\n"
+    )
+    repo = make_repo(tmp_path, {"backend/app/core/security.py": before})
+    base = git(repo, "rev-parse", "HEAD")
+    after = before.replace("timezone.utc", "UTC")
+    commit(repo, {"backend/app/core/security.py": after}, "py3.14")
+    (f,) = classify(read_git_change(str(repo), base, "HEAD")).files
+    assert f.level == "HIGH"
+    assert (
+        "change inside an auth function: 'create_access_token' at backend/app/core/security.py:5"
+        in (f.reasons)
+    )
+
+
+def test_templates_and_generated_code_give_no_facts() -> None:
+    for path in ("app/views/oauth/show.html.erb", "frontend/src/client/types.gen.ts"):
+        f = diff(path, ["a"], ["<%= client_secret %> redirect_uri is_superuser"])
+        assert classify_file(f, DEFAULT_RULES)[0].facts == ()
