@@ -28,8 +28,10 @@ __all__ = [
     "DecisionRow",
     "Direction",
     "ExpectedDuration",
+    "Fact",
     "FailureMode",
     "FileRisk",
+    "Hazard",
     "Monitor",
     "Plan",
     "Risk",
@@ -74,6 +76,31 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """What the changed lines of one file (or a commit) show the change does.
+
+    ``kind`` names the fact (``password_hashing``, ``hash_upgrade``, ``authz_removed``,
+    ``payment_call``, ``bulk_write``, ``dependency``, ``managed_upgrade``, ``security_fix`` ...;
+    the table is in ``docs/risk-rules.md``), ``category`` the file category it adds, ``level``
+    the level it gives. ``path`` is the file (``commit <sha>`` for a commit), ``lines`` its line
+    numbers at head (at base for removed lines), ``text`` the matched words and ``detail`` what
+    else the evidence says (``"argon2 newly used (bcrypt before)"``).
+    """
+
+    kind: str
+    category: str
+    level: RiskLevel
+    path: str
+    lines: tuple[int, ...] = ()
+    text: str = ""
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise PlanError(f"fact {self.kind!r}.level: {self.level!r} is not one of {LEVELS}")
+
+
+@dataclass(frozen=True)
 class FileRisk:
     """One changed file: ``change`` is added, modified, deleted or renamed."""
 
@@ -88,6 +115,8 @@ class FileRisk:
     # api_route, middleware, controller, config, dependency, lockfile, ci, infrastructure,
     # migration, migration_destructive, auth, payments, data_write, source.
     categories: tuple[str, ...] = ()
+    # What the changed lines show (password hashers, authorization checks, writes, ...).
+    facts: tuple[Fact, ...] = ()
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -102,13 +131,24 @@ class Risk:
     complexity: int
     files: tuple[FileRisk, ...]
     complexity_explained: str = ""
+    # Facts of the change as a whole: security fixes named by its commits.
+    facts: tuple[Fact, ...] = ()
 
 
 @dataclass(frozen=True)
 class FailureMode:
+    """What breaks (``scenario``), how bad, the trigger that catches it, how it shows in
+    metrics or logs (``detection``), which rollback level is still safe (``rollback``) and the
+    files and lines it comes from (``evidence``). ``generic`` marks a per-category template
+    used because the changed lines showed nothing specific."""
+
     scenario: str
     severity: Severity
     trigger: str
+    detection: str = ""
+    rollback: str = ""
+    evidence: tuple[str, ...] = ()
+    generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,12 +261,24 @@ class RollbackFiles:
 
 
 @dataclass(frozen=True)
+class Hazard:
+    """A one-way effect a rollback does not undo: what it is, what must happen before rolling
+    back, whether rolling forward is the safer fix, and the evidence (file:lines)."""
+
+    effect: str
+    before_rollback: str
+    roll_forward: bool = False
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Rollback:
     triggers: Triggers
     levels: tuple[RollbackLevel, ...]
     files: RollbackFiles
     database: Mapping[str, Any] | None
     post_rollback: tuple[str, ...]
+    hazards: tuple[Hazard, ...] = ()
 
 
 @dataclass(frozen=True)

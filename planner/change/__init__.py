@@ -3,12 +3,14 @@
 Modules:
 
 - ``git``: Reading a change from a real git range into a :class:`ChangeSet`.
+- ``hunks``: The changed lines of a file: hunks of a zero-context unified diff.
 - ``manifest``: Change manifests: a YAML or JSON description of a change, read into a
   :class:`ChangeSet`.
 - ``model``: A change set: what a git range or a change manifest says is being shipped.
 """
 
 from planner.change.git import read_git_change
+from planner.change.hunks import Hunk
 from planner.change.manifest import load_manifest, parse_manifest
 from planner.change.model import CHANGE_KINDS, ChangedFile, ChangeKind, ChangeSet
 
@@ -17,6 +19,7 @@ __all__ = [
     "ChangeKind",
     "ChangeSet",
     "ChangedFile",
+    "Hunk",
     "load_manifest",
     "parse_manifest",
     "read_git_change",

@@ -4,7 +4,8 @@ Everything goes through ``git`` itself, run with argument lists (never a shell):
 files with rename detection (``diff --raw -M``), line counts (``diff --numstat -M``), the commits
 of the range (oldest first, merges left out: a revert plan reverts the commits they bring), the
 text of every changed file at ``head`` and ``base`` (one ``cat-file --batch`` process for all
-blobs) and the list of files at ``head``. The parsers are pure functions over git's ``-z``
+blobs), the changed lines (``diff -U0``, the hunks risk evidence is read from) and the list of
+files at ``head``. The parsers are pure functions over git's ``-z``
 output; :func:`read_git_change` is the I/O wrapper.
 """
 
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.change.hunks import Hunk, PatchSection, parse_patch
 from planner.change.model import ChangedFile, ChangeKind, ChangeSet
 from planner.exceptions import ChangeError, GitError
 from planner.model import Commit
@@ -25,6 +27,7 @@ from planner.model import Commit
 __all__ = [
     "MAX_CONTENT_BYTES",
     "RawEntry",
+    "match_sections",
     "parse_cat_file",
     "parse_log",
     "parse_numstat",
@@ -111,8 +114,11 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
     batch = "".join(f"{b}\n" for b in sorted(blobs))
     # numstat (line diffs) and cat-file (blob texts) dominate on large ranges: run the four
     # remaining git processes side by side.
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    patch_args = ["diff", "-M", "-U0", "--full-index", "--no-ext-diff", "--no-textconv"]
+    patch_args += ["--no-color", "--no-relative", base_sha, head_sha]
+    with ThreadPoolExecutor(max_workers=5) as pool:
         numstat = pool.submit(git.run, [*diff, "--numstat", base_sha, head_sha])
+        patch = pool.submit(git.run, patch_args)
         log_args = [
             "log",
             "--reverse",
@@ -128,6 +134,7 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         texts = parse_cat_file(cat.result())
         commits = parse_log(log.result())
         repo_files = tuple(p for p in tree.result().split("\0") if p)
+        hunks = match_sections(raw, parse_patch(patch.result()))
     files = tuple(
         ChangedFile(
             path=e.path,
@@ -137,8 +144,9 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
             old_path=e.old_path,
             content=texts.get(e.new_blob) if e.new_blob else None,
             base_content=texts.get(e.old_blob) if e.old_blob else None,
+            hunks=hunks[i],
         )
-        for e in raw
+        for i, e in enumerate(raw)
     )
     return ChangeSet(
         source="git",
@@ -174,6 +182,19 @@ def parse_raw(out: str) -> tuple[RawEntry, ...]:
             )
         )
     return tuple(entries)
+
+
+def match_sections(
+    raw: Sequence[RawEntry], sections: Sequence[PatchSection]
+) -> list[tuple[Hunk, ...] | None]:
+    """The hunks of each raw entry: git writes the patch in the order of ``--raw`` (same diff
+    options), so sections pair up one to one; when the counts differ (a type change is two
+    sections) they are paired by blob ids, and an entry without a section gets ``None``."""
+    if len(sections) == len(raw):
+        return [s.hunks for s in sections]
+    by_blobs = {(s.old_blob, s.new_blob): s.hunks for s in sections if s.new_blob}
+    null = "0" * 40
+    return [by_blobs.get((e.old_blob or null, e.new_blob or null)) for e in raw]
 
 
 def parse_numstat(out: str) -> dict[str, tuple[int, int]]:

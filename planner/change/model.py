@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from planner.change.hunks import Hunk
 from planner.model import Commit
 
 __all__ = ["CHANGE_KINDS", "ChangeKind", "ChangeSet", "ChangedFile"]
@@ -26,7 +27,9 @@ class ChangedFile:
     manifest); ``base_content`` the text at ``base``. ``integrated`` is False for a new file that
     nothing calls yet (a manifest says so; for git it is True unless a policy says otherwise).
     ``behind_flag`` is True for code that only runs when the change's feature flag is on (a
-    manifest says so); it is ZERO risk at deploy time while the flag stays OFF.
+    manifest says so); it is ZERO risk at deploy time while the flag stays OFF. ``hunks`` are the
+    changed lines (a git range's ``-U0`` diff; ``None`` when unknown, as for a manifest): risk
+    evidence is read from them only.
     """
 
     path: str
@@ -38,6 +41,7 @@ class ChangedFile:
     content: str | None = None
     base_content: str | None = None
     behind_flag: bool = False
+    hunks: tuple[Hunk, ...] | None = None
 
 
 @dataclass(frozen=True)

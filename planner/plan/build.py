@@ -79,10 +79,13 @@ def build_plan(
         monitors=watched,
     )
     failure_modes = build_failure_modes(ctx)
+    # a mode whose answer is a forward fix is not a rollback trigger
+    forward = {_condition(f.trigger) for f in failure_modes if "Roll forward" in f.trigger}
     immediate = tuple(
         c
         for c in (_condition(f.trigger) for f in failure_modes if f.severity == "CRITICAL")
-        if not c.startswith(("Security incident", "Data loss"))  # default immediate triggers
+        if c not in forward  # see the rollback hazards
+        and not c.startswith(("Security incident", "Data loss"))  # default immediate triggers
     )
     evaluate = tuple(
         c

@@ -1,59 +1,68 @@
-"""Failure modes: what can fail in production, how bad it is, and the trigger it becomes.
+"""Failure modes: what can fail in production, how it shows, the trigger that catches it and
+the rollback level that is still safe, built from the facts of this change.
 
-From the integration points of the change (the reference's risk-analysis example: a payment API
-timeout is CRITICAL and an immediate rollback; a database constraint violation or error-rate rise
-is HIGH and evaluated within 15 minutes; an email outage is MODERATE and queued for retry) and from
-the risky files (authentication, payments, data writes, migrations, routes and middleware,
-configuration, dependencies, infrastructure).
+Each fact the risk classification read from the changed lines (:class:`~planner.model.Fact`:
+a password hasher, an authorization check removed, a payment call, a bulk write, a major bump
+of an ORM, a managed database upgrade, a CVE fix ...) gives one mode naming its files and lines.
+Declared integration points give the reference's modes (a payment API timeout is CRITICAL and
+an immediate rollback; a database constraint violation HIGH and evaluated within 15 minutes; an
+email outage MODERATE and queued for retry). The per-category templates of a risky file are
+used only for categories no fact explains, and are marked ``generic``.
 """
 
 from __future__ import annotations
 
-from planner.model import FailureMode
+from collections.abc import Iterable, Mapping
+
+from planner.model import Fact, FailureMode, Severity
+from planner.plan.catalogue import CATALOGUE, EVALUATE, IMMEDIATE
 from planner.plan.context import PlanContext, listing
 from planner.plan.monitors import describe_threshold
+from planner.risk.evidence import span
 
-__all__ = ["build_failure_modes"]
+__all__ = ["build_failure_modes", "cite"]
 
-_IMMEDIATE = "Immediate rollback"
-_EVALUATE = "Evaluate rollback within 15 min"
+# Severity and weight when one mode gathers facts of several levels.
+_ORDER = {"CRITICAL": 0, "HIGH": 1, "MODERATE": 2}
+# dependency facts below this level make no failure mode of their own
+_DEP_LEVELS = ("MEDIUM", "HIGH")
 
 # integration point -> (scenario, severity, trigger)
-_POINTS: dict[str, tuple[str, str, str]] = {
+_POINTS: dict[str, tuple[str, Severity, str]] = {
     "payment_api": (
         "Payment API timeout (30 s) leaves orders stuck in 'processing'",
         "CRITICAL",
-        f"Payment succeeded but order failed: {_IMMEDIATE}",
+        f"Payment succeeded but order failed: {IMMEDIATE}",
     ),
     "auth_provider": (
         "Auth provider outage or token validation failure locks users out",
         "CRITICAL",
-        f"Login failures (>10 reports/hour) or auth error spike: {_IMMEDIATE}",
+        f"Login failures (>10 reports/hour) or auth error spike: {IMMEDIATE}",
     ),
     "database": (
         "Database constraint violation fails the transaction and leaves partial data",
         "HIGH",
-        "Error rate {error}: " + _EVALUATE,
+        "Error rate {error}: " + EVALUATE,
     ),
     "queue": (
         "Queue backlog or lost messages delay or drop work",
         "HIGH",
-        "Queue depth rising for 15 min or dead-letter messages: " + _EVALUATE,
+        "Queue depth rising for 15 min or dead-letter messages: " + EVALUATE,
     ),
     "webhooks": (
         "Webhook delivery delayed or rejected: status out of sync with the provider",
         "HIGH",
-        "Webhook failures or reconciliation drift: " + _EVALUATE,
+        "Webhook failures or reconciliation drift: " + EVALUATE,
     ),
     "third_party_api": (
         "Third-party API errors or timeouts degrade the requests that call it",
         "HIGH",
-        "Latency p95 {latency} sustained: " + _EVALUATE,
+        "Latency p95 {latency} sustained: " + EVALUATE,
     ),
     "cache": (
         "Cache unavailable or stale: latency rises and load shifts to the database",
         "MODERATE",
-        "Latency p95 {latency} sustained: " + _EVALUATE,
+        "Latency p95 {latency} sustained: " + EVALUATE,
     ),
     "email": (
         "Email service down: confirmations not sent",
@@ -62,31 +71,32 @@ _POINTS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-# file category -> (scenario prefix, severity, trigger); the files are appended to the scenario.
-_FILES: tuple[tuple[str, str, str, str], ...] = (
+# file category -> (scenario prefix, severity, trigger): the templates of today's plans, used
+# for the files of a category that no fact of the same category explains, marked generic.
+_GENERIC: tuple[tuple[str, str, Severity, str], ...] = (
     (
         "migration_destructive",
         "Destructive migration drops or rewrites data that a code revert cannot bring back",
         "CRITICAL",
-        "Data loss or corruption: " + _IMMEDIATE + " (Level 3) and restore the pre-deploy backup",
+        "Data loss or corruption: " + IMMEDIATE + " (Level 3) and restore the pre-deploy backup",
     ),
     (
         "auth",
         "Authentication change locks users out or lets unauthorised requests through",
         "CRITICAL",
-        "Security incident or login failures (>10 reports/hour): " + _IMMEDIATE,
+        "Security incident or login failures (>10 reports/hour): " + IMMEDIATE,
     ),
     (
         "payments",
         "Payment change double-charges or fails to charge",
         "CRITICAL",
-        "Payment/order mismatch: " + _IMMEDIATE,
+        "Payment/order mismatch: " + IMMEDIATE,
     ),
     (
         "data_write",
         "Changed write path stores wrong or partial records",
         "HIGH",
-        "Data inconsistency reported or error rate {error}: " + _EVALUATE,
+        "Data inconsistency reported or error rate {error}: " + EVALUATE,
     ),
     (
         "migration",
@@ -98,19 +108,19 @@ _FILES: tuple[tuple[str, str, str, str], ...] = (
         "api_route",
         "Changed route or controller returns errors or a changed response shape to clients",
         "HIGH",
-        "Error rate {error} sustained 10 min: " + _EVALUATE,
+        "Error rate {error} sustained 10 min: " + EVALUATE,
     ),
     (
         "controller",
         "Changed controller logic returns errors for the requests it handles",
         "HIGH",
-        "Error rate {error} sustained 10 min: " + _EVALUATE,
+        "Error rate {error} sustained 10 min: " + EVALUATE,
     ),
     (
         "middleware",
         "Middleware change affects every request that passes through it",
         "HIGH",
-        "Error rate {error} or latency p95 {latency}: " + _EVALUATE,
+        "Error rate {error} or latency p95 {latency}: " + EVALUATE,
     ),
     (
         "config",
@@ -131,10 +141,14 @@ _FILES: tuple[tuple[str, str, str, str], ...] = (
         "Deployment fails or pods do not become ready: stop, Level 3",
     ),
 )
+# a file category and the fact categories that explain it
+_EXPLAINED_BY = {"dependency": ("dependency",), "lockfile": ("dependency",)}
+# a mode of the first kind makes the second redundant for the same files
+_SUPERSEDES = {"hash_upgrade": "password_hashing", "password_rehash": "password_hashing"}
 
 
 def build_failure_modes(ctx: PlanContext) -> tuple[FailureMode, ...]:
-    """Failure modes, CRITICAL first, then HIGH, then MODERATE; each once."""
+    """Failure modes, CRITICAL first, then HIGH, then MODERATE; specific before generic."""
     values = {
         "error": describe_threshold(ctx.monitors["error_rate"], "critical"),
         "latency": describe_threshold(ctx.monitors["latency_p95"], "critical"),
@@ -143,19 +157,87 @@ def build_failure_modes(ctx: PlanContext) -> tuple[FailureMode, ...]:
     for point in ctx.changes.integration_points:
         if point in _POINTS:
             scenario, severity, trigger = _POINTS[point]
-            modes.append(FailureMode(scenario, severity, trigger.format(**values)))  # type: ignore[arg-type]
-    for category, scenario, severity, trigger in _FILES:
-        files = [f.path for f in ctx.with_category(category) if f.level != "ZERO"]
+            modes.append(
+                FailureMode(
+                    scenario,
+                    severity,
+                    trigger.format(**values),
+                    evidence=(f"integration point {point} (declared)",),
+                )
+            )
+    live = [f for f in ctx.risk.files if f.level != "ZERO"]
+    facts = [fact for f in live for fact in f.facts] + list(ctx.risk.facts)
+    modes += _fact_modes(facts, values)
+    explained = {(fact.path, fact.category) for fact in facts}
+    for category, scenario, severity, trigger in _GENERIC:
+        own = _EXPLAINED_BY.get(category, (category,))
+        files = [
+            f.path
+            for f in ctx.with_category(category)
+            if f.level != "ZERO" and not any((f.path, c) in explained for c in own)
+        ]
         if files:
-            text = f"{scenario} ({listing(files, 3)})"
-            modes.append(FailureMode(text, severity, trigger.format(**values)))  # type: ignore[arg-type]
+            modes.append(
+                FailureMode(
+                    f"{scenario} ({listing(files, 3)})",
+                    severity,
+                    trigger.format(**values),
+                    evidence=tuple(files[:3]),
+                    generic=category != "migration_destructive",
+                )
+            )
     if not modes and ctx.overall != "ZERO":
         modes.append(
             FailureMode(
                 "Changed code raises errors on paths the tests do not cover",
                 "HIGH",
-                f"Error rate {values['error']} sustained 10 min: {_EVALUATE}",
+                f"Error rate {values['error']} sustained 10 min: {EVALUATE}",
+                generic=True,
             )
         )
-    order = {"CRITICAL": 0, "HIGH": 1, "MODERATE": 2}
-    return tuple(sorted(modes, key=lambda m: order[m.severity]))
+    return tuple(sorted(modes, key=lambda m: (_ORDER[m.severity], m.generic)))
+
+
+def _fact_modes(facts: Iterable[Fact], values: Mapping[str, str]) -> list[FailureMode]:
+    by_kind: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "dependency" and fact.level not in _DEP_LEVELS:
+            continue
+        if fact.kind in CATALOGUE:
+            by_kind.setdefault(fact.kind, []).append(fact)
+    for kind, gone in _SUPERSEDES.items():
+        if kind in by_kind and gone in by_kind:
+            paths = {f.path for f in by_kind[kind]}
+            by_kind[gone] = [f for f in by_kind[gone] if f.path not in paths]
+    modes = []
+    for kind, group in by_kind.items():
+        if not group:
+            continue
+        mode = CATALOGUE[kind]
+        first = group[0]
+        what = f"{first.text} {first.detail}".strip() if first.detail else first.text
+        if len(group) > 1 and kind == "dependency":
+            what += f" and {len(group) - 1} more"
+        where = ", ".join(cite(f) for f in group[:3])
+        if len(group) > 3:
+            where += f" and {len(group) - 3} more"
+        fields = {**values, "what": f"`{what}`", "where": where}
+        severity = mode.severity
+        if kind == "dependency" and all(f.level != "HIGH" for f in group):
+            severity = "MODERATE"
+        modes.append(
+            FailureMode(
+                mode.scenario.format(**fields),
+                severity,
+                mode.trigger.format(**fields),
+                detection=mode.detection.format(**fields),
+                rollback=mode.rollback.format(**fields),
+                evidence=tuple(cite(f) for f in group),
+            )
+        )
+    return modes
+
+
+def cite(fact: Fact) -> str:
+    """``path:12-14`` (``path`` alone for a fact without lines, such as a commit)."""
+    return f"{fact.path}:{span(fact.lines)}" if fact.lines else fact.path

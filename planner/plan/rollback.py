@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from planner.model import Monitor, Rollback, RollbackFiles, RollbackLevel, Step, Triggers
 from planner.plan.context import PlanContext
+from planner.plan.hazards import build_hazards
 from planner.plan.monitors import describe_threshold
 from planner.runtime.shell import join
 
@@ -23,7 +24,8 @@ COMMIT_PLACEHOLDER = "<commit-sha>"
 def build_rollback(
     ctx: PlanContext, immediate_extra: tuple[str, ...] = (), evaluate_extra: tuple[str, ...] = ()
 ) -> Rollback:
-    """Triggers, the three levels, files, database rollback and post-rollback actions.
+    """Triggers, the three levels, files, database rollback, post-rollback actions and the
+    one-way effects a rollback does not undo (:mod:`planner.plan.hazards`).
 
     ``immediate_extra``/``evaluate_extra`` are trigger conditions from the failure modes.
     """
@@ -38,6 +40,7 @@ def build_rollback(
         files=files,
         database=None if ctx.database is None else ctx.database.to_mapping(),
         post_rollback=_post(ctx),
+        hazards=build_hazards(ctx),
     )
 
 

@@ -124,10 +124,14 @@ def _failures(plan: Plan, out: list[str]) -> None:
     if not plan.failure_modes:
         out += ["None identified: the change has no new runtime behaviour.", ""]
         return
-    out += ["| Severity | Scenario | Rollback trigger |", "|---|---|---|"]
     out += [
-        f"| {m.severity} | {_cell(m.scenario)} | {_cell(m.trigger)} |" for m in plan.failure_modes
+        "| Severity | Scenario | How it shows | Rollback trigger | Rollback still safe |",
+        "|---|---|---|---|---|",
     ]
+    for m in plan.failure_modes:
+        scenario = f"*generic:* {m.scenario}" if m.generic else m.scenario
+        cells = (scenario, m.detection or "-", m.trigger, m.rollback or "-")
+        out.append(f"| {m.severity} | " + " | ".join(_cell(c) for c in cells) + " |")
     out.append("")
 
 
@@ -247,6 +251,15 @@ def _rollback(plan: Plan, out: list[str]) -> None:
         *(f"- {_one_line(t)}" for t in rb.triggers.evaluate),
         "",
     ]
+    if rb.hazards:
+        out += ["### Rollback Hazards (one-way effects)", ""]
+        for h in rb.hazards:
+            forward = " **Rolling forward is the safer fix.**" if h.roll_forward else ""
+            out.append(
+                f"- {_one_line(h.effect)}.{forward} Before rolling back: "
+                f"{_one_line(h.before_rollback)}."
+            )
+        out.append("")
     for level in rb.levels:
         _level(level, out)
         if level.level == 3:

@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from planner.change.model import ChangedFile, ChangeSet
-from planner.model import LEVELS, FileRisk, Risk, RiskLevel
+from planner.model import LEVELS, Fact, FileRisk, Risk, RiskLevel
+from planner.risk.advisories import advisory_facts
+from planner.risk.content import Weighed, fact_reason, file_facts, weigh
 from planner.risk.defaults import DEFAULT_RULES
+from planner.risk.evidence import ChangedText, changed_text
 from planner.risk.policy import Policy
 from planner.risk.rules import PathParts, RiskRule, match
 
@@ -41,6 +44,8 @@ INTEGRATION_FLOOR: dict[str, RiskLevel] = {
 # Complexity points per file of each level.
 LEVEL_WEIGHT: dict[str, int] = {"ZERO": 0, "LOW": 1, "MEDIUM": 3, "HIGH": 6}
 _RANK = {level: i for i, level in enumerate(LEVELS)}
+# facts a migration keeps (its level comes from its statements)
+_MIGRATION = frozenset({"unique_constraint", "bulk_write"})
 
 
 def effective_rules(policy: Policy | None = None) -> tuple[RiskRule, ...]:
@@ -68,12 +73,20 @@ def classify(changes: ChangeSet, policy: Policy | None = None) -> Risk:
         if when_on is not None:
             enabled.append((when_on, f.path))
     overall, why = _overall(files, enabled, changes.integration_points)
+    fixes = advisory_facts(changes.commits)
+    if fixes and overall != "ZERO" and _RANK[overall] < _RANK["HIGH"]:
+        overall = "HIGH"
+        why += (
+            f"; security fix {fixes[0].text} ({fixes[0].path}) raises it to HIGH: a rollback "
+            "re-opens it"
+        )
     score, arithmetic = complexity(files, changes.integration_points)
     return Risk(
         overall=overall,
         complexity=score,
         files=tuple(files),
         complexity_explained=f"{arithmetic}. Overall {overall}: {why}.",
+        facts=fixes,
     )
 
 
@@ -82,50 +95,82 @@ def classify_file(
 ) -> tuple[FileRisk, RiskLevel | None]:
     """The risk of one file, and for a flag-guarded file the level it has once the flag is on.
 
+    The path rules give the prior; the facts of the changed lines (:mod:`planner.risk.content`)
+    raise it, confirm or drop a weak path word, and set a dependency file's level. Final rules
+    that ship nothing (tests, docs, translations, fixtures, declarations) and migrations (judged
+    by their statements) keep their level.
+
     Args:
         file: the changed file.
         rules: the ordered rules (:func:`effective_rules`).
         flag: the change's feature flag, if any.
     """
     parts = PathParts.of(file.path)
-    hits = _hits(file, parts, rules, flag)
-    level = _max(r.level for r, _ in hits)
-    reasons = [f"{r.label}: {ev}" for r, ev in hits]
-    categories = [r.category for r, _ in hits]
-    when_on: RiskLevel | None = None
-    if any(r.needs == "flag" for r, _ in hits):
-        later = _hits(file, parts, [r for r in rules if r.needs != "flag"], None)
-        when_on = _max(r.level for r, _ in later)
-        reasons += [f"when {flag} is on, {when_on}: {r.label}: {ev}" for r, ev in later]
-        categories += [r.category for r, _ in later]
+    added = changed_text(file)
+    removed = changed_text(file, "removed")
+    hits = _hits(file, parts, rules, flag, added)
+    lead = hits[0][0] if hits else None
+    facts: tuple[Fact, ...] = ()
+    if lead is None or lead.role != "final" or lead.yields_to_content or lead.needs == "flag":
+        facts = file_facts(file, parts, added, removed)
+        if lead is not None and lead.yields_to_content and _RANK[_top(facts)] > _RANK[lead.level]:
+            hits = _hits(file, parts, [r for r in rules if r is not lead], flag, added)
+    elif lead.needs == "migration":  # for the failure modes and hazards; the level stays
+        facts = tuple(f for f in file_facts(file, parts, added, None) if f.kind in _MIGRATION)
+    if lead is not None and lead.needs == "flag":
+        weighed = Weighed(lead.level, [f"{lead.label}: {ev}" for _, ev in hits], [lead.category])
+        later = _hits(file, parts, [r for r in rules if r.needs != "flag"], None, added)
+        on = weigh(file, later, facts, added, removed)
+        when_on: RiskLevel | None = on.level
+        weighed.reasons += [f"when {flag} is on, {on.level}: {r}" for r in on.reasons]
+        weighed.categories += on.categories
+    elif lead is not None and lead.role == "final" and not lead.yields_to_content:
+        weighed = Weighed(
+            _max(r.level for r, _ in hits),
+            [f"{r.label}: {ev}" for r, ev in hits] + [fact_reason(f) for f in facts],
+            [r.category for r, _ in hits],
+        )
+        when_on = None
+    else:
+        weighed = weigh(file, hits, facts, added, removed)
+        when_on = None
+        if not weighed.categories:  # a weak word was all there was: judge as the fallbacks do
+            rest = _hits(file, parts, [r for r in rules if not r.weak], flag, added)
+            again = weigh(file, rest, facts, added, removed)
+            weighed = Weighed(again.level, again.reasons + weighed.reasons, again.categories)
     risk = FileRisk(
         path=file.path,
         change=file.change,
-        level=level,
-        reasons=tuple(reasons),
+        level=weighed.level,
+        reasons=tuple(weighed.reasons),
         old_path=file.old_path,
         added_lines=file.added_lines,
         deleted_lines=file.deleted_lines,
-        categories=tuple(dict.fromkeys(categories)),
+        categories=tuple(dict.fromkeys(weighed.categories)),
+        facts=facts,
     )
     return risk, when_on
 
 
 def _hits(
-    file: ChangedFile, parts: PathParts, rules: Iterable[RiskRule], flag: str | None
+    file: ChangedFile,
+    parts: PathParts,
+    rules: Iterable[RiskRule],
+    flag: str | None,
+    changed: ChangedText | None,
 ) -> list[tuple[RiskRule, str]]:
     hits: list[tuple[RiskRule, str]] = []
     fallback: tuple[RiskRule, str] | None = None
     for rule in rules:
         if rule.role == "fallback":
             if fallback is None and not hits:
-                ev = match(rule, file, parts, flag)
+                ev = match(rule, file, parts, flag, changed)
                 if ev is not None:
                     fallback = (rule, ev)
             continue
         if rule.path is not None and rule.needs is None and rule.path.find(parts) is None:
             continue  # the common case, without building evidence
-        ev = match(rule, file, parts, flag)
+        ev = match(rule, file, parts, flag, changed)
         if ev is None:
             continue
         hits.append((rule, ev))
@@ -134,6 +179,10 @@ def _hits(
     if not hits and fallback is not None:
         hits.append(fallback)
     return hits
+
+
+def _top(facts: Iterable[Fact]) -> RiskLevel:
+    return _max(f.level for f in facts)
 
 
 def _max(levels: Iterable[RiskLevel]) -> RiskLevel:

@@ -12,20 +12,25 @@ from __future__ import annotations
 from planner.risk.migrations import DESTRUCTIVE
 from planner.risk.patterns import (
     AUTH,
+    AUTH_WORDS,
     CI,
     CONFIG,
     CONTROLLERS,
     DATA_LAYER,
+    DECLARATIONS,
     DEPENDENCIES,
     DOCS,
+    FIXTURES,
     INFRA,
     LOCKFILES,
     MIDDLEWARE,
     PAYMENTS,
     ROUTES,
     TESTS,
+    TRANSLATIONS,
     TYPES,
     WRITE_OPS,
+    PathPattern,
 )
 from planner.risk.rules import RiskRule
 
@@ -51,6 +56,25 @@ DEFAULT_RULES: tuple[RiskRule, ...] = (
         role="final",
     ),
     RiskRule(
+        "translations",
+        "LOW",
+        "translation",
+        "translations",
+        "Translation files (locales, .po, .xlf) change words on screens, not behaviour; a broken "
+        "file shows as missing text.",
+        path=TRANSLATIONS,
+        role="final",
+    ),
+    RiskRule(
+        "fixtures",
+        "LOW",
+        "fixture",
+        "fixtures",
+        "Fixtures and mocks feed tests and seeds, not the serving path.",
+        path=FIXTURES,
+        role="final",
+    ),
+    RiskRule(
         "flagged_off",
         "ZERO",
         "flagged_off",
@@ -65,8 +89,20 @@ DEFAULT_RULES: tuple[RiskRule, ...] = (
         "LOW",
         "types",
         "type declarations",
-        "Type declarations (.d.ts, .pyi, types/) are erased or unused at run time.",
+        "Type definitions (types/, types.ts) mostly vanish at run time; when the changed lines "
+        "show code with a higher-level fact (an authorization check), the facts decide.",
         path=TYPES,
+        role="final",
+        evidence="path",
+        yields_to_content=True,
+    ),
+    RiskRule(
+        "declarations",
+        "LOW",
+        "types",
+        "type declarations",
+        "Type declarations (.d.ts, .pyi, py.typed) are erased at run time.",
+        path=DECLARATIONS,
         role="final",
         evidence="path",
     ),
@@ -108,6 +144,18 @@ DEFAULT_RULES: tuple[RiskRule, ...] = (
         "Authentication, sessions, tokens, passwords and permissions: a bug locks users out "
         "or lets the wrong ones in.",
         path=AUTH,
+    ),
+    RiskRule(
+        "auth_word",
+        "HIGH",
+        "auth",
+        "auth",
+        "Ambiguous words (" + ", ".join(sorted(AUTH_WORDS)) + ") alone in a path: auth only "
+        "when the changed lines show authentication code, or when the text is not known.",
+        path=PathPattern(
+            words=AUTH_WORDS, qualified=AUTH_WORDS, veto=AUTH.veto, not_after=AUTH.not_after
+        ),
+        weak=True,
     ),
     RiskRule(
         "payments",

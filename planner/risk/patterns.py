@@ -16,19 +16,23 @@ from typing import Protocol
 
 __all__ = [
     "AUTH",
+    "AUTH_WORDS",
     "CI",
     "CODE_EXTENSIONS",
     "CONFIG",
     "CONTROLLERS",
     "DATA_LAYER",
+    "DECLARATIONS",
     "DEPENDENCIES",
     "DOCS",
+    "FIXTURES",
     "INFRA",
     "LOCKFILES",
     "MIDDLEWARE",
     "PAYMENTS",
     "ROUTES",
     "TESTS",
+    "TRANSLATIONS",
     "TYPES",
     "WRITE_OPS",
     "ContentPattern",
@@ -81,6 +85,7 @@ class PathParts:
     dir_set: frozenset[str]
     word_set: frozenset[str]
     slashed_dirs: str  # "/a/b/" for folder runs
+    code: bool = False  # application source (CODE_EXTENSIONS, not shell scripts or SQL)
 
     @classmethod
     def of(cls, path: str) -> PathParts:
@@ -88,7 +93,11 @@ class PathParts:
         *dirs, name = norm.split("/")
         words = tuple(w for w in _SPLIT.split(norm) if w)
         slashed = "/" + "".join(d + "/" for d in dirs)
-        return cls(path, norm, tuple(dirs), name, words, frozenset(dirs), frozenset(words), slashed)
+        ext = name.rsplit(".", 1)[-1] if "." in name else ""
+        code = ext in CODE_EXTENSIONS and ext not in ("sh", "sql")
+        return cls(
+            path, norm, tuple(dirs), name, words, frozenset(dirs), frozenset(words), slashed, code
+        )
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,11 @@ class PathPattern:
         name: a regex the whole (normalised) file name must match.
         not_after: words that do not count right after the given word (``db`` ``session``).
         not_name: a regex on the file name that vetoes the whole pattern.
+        qualified: words that count only next to one of ``qualifiers`` when there are any
+            (``sessions`` in ``sessions_controller``, ``token`` in ``refresh_token``), and never
+            in a path holding one of ``veto`` (``analytics/sessions``, ``consistency_token``).
+        code_dirs: folders also match source-code files (False: only other files, so a Java
+            package named ``infrastructure`` is not deployment infrastructure).
     """
 
     words: frozenset[str] = frozenset()
@@ -110,23 +124,35 @@ class PathPattern:
     name: re.Pattern[str] | None = None
     not_after: frozenset[str] = field(default_factory=frozenset)
     not_name: re.Pattern[str] | None = None
+    qualified: frozenset[str] = frozenset()
+    qualifiers: frozenset[str] = frozenset()
+    veto: frozenset[str] = frozenset()
+    code_dirs: bool = True
 
     def find(self, p: PathParts) -> tuple[str, str] | None:
         """``(kind, evidence)`` of the first match, folders first, then words, then the file
         name: ``("path segment", "auth")``, ``("file name", "Gemfile")``; else ``None``."""
         if self.not_name is not None and self.not_name.fullmatch(p.name):
             return None
-        if not self.dirs.isdisjoint(p.dir_set):
+        if (self.code_dirs or not p.code) and not self.dirs.isdisjoint(p.dir_set):
             return "path segment", next(d for d in p.dirs if d in self.dirs)
         for run in self.dir_paths:
             if f"/{run}/" in p.slashed_dirs:
                 return "path segment", run
         if not self.words.isdisjoint(p.word_set):
-            prev = ""
-            for w in p.words:
-                if w in self.words and prev not in self.not_after:
-                    return "path segment", w
-                prev = w
+            vetoed = not self.veto.isdisjoint(p.word_set)
+            words = p.words
+            for i, w in enumerate(words):
+                prev = words[i - 1] if i else ""
+                if w not in self.words or prev in self.not_after:
+                    continue
+                if w in self.qualified:
+                    if vetoed:
+                        continue
+                    after = words[i + 1] if i + 1 < len(words) else ""
+                    if self.qualifiers and not ({prev, after} & self.qualifiers):
+                        continue
+                return "path segment", w
         if self.name is not None and self.name.fullmatch(p.name):
             return "file name", p.path.rsplit("/", 1)[-1]
         return None
@@ -146,12 +172,36 @@ CODE_EXTENSIONS = (
     | {"swift", "dart", "c", "cc", "cpp", "h", "hpp", "sql", "sh", "prisma", "lua", "pl", "pm"}
 )
 
-AUTH = PathPattern(
-    words=_plural("session", "token", "password", "credential", "permission", "acl", "role")
-    | _plural("secret", "authenticator")
+# Path words that are authentication whatever surrounds them ...
+_AUTH_STRONG = (
+    _plural("password", "credential", "permission", "acl", "authenticator")
     | {"auth", "authn", "authz", "authentication", "authenticate", "authorization", "authorize"}
     | {"login", "logout", "signin", "jwt", "jwks", "oauth", "oauth2", "oidc", "saml", "sso"}
-    | {"passwd", "rbac", "mfa", "totp", "otp", "devise", "passport", "csrf", "security"},
+    | {"passwd", "rbac", "mfa", "totp", "otp", "devise", "passport", "csrf"}
+)
+# ... and words that are only next to one of _AUTH_NEXT (sessions_controller, refresh_token,
+# security_config, user_roles, secret_manager); elsewhere (maybe-finance/maybe's stock
+# Security model, plausible/analytics' visit sessions, a consistency token, Ansible roles) the
+# changed lines must show authentication code (rule ``auth_word``).
+AUTH_WORDS = _plural("session", "token", "role", "secret") | {"security"}
+_AUTH_NEXT = (
+    _plural("controller", "guard", "filter", "manager", "handler", "policy", "validator")
+    | _plural("verifier", "strategy", "user", "key", "cookie", "store", "provider")
+    | {"policies", "middleware", "service", "config", "configuration", "backend", "access"}
+    | {"refresh", "api", "auth", "bearer", "csrf", "reset", "jwt", "login", "logout", "signin"}
+    | {"admin", "revoke", "revocation", "issuer", "personal", "oauth", "expiry", "id"}
+)
+_AUTH_VETO = (
+    _plural("stat", "metric", "recording", "replay", "stock", "holding", "event", "style")
+    | {"analytics", "tracking", "tracker", "statistics", "telemetry", "consistency", "lexer"}
+    | {"parser", "tokenizer", "design", "theme", "pagination", "cursor", "continuation", "next"}
+    | {"securities", "trading", "portfolio", "market", "ansible", "playbooks", "sync", "page"}
+)
+AUTH = PathPattern(
+    words=_AUTH_STRONG | AUTH_WORDS,
+    qualified=AUTH_WORDS,
+    qualifiers=_AUTH_NEXT,
+    veto=_AUTH_VETO,
     # SQLAlchemy's db/session.py is a database session, not a login session
     not_after=frozenset({"db", "database"}),
 )
@@ -160,6 +210,12 @@ PAYMENTS = PathPattern(
     | _plural("ledger")
     | {"pay", "billing", "invoicing", "checkout", "stripe", "paypal", "braintree", "adyen"}
     | {"pricing"},
+    # GraphQL and pub/sub subscriptions are not billing
+    qualified=_plural("subscription"),
+    qualifiers=_plural("controller", "plan", "service", "model", "payment", "invoice")
+    | {"billing", "stripe", "checkout", "paddle", "customer", "renewal"},
+    veto=_plural("topic", "event", "resolver", "notification", "socket", "channel")
+    | {"graphql", "pubsub", "websocket", "ws", "kafka", "push", "realtime"},
 )
 DATA_LAYER = PathPattern(
     words=_plural("model", "repo", "dao", "store", "mapper")
@@ -206,10 +262,20 @@ DOCS = PathPattern(
         r"mkdocs\.ya?ml",
     ),
 )
+DECLARATIONS = PathPattern(name=_re(r".*\.d\.[cm]?ts", r".*\.pyi", r"py\.typed"))
 TYPES = PathPattern(
     dirs=frozenset({"types", "typings", "@types", "interfaces"}),
-    name=_re(r".*\.d\.[cm]?ts", r".*\.pyi", r"py\.typed", r"types?\.(?:ts|py|go)"),
+    name=_re(r"types?\.(?:ts|py|go)"),
 )
+TRANSLATIONS = PathPattern(
+    dirs=frozenset({"locales", "locale", "i18n", "l10n", "translations", "lang", "langs"}),
+    name=_re(
+        r".*\.(?:po|pot|mo|xlf|xliff|arb|strings|stringsdict|resx)",
+        r"messages(?:_[a-z]{2}(?:_[a-z]{2})?)?\.properties",
+    ),
+    code_dirs=False,  # a Go package named lang/ is code
+)
+FIXTURES = PathPattern(dirs=frozenset({"fixtures", "__fixtures__", "__mocks__"}))
 ROUTES = PathPattern(
     dirs=_plural("route", "router", "endpoint") | {"api", "resolvers", "graphql"},
     name=_re(
@@ -272,6 +338,7 @@ INFRA = PathPattern(
     dirs=_plural("chart", "deployment")
     | {"k8s", "kubernetes", "kube", "helm", "terraform", "infra", "infrastructure", "deploy"}
     | {"ansible", "kustomize", "pulumi"},
+    code_dirs=False,  # Java's io.spring.infrastructure is a layer of the application
     name=_re(
         r"dockerfile.*",
         r".*\.dockerfile",

@@ -1,11 +1,11 @@
 """Risk rules: what makes a changed file ZERO, LOW, MEDIUM or HIGH risk.
 
-A :class:`RiskRule` matches a file by its path (a :class:`PathPattern` vocabulary, or a regex on the
-path as written for a policy rule), by its content (a regex searched in the text at ``head``),
-by a condition on the change, or a combination, and says which level and category that gives and
-why; :func:`match` tells whether one rule matches one file
-and with which evidence. The default rules are in :mod:`planner.risk.defaults`; precedence lives
-in :mod:`planner.risk.classify`.
+A :class:`RiskRule` matches a file by its path (a :class:`PathPattern` vocabulary, or a regex on
+the path as written for a policy rule), by its content (a regex searched in the changed lines,
+or in the text at ``head`` when no diff is known), by a condition on the change, or a
+combination, and says which level and category that gives and why; :func:`match` tells whether
+one rule matches one file and with which evidence. The default rules are in
+:mod:`planner.risk.defaults`; precedence lives in :mod:`planner.risk.classify`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Literal
 
 from planner.change.model import ChangedFile
 from planner.model import RiskLevel
+from planner.risk.evidence import ChangedText
 from planner.risk.migrations import is_down_migration, is_migration, up_sections
 from planner.risk.patterns import CODE_EXTENSIONS, ContentPattern, PathParts, PathPattern
 
@@ -45,6 +46,10 @@ class RiskRule:
         evidence: how a policy rule's path evidence is named in the reason.
         assume_content: a file whose text is not available matches on its path alone.
         from_policy: a user rule; its reason (``why``) leads the evidence.
+        weak: a path word the changed lines must agree with: when the file's text is known
+            and shows no fact of the rule's category, the rule does not count (a note says so).
+        yields_to_content: a final rule that gives way when the changed lines show facts of a
+            higher level (code kept in a ``types/`` folder).
     """
 
     name: str
@@ -60,9 +65,17 @@ class RiskRule:
     evidence: str = "path segment"
     assume_content: bool = False
     from_policy: bool = False
+    weak: bool = False
+    yields_to_content: bool = False
 
 
-def match(rule: RiskRule, file: ChangedFile, parts: PathParts, flag: str | None) -> str | None:
+def match(
+    rule: RiskRule,
+    file: ChangedFile,
+    parts: PathParts,
+    flag: str | None,
+    changed: ChangedText | None = None,
+) -> str | None:
     """The evidence (the reason after the label) if ``rule`` matches ``file``, else None.
 
     Args:
@@ -70,6 +83,8 @@ def match(rule: RiskRule, file: ChangedFile, parts: PathParts, flag: str | None)
         file: the changed file.
         parts: ``PathParts.of(file.path)`` (computed once per file).
         flag: the change's feature flag name, if any.
+        changed: the file's added lines when its diff is known: a default rule's content
+            regex searches them only (a migration and a policy rule read the whole text).
     """
     if rule.needs is not None and not _needs(rule.needs, file, parts, flag):
         return None
@@ -83,7 +98,19 @@ def match(rule: RiskRule, file: ChangedFile, parts: PathParts, flag: str | None)
         if rule.path_regex.search(file.path) is None:
             return None
         evidence.append(f"{rule.evidence} matches {file.path}")
-    if rule.content is not None:
+    if (
+        rule.content is not None
+        and changed is not None
+        and not changed.whole
+        and rule.needs != "migration"
+        and not rule.from_policy
+    ):
+        m = rule.content.search(changed.text)
+        if m is None:
+            return None
+        shown = " ".join(m.group(0).split())[:60]
+        evidence.append(f"{shown!r} at line {changed.line_at(m.start())}")
+    elif rule.content is not None:
         text = file.content
         if text is None:
             if not (rule.assume_content and file.change != "deleted" and evidence):

@@ -321,3 +321,60 @@ def test_parse_log_and_cat_file() -> None:
     assert [c.subject for c in parse_log("a1\0first\nb2\0second: x\n")] == ["first", "second: x"]
     out = b"aaa blob 3\nab\n\nbbb missing\nccc blob 4\n\x00\x01\x02\x03\n"
     assert parse_cat_file(out) == {"aaa": "ab\n", "bbb": None, "ccc": None}
+
+
+def test_hunks_are_the_changed_lines_with_their_line_numbers(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path,
+        {
+            "src/app.py": "a\nb\nc\nd\n",
+            "src/old.py": "x = 1\ny = 2\nz = 3\n" + "".join(f"k{i} = {i}\n" for i in range(9)),
+            'src/we"ird name.py': "q\n",
+            "logo.bin": "\0png",
+            "gone.py": "def f():\n    pass\n",
+        },
+    )
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "mv", "src/old.py", "src/new.py")
+    moved = (repo / "src/new.py").read_text()
+    (repo / "src/new.py").write_text(moved.replace("y = 2\n", "y = 20\n") + "w = 4\n")
+    (repo / "logo.bin").write_bytes(b"\0png2")
+    commit(
+        repo,
+        {"src/app.py": "a\nB\nc\nd\ne\n", 'src/we"ird name.py': "q\nr\n", "gone.py": None},
+        "edit",
+    )
+    change = read_git_change(str(repo), base, "HEAD")
+    by_path = {f.path: f for f in change.files}
+    app = by_path["src/app.py"].hunks
+    assert app is not None
+    # line 2 replaced, line 5 appended: numbers are those of base (removed) and head (added)
+    assert [(h.old_start, h.removed, h.new_start, h.added) for h in app] == [
+        (2, ("b",), 2, ("B",)),
+        (4, (), 5, ("e",)),
+    ]
+    renamed = by_path["src/new.py"]
+    assert renamed.old_path == "src/old.py"
+    assert [(h.new_start, h.added) for h in renamed.hunks or ()] == [
+        (2, ("y = 20",)),
+        (13, ("w = 4",)),
+    ]
+    assert [h.added for h in by_path['src/we"ird name.py'].hunks or ()] == [("r",)]
+    assert by_path["logo.bin"].hunks == ()  # binary: no lines
+    assert [h.removed for h in by_path["gone.py"].hunks or ()] == [("def f():", "    pass")]
+    # the hunks count what numstat counts
+    for f in change.files:
+        assert sum(len(h.added) for h in f.hunks or ()) == f.added_lines, f.path
+        assert sum(len(h.removed) for h in f.hunks or ()) == f.deleted_lines, f.path
+
+
+def test_a_type_change_still_pairs_every_file_with_its_hunks(tmp_path: Path) -> None:
+    # a file turned into a symlink is one --raw entry but two patch sections
+    repo = make_repo(tmp_path, {"link": "target\n", "b.py": "1\n"})
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "link").unlink()
+    (repo / "link").symlink_to("b.py")
+    commit(repo, {"b.py": "2\n"}, "symlink")
+    files = {f.path: f for f in read_git_change(str(repo), base, "HEAD").files}
+    assert [h.added for h in files["b.py"].hunks or ()] == [("2",)]
+    assert files["link"].hunks is None  # not paired: unknown, never another file's lines

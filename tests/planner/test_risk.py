@@ -47,8 +47,8 @@ def line_of(text: str, needle: str) -> int:
         # an API definition under spec/ or docs/ is an API change, not a test or a doc
         ("api/spec/openapi.yaml", "modified", "MEDIUM", "api_route", "'api'"),
         ("docs/orders.proto", "modified", "MEDIUM", "api_route", "file name 'orders.proto'"),
-        # an Italian locale folder is not Java's src/it integration tests
-        ("locales/it/messages.json", "modified", "LOW", "source", "other file"),
+        # an Italian locale folder is not Java's src/it integration tests: translations, LOW
+        ("locales/it/messages.json", "modified", "LOW", "translation", "'locales'"),
         # type declarations are LOW even under an auth folder
         ("src/types/auth.ts", "added", "LOW", "types", "path segment 'types'"),
         ("typings/index.d.ts", "modified", "LOW", "types", "'typings'"),
@@ -800,3 +800,14 @@ def test_docs_list_every_default_rule_in_order() -> None:
     text = (ROOT / "docs/risk-rules.md").read_text(encoding="utf-8")
     documented = re.findall(r"^\| \d+ \| `(\w+)` \| (\w+) \| (\w+) \|", text, re.MULTILINE)
     assert documented == [(r.name, r.level, r.role) for r in DEFAULT_RULES]
+
+
+def test_docs_dependency_table_equals_the_code() -> None:
+    from planner.risk.dependencies import LEVEL
+
+    text = (ROOT / "docs/risk-rules.md").read_text(encoding="utf-8")
+    table = text[text.index("| kind | major |") :].split("\n\n", 1)[0].splitlines()
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in table]
+    assert cells[0][1:] == list(next(iter(LEVEL.values())))
+    documented = {row[0]: tuple(row[1:]) for row in cells[2:]}
+    assert documented == {kind: tuple(steps.values()) for kind, steps in LEVEL.items()}
