@@ -14,6 +14,13 @@ Mapping (see ``docs/export.md``):
   rollout at the first sustained critical breach (the plan's rollback trigger);
   ``inconclusiveLimit: 0`` pauses it at the first sustained warning for a human to judge.
   ``count`` is left unset: background analysis runs until the rollout completes.
+- canary scope (the default): the query is restricted to the new version's pods by the
+  profile's pod-template-hash label (``rollouts_pod_template_hash="{{args.canary-hash}}"``);
+  the template declares the ``canary-hash`` argument and the Rollout passes it from
+  ``valueFrom.podTemplateHashValue: Latest`` (Argo's hash of the new ReplicaSet). A fleet-scope
+  metric queries the whole service. The Rollout also labels the canary's and the stable pods
+  with the profile's version label (``canaryMetadata``/``stableMetadata``), the label the
+  Prometheus rules select versions by.
 """
 
 from __future__ import annotations
@@ -21,15 +28,16 @@ from __future__ import annotations
 from typing import Any
 
 from planner.export.common import check_reference, metadata, number, whole_percent
-from planner.export.names import dns_label, duration
-from planner.export.promql import render_sli, sustained_query
+from planner.export.names import dns_label, duration, label_value
+from planner.export.promql import render_sli, sustained_query, with_matchers
 from planner.export.target import ExportTarget
 from planner.export.watch import Watch, watches
 from planner.model import Plan
 
-__all__ = ["API_VERSION", "analysis_template", "build_argo", "rollout"]
+__all__ = ["API_VERSION", "CANARY_HASH", "analysis_template", "build_argo", "rollout"]
 
 API_VERSION = "argoproj.io/v1alpha1"
+CANARY_HASH = "canary-hash"  # the analysis argument holding the new ReplicaSet's hash
 
 
 def _conditions(watch: Watch) -> tuple[str, str]:
@@ -47,16 +55,26 @@ def template_name(target: ExportTarget, watch: Watch) -> str:
 def analysis_template(plan: Plan, target: ExportTarget, watch: Watch) -> dict[str, Any]:
     """The ``AnalysisTemplate`` measuring one monitored metric."""
     success, failure = _conditions(watch)
-    query = sustained_query(
-        render_sli(watch.monitor.metric, target), watch.monitor, target.interval_minutes
-    )
+    metric = watch.monitor.metric
+    sli = render_sli(metric, target)
+    if watch.scope == "canary":
+        hash_label = target.labels.pod_template_hash
+        sli = with_matchers(
+            sli, (f'{hash_label}="{{{{args.{CANARY_HASH}}}}}"',), f"promql.{metric}"
+        )
+    query = sustained_query(sli, watch.monitor, target.interval_minutes)
     meta = metadata(template_name(target, watch), target, plan)
     meta["annotations"]["devops-planner/stages"] = ", ".join(watch.stages)
+    meta["annotations"]["devops-planner/scope"] = watch.scope
+    spec: dict[str, Any] = {}
+    if watch.scope == "canary":
+        spec["args"] = [{"name": CANARY_HASH}]
     return {
         "apiVersion": API_VERSION,
         "kind": "AnalysisTemplate",
         "metadata": meta,
         "spec": {
+            **spec,
             "metrics": [
                 {
                     "name": dns_label(watch.monitor.metric, field="monitor"),
@@ -69,17 +87,21 @@ def analysis_template(plan: Plan, target: ExportTarget, watch: Watch) -> dict[st
                         "prometheus": {"address": target.prometheus_address, "query": query}
                     },
                 }
-            ]
+            ],
         },
     }
 
 
-def _steps(plan: Plan) -> tuple[list[dict[str, Any]], int | None]:
+def _steps(plan: Plan, exposed_only: bool) -> tuple[list[dict[str, Any]], int | None]:
+    """The canary steps and the step the background analysis starts at: the first monitored
+    stage, or with ``exposed_only`` the first monitored stage that sends users to the canary
+    (before it the canary serves no traffic, so a canary-scoped query has nothing to measure).
+    """
     steps: list[dict[str, Any]] = []
     start: int | None = None
     for stage in plan.stages:
         weight = whole_percent(stage, "Argo Rollouts")
-        if start is None and stage.monitors:
+        if start is None and stage.monitors and (weight > 0 or not exposed_only):
             start = len(steps)
         if weight > 0:
             steps.append({"setWeight": weight})
@@ -89,15 +111,32 @@ def _steps(plan: Plan) -> tuple[list[dict[str, Any]], int | None]:
     return steps, start
 
 
-def rollout(plan: Plan, target: ExportTarget, templates: list[str]) -> dict[str, Any]:
-    """The ``Rollout`` taking over the target Deployment (``workloadRef``)."""
+def _version_labels(target: ExportTarget) -> dict[str, Any]:
+    name = target.labels.version
+    return {
+        "canaryMetadata": {"labels": {name: label_value(target.labels.canary, "labels.canary")}},
+        "stableMetadata": {"labels": {name: label_value(target.labels.stable, "labels.stable")}},
+    }
+
+
+def rollout(
+    plan: Plan, target: ExportTarget, templates: list[str], canary_hash: bool = False
+) -> dict[str, Any]:
+    """The ``Rollout`` taking over the target Deployment (``workloadRef``).
+
+    ``canary_hash``: a template takes the ``canary-hash`` argument (canary-scope queries).
+    """
     deployment = check_reference(target.deployment_name, "deployment", subdomain=True)
-    steps, start = _steps(plan)
-    canary: dict[str, Any] = {"steps": steps}
+    steps, start = _steps(plan, exposed_only=canary_hash)
+    canary: dict[str, Any] = {**_version_labels(target), "steps": steps}
     if templates:
         analysis: dict[str, Any] = {"templates": [{"templateName": t} for t in templates]}
         if start:
             analysis["startingStep"] = start
+        if canary_hash:
+            analysis["args"] = [
+                {"name": CANARY_HASH, "valueFrom": {"podTemplateHashValue": "Latest"}}
+            ]
         canary = {"analysis": analysis, **canary}
     meta = metadata(dns_label(deployment, field="deployment"), target, plan)
     spec: dict[str, Any] = {}
@@ -124,7 +163,8 @@ def build_argo(plan: Plan, target: ExportTarget) -> list[dict[str, Any]]:
     Raises:
         ExportError: an exposure with a fraction, a bad name, a metric without PromQL.
     """
-    ws = watches(plan)
+    ws = watches(plan, target.scopes)
     templates = [analysis_template(plan, target, w) for w in ws]
     names = [t["metadata"]["name"] for t in templates]
-    return [rollout(plan, target, names), *templates]
+    hashed = any(w.scope == "canary" for w in ws)
+    return [rollout(plan, target, names, canary_hash=hashed), *templates]

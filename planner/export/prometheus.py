@@ -1,12 +1,15 @@
 """Prometheus rules: recording rules for the SLIs, alerting rules for every threshold.
 
-One rule file with two groups. ``<service>-sli`` records each monitored SLI as
-``service:sli_<metric>:rate<window>`` labelled with the service and namespace.
-``<service>-alerts`` has, per monitored metric, a ``warning`` and a ``critical`` alert:
-``expr`` compares the recorded SLI with the threshold (strictly, like the plan), ``for:`` is
-the monitor's sustain window, ``labels.severity`` the level, and the annotations carry the
-summary, the stages, the rollback level to execute and its commands. Alert labels and
-annotations are Go templates in Prometheus: every text taken from the plan is escaped for it.
+One rule file with two groups. ``<service>-sli`` records each monitored SLI: a canary-scope
+metric (the default) as ``service_version:sli_<metric>:rate<window>``, the template restricted
+to the new version by the profile's version label (``version="canary"``) and labelled with it;
+a fleet-scope one as ``service:sli_<metric>:rate<window>`` over the whole service. Both carry
+the ``service`` and ``namespace`` labels. ``<service>-alerts`` has, per monitored metric, a
+``warning`` and a ``critical`` alert: ``expr`` compares the recorded SLI with the threshold
+(strictly, like the plan), ``for:`` is the monitor's sustain window, ``labels.severity`` the
+level, and the annotations carry the summary, the stages, the rollback level to execute and its
+commands. Alert labels and annotations are Go templates in Prometheus: every text taken from
+the plan is escaped for it.
 """
 
 from __future__ import annotations
@@ -22,21 +25,41 @@ from planner.export.names import (
     metric_name,
     promql_string,
 )
-from planner.export.promql import render_sli
+from planner.export.promql import render_scoped_sli
 from planner.export.target import ExportTarget
 from planner.export.watch import Watch, rollback_command, rollback_name, watches
-from planner.model import Monitor, Plan
+from planner.model import Plan
 from planner.plan.monitors import fmt_value
 
-__all__ = ["LEVELS", "alert_name", "alerting_rule", "build_rules", "record_name", "sli_selector"]
+__all__ = [
+    "LEVELS",
+    "alert_name",
+    "alerting_rule",
+    "build_rules",
+    "record_labels",
+    "record_name",
+    "recording_rule",
+    "sli_selector",
+]
 
 LEVELS = ("warning", "critical")
 
 
-def record_name(target: ExportTarget, metric: str) -> str:
-    """The recorded SLI series: ``service:sli_<metric>:rate<window>``."""
+def record_name(target: ExportTarget, metric: str, scope: str = "fleet") -> str:
+    """The recorded SLI: ``service:sli_<metric>:rate<window>`` (fleet) or
+    ``service_version:sli_<metric>:rate<window>`` (one version)."""
     window = duration(target.rate_window_minutes, "rate_window_minutes")
-    return f"service:sli_{metric_name(metric, 'monitor')}:rate{window}"
+    level = "service" if scope == "fleet" else "service_version"
+    return f"{level}:sli_{metric_name(metric, 'monitor')}:rate{window}"
+
+
+def record_labels(target: ExportTarget, scope: str = "fleet") -> dict[str, str]:
+    """Labels of a recorded SLI: service, namespace and, for one version, its version label."""
+    labels = {"service": target.service, "namespace": target.namespace}
+    if scope != "fleet":
+        version = target.labels.canary if scope == "canary" else target.labels.stable
+        labels[target.labels.version] = version
+    return labels
 
 
 def alert_name(target: ExportTarget, metric: str, level: str) -> str:
@@ -44,17 +67,24 @@ def alert_name(target: ExportTarget, metric: str, level: str) -> str:
     return camel(target.service, "service") + camel(metric, "monitor") + level.capitalize()
 
 
-def sli_selector(target: ExportTarget, metric: str) -> str:
-    """The recorded SLI series of ``metric`` for ``target``, as a PromQL selector."""
-    ns, svc = promql_string(target.namespace), promql_string(target.service)
-    return f"{record_name(target, metric)}{{namespace={ns},service={svc}}}"
+def sli_selector(target: ExportTarget, metric: str, scope: str = "fleet") -> str:
+    """The recorded SLI series of ``metric`` in ``scope``, as a PromQL selector."""
+    labels = record_labels(target, scope)
+    body = ",".join(f"{k}={promql_string(v)}" for k, v in sorted(labels.items()))
+    return f"{record_name(target, metric, scope)}{{{body}}}"
 
 
-def _summary(target: ExportTarget, m: Monitor, level: str) -> str:
+def _summary(target: ExportTarget, watch: Watch, level: str) -> str:
+    m = watch.monitor
     threshold = m.critical if level == "critical" else m.warning
     side = "above" if m.direction == "above" else "below"
+    who = (
+        f"the new version ({target.labels.version}={target.labels.canary}) of {target.service}"
+        if watch.scope == "canary"
+        else target.service
+    )
     return (
-        f"{m.metric} of {target.service} in {target.namespace} is {side} the {level} "
+        f"{m.metric} of {who} in {target.namespace} is {side} the {level} "
         f"threshold {fmt_value(threshold, m.unit)} for {duration(m.for_minutes)}"
     )
 
@@ -65,7 +95,7 @@ def alerting_rule(plan: Plan, target: ExportTarget, watch: Watch, level: str) ->
     threshold = m.critical if level == "critical" else m.warning
     op = ">" if m.direction == "above" else "<"
     annotations = {
-        "summary": _summary(target, m, level),
+        "summary": _summary(target, watch, level),
         "stages": ", ".join(watch.stages),
     }
     if watch.rollback_levels:
@@ -81,7 +111,7 @@ def alerting_rule(plan: Plan, target: ExportTarget, watch: Watch, level: str) ->
         )
     return {
         "alert": alert_name(target, m.metric, level),
-        "expr": f"{sli_selector(target, m.metric)} {op} {number(threshold)}",
+        "expr": f"{sli_selector(target, m.metric, watch.scope)} {op} {number(threshold)}",
         "for": duration(m.for_minutes, f"monitor {m.metric}: for_minutes"),
         "labels": {
             "severity": level,
@@ -94,12 +124,12 @@ def alerting_rule(plan: Plan, target: ExportTarget, watch: Watch, level: str) ->
     }
 
 
-def recording_rule(target: ExportTarget, metric: str) -> dict[str, Any]:
-    """The recording rule of one SLI (recording-rule labels are not templated)."""
+def recording_rule(target: ExportTarget, metric: str, scope: str = "fleet") -> dict[str, Any]:
+    """The recording rule of one SLI in ``scope`` (recording-rule labels are not templated)."""
     return {
-        "record": record_name(target, metric),
-        "expr": render_sli(metric, target),
-        "labels": {"service": target.service, "namespace": target.namespace},
+        "record": record_name(target, metric, scope),
+        "expr": render_scoped_sli(metric, target, scope),
+        "labels": record_labels(target, scope),
     }
 
 
@@ -110,7 +140,7 @@ def build_rules(plan: Plan, target: ExportTarget) -> dict[str, Any]:
         ExportError: a bad name, conflicting thresholds, a metric without PromQL.
     """
     check_reference(target.namespace, "namespace")
-    ws = watches(plan)
+    ws = watches(plan, target.scopes)
     base = dns_label(target.service, field="service")
     every = duration(target.interval_minutes, "interval_minutes")
     return {
@@ -118,7 +148,7 @@ def build_rules(plan: Plan, target: ExportTarget) -> dict[str, Any]:
             {
                 "name": f"{base}-sli",
                 "interval": every,
-                "rules": [recording_rule(target, w.monitor.metric) for w in ws],
+                "rules": [recording_rule(target, w.monitor.metric, w.scope) for w in ws],
             },
             {
                 "name": f"{base}-alerts",

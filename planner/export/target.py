@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from planner.exceptions import ExportError
 from planner.export.names import label_value
-from planner.profile import ServiceProfile
+from planner.profile import MetricLabels, ServiceProfile
 
 __all__ = ["ExportTarget", "target_from_profile"]
 
@@ -31,6 +31,11 @@ class ExportTarget:
         port: the service port Flagger routes.
         replicas: the Rollout's replica count (None: left to Argo's default of 1; set it).
         selector: pod labels the Rollout selects (default ``app: <deployment>``).
+        labels: how the metrics tell the versions apart (the profile's ``labels``).
+        mesh: Flagger's mesh or ingress provider (the profile's ``mesh``); None: Flagger's
+            default, and no builtin checks.
+        scopes: scope of each monitored metric (plan names: ``error_rate``): ``canary`` (the
+            default: the new version's own series) or ``fleet`` (the whole service).
     """
 
     service: str
@@ -44,6 +49,9 @@ class ExportTarget:
     port: int = 80
     replicas: int | None = None
     selector: Mapping[str, str] | None = None
+    labels: MetricLabels = field(default_factory=MetricLabels)
+    mesh: str | None = None
+    scopes: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.service.strip():
@@ -62,6 +70,13 @@ class ExportTarget:
                 raise ExportError(f"{name}: {url!r} is not an http(s) URL")
         if not 0 < self.port < 65536:
             raise ExportError(f"port: {self.port} is not a TCP port (1-65535)")
+        for metric, scope in self.scopes.items():
+            if scope not in ("canary", "fleet"):
+                raise ExportError(f"scopes[{metric}]: {scope!r} is not canary or fleet")
+
+    def scope(self, metric: str) -> str:
+        """The scope ``metric`` is watched in (``canary`` unless ``scopes`` says otherwise)."""
+        return self.scopes.get(metric, "canary")
 
     @property
     def deployment_name(self) -> str:
@@ -88,4 +103,6 @@ def target_from_profile(profile: ServiceProfile, service: str = "") -> ExportTar
         deployment=profile.deployment,
         promql=dict(profile.promql),
         replicas=profile.replicas,
+        labels=profile.labels,
+        mesh=profile.mesh,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planner.exceptions import ExportError
@@ -18,19 +19,23 @@ class Watch:
         monitor: the thresholds, identical in every stage listed.
         stages: names of the stages that monitor it, in rollout order.
         rollback_levels: the rollback levels those stages execute, distinct, in order.
+        scope: ``canary`` (the new version's own series) or ``fleet`` (the whole service).
     """
 
     monitor: Monitor
     stages: tuple[str, ...]
     rollback_levels: tuple[int, ...]
+    scope: str = "canary"
 
 
 def _thresholds(m: Monitor) -> tuple[object, ...]:
     return (m.unit, m.direction, m.warning, m.critical, m.for_minutes)
 
 
-def watches(plan: Plan) -> tuple[Watch, ...]:
+def watches(plan: Plan, scopes: Mapping[str, str] | None = None) -> tuple[Watch, ...]:
     """Every monitored metric of ``plan``, in order of first appearance.
+
+    ``scopes`` gives a metric's scope (default ``canary``: what the replay and the tuner model).
 
     Raises:
         ExportError: a metric has different thresholds in two stages: the engines and an
@@ -56,7 +61,11 @@ def watches(plan: Plan) -> tuple[Watch, ...]:
             stages[m.metric].append(stage.name)
             if stage.rollback_level is not None and stage.rollback_level not in levels[m.metric]:
                 levels[m.metric].append(stage.rollback_level)
-    return tuple(Watch(first[k][0], tuple(stages[k]), tuple(levels[k])) for k in first)
+    scope = dict(scopes or {})
+    return tuple(
+        Watch(first[k][0], tuple(stages[k]), tuple(levels[k]), scope.get(k, "canary"))
+        for k in first
+    )
 
 
 def _level(plan: Plan, number: int) -> RollbackLevel | None:
