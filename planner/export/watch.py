@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from planner.exceptions import ExportError
 from planner.model import Monitor, Plan, RollbackLevel, Stage
+from planner.thresholds import PLAN_METRIC, ThresholdRule
 
-__all__ = ["Watch", "exposed", "rollback_command", "rollback_name", "watches"]
+__all__ = [
+    "Watch",
+    "exposed",
+    "rollback_command",
+    "rollback_name",
+    "scopes_from_rules",
+    "watches",
+]
 
 
 @dataclass(frozen=True)
@@ -89,3 +97,16 @@ def rollback_name(plan: Plan, number: int) -> str:
 def exposed(plan: Plan) -> tuple[Stage, ...]:
     """Stages that send users to the new version (``exposure_percent > 0``), in order."""
     return tuple(s for s in plan.stages if s.exposure_percent > 0)
+
+
+def scopes_from_rules(rules: Iterable[ThresholdRule]) -> dict[str, str]:
+    """Plan metric -> scope of the thresholds rules that become monitors (static, argo and
+    flagger rules with absolute bounds, as :func:`planner.thresholds.monitors_from_thresholds`
+    takes them); a metric two rules watch in different scopes is watched in the canary."""
+    out: dict[str, str] = {}
+    for rule in rules:
+        if rule.family not in ("static", "argo", "flagger") or rule.relative is not None:
+            continue
+        metric = PLAN_METRIC.get(rule.metric, rule.metric)
+        out[metric] = rule.scope if out.get(metric, rule.scope) == rule.scope else "canary"
+    return out

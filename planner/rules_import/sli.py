@@ -221,6 +221,22 @@ def _number(expr: Any) -> float | None:
     return None
 
 
+def _scaled(expr: Any) -> tuple[float, Any]:
+    """``(k, X)`` for ``k * X``, ``X * k`` or ``X / k`` (``k`` a number), else ``(1, expr)``."""
+    expr = _peel(expr)
+    if isinstance(expr, pq.BinaryExpr) and _op(expr.op) in ("*", "/"):
+        op = _op(expr.op)
+        k = _number(expr.rhs)
+        if k is not None and (op == "*" or k != 0):
+            factor, inner = _scaled(expr.lhs)
+            return (factor * k if op == "*" else factor / k), inner
+        k = _number(expr.lhs) if op == "*" else None
+        if k is not None:
+            factor, inner = _scaled(expr.rhs)
+            return factor * k, inner
+    return 1.0, expr
+
+
 def _counter_sum(expr: Any) -> Selector | None:
     """The selector of ``sum(rate(C[w]))`` or ``rate(C[w])`` (``or vector(0)`` allowed)."""
     expr = _peel(expr)
@@ -264,9 +280,10 @@ def _ratio(num: Selector, den: Selector) -> tuple[str, tuple[Matcher, ...]]:
         raise QueryNotMapped(f"the numerator adds {{{text}}}; expected one status label")
     errors, good, client = _vocabulary(labels.pop())
     kept = {v for v in (*errors, *good, *client) if all(m.matches(v) for m in extra)}
-    if kept == set(errors):
+    # Client errors may count either way (gRPC's grpc_code!="OK" counts NotFound too).
+    if set(errors) <= kept and not kept & set(good):
         return "error_ratio", extra
-    if kept == {*good, *client}:
+    if set(good) <= kept and not kept & set(errors):
         return "success_rate", extra
     if kept and kept <= set(errors):
         raise QueryNotMapped(
@@ -323,10 +340,11 @@ def _shape(expr: Any) -> _Shape:
     if isinstance(expr, pq.BinaryExpr):
         op = _op(expr.op)
         if op == "/":
-            num, den = _counter_sum(expr.lhs), _counter_sum(expr.rhs)
-            if num is not None and den is not None:
+            (k_num, lhs), (k_den, rhs) = _scaled(expr.lhs), _scaled(expr.rhs)
+            num, den = _counter_sum(lhs), _counter_sum(rhs)
+            if num is not None and den is not None and k_den != 0:
                 metric, extra = _ratio(num, den)
-                return _Shape(metric, counter=num.metric, numerator=extra)
+                return _Shape(metric, factor=k_num / k_den, counter=num.metric, numerator=extra)
             k = _number(expr.rhs)
             if k is not None and k != 0:
                 inner = _shape(expr.lhs)
