@@ -404,7 +404,9 @@ def _engine_checks(
             "exp_samples": [{"labels": labels, "value": 1}],
         }
     ]
-    first = round((before - monitor.for_minutes) / step) - 1
+    # the sustained query's window: for_minutes in whole intervals (sustained_query's rule)
+    held = math.ceil(monitor.for_minutes / target.interval_minutes - 1e-9) * target.interval_minutes
+    first = round((before - held) / step) - 1
     last = round(before / step) - 1
     if before >= 0 and first >= 0 and not np.isnan(values[first : last + 1]).any():
         out.append(

@@ -13,6 +13,7 @@ The query must return one series whose value is in the monitor's unit (``ratio``
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -140,12 +141,16 @@ def sustained_query(expr: str, monitor: Monitor, interval_minutes: float) -> str
 
     For a monitor that is worse ``above``, the minimum over ``for_minutes``: it exceeds a
     threshold exactly when every sample in the window did, which is Prometheus ``for:`` read
-    at one instant. ``below`` uses the maximum. ``for_minutes == 0`` is the SLI itself.
+    at one instant. ``below`` uses the maximum. ``for_minutes == 0`` is the SLI itself. The
+    window is ``for_minutes`` rounded up to whole intervals, as a ``for:`` is evaluated.
     """
     if monitor.for_minutes == 0:
         return expr
     fn = "min_over_time" if monitor.direction == "above" else "max_over_time"
-    window = duration(monitor.for_minutes, f"monitor {monitor.metric}: for_minutes")
+    # A `for:` shorter than the interval still needs two evaluations in breach: the window
+    # is a whole number of intervals (10m at a 60m interval is [60m:60m], two points).
+    held = math.ceil(monitor.for_minutes / interval_minutes - 1e-9) * interval_minutes
+    window = duration(held, f"monitor {monitor.metric}: for_minutes")
     step = duration(interval_minutes, "interval_minutes")
     return f"{fn}(({expr})[{window}:{step}])"
 

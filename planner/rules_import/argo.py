@@ -223,7 +223,13 @@ def import_argo(
                     used.add((t.data["metadata"]["name"], t.kind == "ClusterAnalysisTemplate"))
                     rules.extend(_template_rules(t, args, labels, notes))
         if rules:
-            sets.append({"name": resource_name(d).split("/", 1)[1], "rules": _unique(rules)})
+            sets.append(
+                {
+                    "name": resource_name(d).split("/", 1)[1],
+                    "rules": _unique(rules),
+                    "source": d.path,
+                }
+            )
         else:
             notes.append(Note(f"{d.path}: {resource_name(d)}", "no Prometheus analysis imported"))
     for key, t in templates.items():
@@ -231,7 +237,7 @@ def import_argo(
             continue
         rules = _template_rules(t, {}, labels, notes)
         if rules:
-            sets.append({"name": key[0], "rules": _unique(rules)})
+            sets.append({"name": key[0], "rules": _unique(rules), "source": t.path})
     return sets, notes
 
 

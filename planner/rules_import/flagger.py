@@ -165,7 +165,7 @@ def import_flagger(
             except (QueryNotMapped, ValueError) as exc:
                 notes.append(Note(f"{where} metric {label}", str(exc)))
         if rules:
-            sets.append({"name": name or "canary", "rules": rules})
+            sets.append({"name": name or "canary", "rules": rules, "source": d.path})
         else:
             notes.append(Note(where, "no Prometheus metric imported"))
     for key, t in templates.items():

@@ -122,7 +122,7 @@ def import_prometheus(
                 continue
             rules = _group_rules(group, where, every, records, labels, notes)
             if rules:
-                sets.append({"name": gname, "rules": rules})
+                sets.append({"name": gname, "rules": rules, "source": doc.path})
     return sets, notes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from planner.exceptions import ThresholdsError
@@ -54,12 +55,24 @@ def _found(docs: Sequence[Document]) -> str:
 
 
 def _unique_names(sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[str, int] = {}
-    out = []
+    """Rule sets named after their resource; a name found in several files gets the file's
+    name beside it (``podinfo (canary.yaml)``), then a counter if still taken."""
+    count: dict[str, int] = {}
     for rs in sets:
+        count[rs["name"]] = count.get(rs["name"], 0) + 1
+    out: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for rs in sets:
+        body = {k: v for k, v in rs.items() if k != "source"}
         name = rs["name"]
-        seen[name] = seen.get(name, 0) + 1
-        out.append(rs if seen[name] == 1 else {**rs, "name": f"{name}-{seen[name]}"})
+        if count[name] > 1:
+            name = f"{name} ({Path(rs['source']).name})"
+        unique, k = name, 1
+        while unique in taken:
+            k += 1
+            unique = f"{name} {k}"
+        taken.add(unique)
+        out.append({**body, "name": unique})
     return out
 
 
