@@ -17,6 +17,8 @@ CASES = [
     (fixture_plan(), target()),  # the bundled fixture
     (hostile_plan(), target(service=HOSTILE, deployment="checkout")),  # hostile names
     (fixture_plan(), target(interval_minutes=0.5, rate_window_minutes=2.5)),  # durations in s
+    (fixture_plan(), target(mesh="istio", interval_minutes=10)),  # builtin checks, provider
+    (fixture_plan(), target(scopes={"error_rate": "fleet"})),  # a service-wide metric
 ]
 
 
