@@ -33,8 +33,10 @@ def run(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"import-rules: {note}", file=sys.stderr)
     if result.thresholds is None:
+        shown = ", ".join(args.files[:3])
+        more = f" and {len(args.files) - 3} more file(s)" if len(args.files) > 3 else ""
         raise ThresholdsError(
-            f"{', '.join(args.files)}: nothing could be imported as {args.engine} rules "
+            f"{shown}{more}: nothing could be imported as {args.engine} rules "
             f"({len(result.notes)} problem(s) listed above)"
         )
     header = [

@@ -230,7 +230,7 @@ def import_argo(
                     "source": d.path,
                 }
             )
-        else:
+        elif _analyses(d.data):
             notes.append(Note(f"{d.path}: {resource_name(d)}", "no Prometheus analysis imported"))
     for key, t in templates.items():
         if key in used:
@@ -238,7 +238,7 @@ def import_argo(
         rules = _template_rules(t, {}, labels, notes)
         if rules:
             sets.append({"name": key[0], "rules": _unique(rules), "source": t.path})
-    return sets, notes
+    return sets, list(dict.fromkeys(notes))
 
 
 def _unique(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:

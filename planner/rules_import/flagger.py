@@ -16,7 +16,6 @@ stable one (Flagger's ``<target>-primary`` Deployment).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -51,6 +50,12 @@ def _classifier(labels: MetricLabels) -> Any:
 def _bounds(metric: Mapping[str, Any]) -> list[Bound]:
     """Each side of ``thresholdRange`` as the failure bound it sets."""
     rng = metric.get("thresholdRange")
+    legacy = metric.get("threshold")
+    if not isinstance(rng, Mapping) and isinstance(legacy, int | float):
+        # Flagger's deprecated metric ``threshold``: the success rate's minimum, any other
+        # metric's maximum (still in the Kuma tutorial)
+        side = "min" if metric.get("name") == "request-success-rate" else "max"
+        rng = {side: legacy}
     if not isinstance(rng, Mapping):
         raise QueryNotMapped("no thresholdRange")
     out: list[Bound] = []
@@ -177,6 +182,3 @@ def import_flagger(
                 )
             )
     return sets, notes
-
-
-_ = re  # reserved for query clean-up
