@@ -34,3 +34,21 @@ def test_imported_documentation_rules_backtest(tmp_path: Path, engine: str, patt
     assert mine, data.keys()
     # Every imported rule set is scored on the sample's six incidents beside the defaults.
     assert all("recall" in r for r in mine)
+
+
+def test_tune_measures_the_imported_rules_beside_its_picks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current = tmp_path / "current.yaml"
+    istio = str(DOCS / "flagger-istio-builtins.yaml")
+    assert main(["import-rules", "flagger", istio, "-o", str(current)]) == 0
+    report = tmp_path / "tune.json"
+    argv = ["tune", "--train", SAMPLE, "--split-at", "2026-03-09T00:00Z", "--family", "static"]
+    assert main([*argv, "--current", str(current), "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "current/podinfo +" in out and "+ = --current" in out
+    data = json.loads(report.read_text(encoding="utf-8"))
+    for part in ("train", "test"):
+        origins = {r["name"]: r["origin"] for r in data[part]["rules"]}
+        assert origins["current/podinfo"] == "current"
+        assert origins["tuned"] == "file"
