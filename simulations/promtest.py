@@ -481,7 +481,7 @@ def build_promtest(
     cases: list[AlertCase] = []
     left_out: list[str] = []
     version = (tgt.labels.version, tgt.labels.canary, tgt.labels.stable)
-    for watch in watches(plan, tgt.scopes):
+    for watch in watches(plan):
         m = watch.monitor
         column = _column(m.metric)
         values = trace_series(trace, column) if column else None

@@ -28,16 +28,26 @@ from __future__ import annotations
 from typing import Any
 
 from planner.export.common import check_reference, metadata, number, whole_percent
+from planner.export.compare import Comparison, excess_query
 from planner.export.names import dns_label, duration, label_value
 from planner.export.promql import render_sli, sustained_query, with_matchers
 from planner.export.target import ExportTarget
 from planner.export.watch import Watch, watches
 from planner.model import Plan
 
-__all__ = ["API_VERSION", "CANARY_HASH", "analysis_template", "build_argo", "rollout"]
+__all__ = [
+    "API_VERSION",
+    "CANARY_HASH",
+    "STABLE_HASH",
+    "analysis_template",
+    "build_argo",
+    "comparison_template",
+    "rollout",
+]
 
 API_VERSION = "argoproj.io/v1alpha1"
 CANARY_HASH = "canary-hash"  # the analysis argument holding the new ReplicaSet's hash
+STABLE_HASH = "stable-hash"  # ... and the stable one's (canary-versus-baseline checks)
 
 
 def _conditions(watch: Watch) -> tuple[str, str]:
@@ -92,6 +102,36 @@ def analysis_template(plan: Plan, target: ExportTarget, watch: Watch) -> dict[st
     }
 
 
+def _hash(target: ExportTarget, arg: str) -> str:
+    return f'{target.labels.pod_template_hash}="{{{{args.{arg}}}}}"'
+
+
+def comparison_template(plan: Plan, target: ExportTarget, comparison: Comparison) -> dict[str, Any]:
+    """The ``AnalysisTemplate`` comparing the new ReplicaSet's SLI with the stable one's."""
+    query = excess_query(
+        target, comparison, (_hash(target, CANARY_HASH),), (_hash(target, STABLE_HASH),)
+    )
+    name = dns_label(comparison.metric, "vs-baseline", field="monitor")
+    metric: dict[str, Any] = {
+        "name": name,
+        "interval": duration(comparison.interval_minutes, "baseline interval"),
+        "failureCondition": f"result[0] > {number(comparison.critical)}",
+        "failureLimit": 0,
+    }
+    if comparison.warning < comparison.critical:
+        metric["successCondition"] = f"result[0] <= {number(comparison.warning)}"
+        metric["inconclusiveLimit"] = 0
+    metric["provider"] = {"prometheus": {"address": target.prometheus_address, "query": query}}
+    meta = metadata(dns_label(target.service, name, field="service"), target, plan)
+    meta["annotations"]["devops-planner/scope"] = "canary vs stable"
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "AnalysisTemplate",
+        "metadata": meta,
+        "spec": {"args": [{"name": CANARY_HASH}, {"name": STABLE_HASH}], "metrics": [metric]},
+    }
+
+
 def _steps(plan: Plan, exposed_only: bool) -> tuple[list[dict[str, Any]], int | None]:
     """The canary steps and the step the background analysis starts at: the first monitored
     stage, or with ``exposed_only`` the first monitored stage that sends users to the canary
@@ -120,11 +160,16 @@ def _version_labels(target: ExportTarget) -> dict[str, Any]:
 
 
 def rollout(
-    plan: Plan, target: ExportTarget, templates: list[str], canary_hash: bool = False
+    plan: Plan,
+    target: ExportTarget,
+    templates: list[str],
+    canary_hash: bool = False,
+    stable_hash: bool = False,
 ) -> dict[str, Any]:
     """The ``Rollout`` taking over the target Deployment (``workloadRef``).
 
-    ``canary_hash``: a template takes the ``canary-hash`` argument (canary-scope queries).
+    ``canary_hash``/``stable_hash``: a template takes the ``canary-hash`` (canary-scope queries)
+    or the ``stable-hash`` argument (canary-versus-baseline checks).
     """
     deployment = check_reference(target.deployment_name, "deployment", subdomain=True)
     steps, start = _steps(plan, exposed_only=canary_hash)
@@ -133,9 +178,12 @@ def rollout(
         analysis: dict[str, Any] = {"templates": [{"templateName": t} for t in templates]}
         if start:
             analysis["startingStep"] = start
-        if canary_hash:
+        args = [(CANARY_HASH, "Latest", canary_hash), (STABLE_HASH, "Stable", stable_hash)]
+        if canary_hash or stable_hash:
             analysis["args"] = [
-                {"name": CANARY_HASH, "valueFrom": {"podTemplateHashValue": "Latest"}}
+                {"name": name, "valueFrom": {"podTemplateHashValue": value}}
+                for name, value, used in args
+                if used
             ]
         canary = {"analysis": analysis, **canary}
     meta = metadata(dns_label(deployment, field="deployment"), target, plan)
@@ -163,8 +211,10 @@ def build_argo(plan: Plan, target: ExportTarget) -> list[dict[str, Any]]:
     Raises:
         ExportError: an exposure with a fraction, a bad name, a metric without PromQL.
     """
-    ws = watches(plan, target.scopes)
+    ws = watches(plan)
     templates = [analysis_template(plan, target, w) for w in ws]
+    templates += [comparison_template(plan, target, c) for c in target.comparisons]
     names = [t["metadata"]["name"] for t in templates]
-    hashed = any(w.scope == "canary" for w in ws)
-    return [rollout(plan, target, names, canary_hash=hashed), *templates]
+    hashed = any(w.scope == "canary" for w in ws) or bool(target.comparisons)
+    doc = rollout(plan, target, names, canary_hash=hashed, stable_hash=bool(target.comparisons))
+    return [doc, *templates]

@@ -32,6 +32,7 @@ from typing import Any
 
 from planner.exceptions import ExportError
 from planner.export.common import check_reference, metadata, whole_percent
+from planner.export.compare import Comparison, excess_query
 from planner.export.names import dns_label, duration
 from planner.export.promql import render_sli, sustained_query, with_matchers
 from planner.export.target import ExportTarget
@@ -44,6 +45,7 @@ __all__ = [
     "build_flagger",
     "builtin_check",
     "canary",
+    "comparison_template",
     "metric_template",
     "step_weights",
 ]
@@ -56,6 +58,7 @@ FLAGGER_VARIABLES = {
     "window": "{{ interval }}",
 }
 _CANARY_PODS = "{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"
+_PRIMARY_PODS = "{{ target }}-primary-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"
 
 
 def step_weights(plan: Plan) -> list[int]:
@@ -101,6 +104,41 @@ def builtin_check(target: ExportTarget, watch: Watch) -> dict[str, Any] | None:
 def _plain(value: float) -> int | float:
     rounded = round(value, 10)
     return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def comparison_template(plan: Plan, target: ExportTarget, comparison: Comparison) -> dict[str, Any]:
+    """The ``MetricTemplate`` of a canary-versus-baseline check: the canary's pods against the
+    primary's (Flagger's stable version), the relative excess as one number."""
+    pods = target.labels.pod
+    query = excess_query(
+        target,
+        comparison,
+        (f'{pods}=~"{_CANARY_PODS}"',),
+        (f'{pods}=~"{_PRIMARY_PODS}"',),
+        FLAGGER_VARIABLES,
+    )
+    name = dns_label(target.service, comparison.metric, "vs-baseline", field="service")
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "MetricTemplate",
+        "metadata": metadata(name, target, plan),
+        "spec": {
+            "provider": {"type": "prometheus", "address": target.prometheus_address},
+            "query": query,
+        },
+    }
+
+
+def _comparison_metric(target: ExportTarget, comparison: Comparison) -> dict[str, Any]:
+    return {
+        "name": dns_label(comparison.metric, "vs-baseline", field="monitor"),
+        "templateRef": {
+            "name": dns_label(target.service, comparison.metric, "vs-baseline", field="service"),
+            "namespace": target.namespace,
+        },
+        "thresholdRange": {"max": comparison.critical},
+        "interval": duration(comparison.interval_minutes, "baseline interval"),
+    }
 
 
 def metric_template(plan: Plan, target: ExportTarget, watch: Watch) -> dict[str, Any]:
@@ -173,9 +211,10 @@ def canary(plan: Plan, target: ExportTarget, templates: list[str]) -> dict[str, 
     weights = step_weights(plan)
     names = iter(templates)
     metrics = []
-    for w in watches(plan, target.scopes):
+    for w in watches(plan):
         builtin = builtin_check(target, w)
         metrics.append(builtin if builtin is not None else _metric(target, w, next(names)))
+    metrics += [_comparison_metric(target, c) for c in target.comparisons]
     analysis: dict[str, Any] = {
         "interval": duration(target.interval_minutes, "interval_minutes"),
         "threshold": 1,
@@ -206,9 +245,8 @@ def build_flagger(plan: Plan, target: ExportTarget) -> list[dict[str, Any]]:
         ExportError: an exposure Flagger cannot express, a bad name, a metric without PromQL.
     """
     templates = [
-        metric_template(plan, target, w)
-        for w in watches(plan, target.scopes)
-        if builtin_check(target, w) is None
+        metric_template(plan, target, w) for w in watches(plan) if builtin_check(target, w) is None
     ]
     names = [t["metadata"]["name"] for t in templates]
-    return [canary(plan, target, names), *templates]
+    compared = [comparison_template(plan, target, c) for c in target.comparisons]
+    return [canary(plan, target, names), *templates, *compared]

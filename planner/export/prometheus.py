@@ -14,9 +14,11 @@ the plan is escaped for it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from planner.export.common import MANAGED_BY, check_reference, number
+from planner.export.compare import Comparison
 from planner.export.names import (
     camel,
     dns_label,
@@ -36,6 +38,7 @@ __all__ = [
     "alert_name",
     "alerting_rule",
     "build_rules",
+    "comparison_rule",
     "record_labels",
     "record_name",
     "recording_rule",
@@ -133,6 +136,66 @@ def recording_rule(target: ExportTarget, metric: str, scope: str = "fleet") -> d
     }
 
 
+def comparison_rule(
+    plan: Plan, target: ExportTarget, comparison: Comparison, level: str
+) -> dict[str, Any]:
+    """The alert comparing the new version's SLI with the stable version's (baseline family)."""
+    windowed = replace(target, rate_window_minutes=comparison.interval_minutes)
+    canary = sli_selector(windowed, comparison.metric, "canary")
+    stable = sli_selector(windowed, comparison.metric, "stable")
+    bound = comparison.critical if level == "critical" else comparison.warning
+    least = number(comparison.min_absolute_difference)
+    on = f"ignoring({target.labels.version})"
+    if comparison.direction == "above":
+        expr = (
+            f"{canary} > {on} {number(1 + bound)} * {stable} "
+            f"and {on} ({canary} - {on} {stable}) > {least}"
+        )
+        side = "above"
+    else:
+        expr = (
+            f"{canary} < {on} {number(1 - bound)} * {stable} "
+            f"and {on} ({stable} - {on} {canary}) > {least}"
+        )
+        side = "below"
+    every = duration(comparison.interval_minutes, "baseline interval")
+    summary = (
+        f"{comparison.metric} of the new version of {target.service} in {target.namespace} is "
+        f"more than {bound:.0%} {side} the stable version's (and by more than {least}) over "
+        f"the last {every}"
+    )
+    annotations = {
+        "summary": summary,
+        "action": "Roll back now" if level == "critical" else "Evaluate: investigate",
+    }
+    return {
+        "alert": camel(target.service, "service")
+        + camel(comparison.metric, "monitor")
+        + "VsBaseline"
+        + level.capitalize(),
+        "expr": expr,
+        "for": "0m",
+        "labels": {
+            "severity": level,
+            "service": go_template_literal(target.service),
+            "namespace": go_template_literal(target.namespace),
+            "metric": go_template_literal(comparison.metric),
+            "comparison": "baseline",
+            "managed_by": MANAGED_BY,
+        },
+        "annotations": {k: go_template_literal(v) for k, v in annotations.items()},
+    }
+
+
+def _comparison_records(target: ExportTarget) -> list[dict[str, Any]]:
+    out = []
+    for c in target.comparisons:
+        windowed = replace(target, rate_window_minutes=c.interval_minutes)
+        for scope in ("canary", "stable"):
+            out.append(recording_rule(windowed, c.metric, scope))
+    return out
+
+
 def build_rules(plan: Plan, target: ExportTarget) -> dict[str, Any]:
     """The rule file (``groups:``) as a plain dict (dump with safe_dump).
 
@@ -140,20 +203,18 @@ def build_rules(plan: Plan, target: ExportTarget) -> dict[str, Any]:
         ExportError: a bad name, conflicting thresholds, a metric without PromQL.
     """
     check_reference(target.namespace, "namespace")
-    ws = watches(plan, target.scopes)
+    ws = watches(plan)
     base = dns_label(target.service, field="service")
     every = duration(target.interval_minutes, "interval_minutes")
+    records = [recording_rule(target, w.monitor.metric, w.scope) for w in ws]
+    records += [r for r in _comparison_records(target) if r not in records]
+    alerts = [alerting_rule(plan, target, w, lv) for w in ws for lv in LEVELS]
+    for c in target.comparisons:
+        levels = LEVELS if c.warning < c.critical else ("critical",)
+        alerts += [comparison_rule(plan, target, c, lv) for lv in levels]
     return {
         "groups": [
-            {
-                "name": f"{base}-sli",
-                "interval": every,
-                "rules": [recording_rule(target, w.monitor.metric, w.scope) for w in ws],
-            },
-            {
-                "name": f"{base}-alerts",
-                "interval": every,
-                "rules": [alerting_rule(plan, target, w, lv) for w in ws for lv in LEVELS],
-            },
+            {"name": f"{base}-sli", "interval": every, "rules": records},
+            {"name": f"{base}-alerts", "interval": every, "rules": alerts},
         ]
     }

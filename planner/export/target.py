@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from planner.exceptions import ExportError
 from planner.export.names import label_value
 from planner.profile import MetricLabels, ServiceProfile
+
+if TYPE_CHECKING:
+    from planner.export.compare import Comparison
 
 __all__ = ["ExportTarget", "target_from_profile"]
 
@@ -34,8 +38,7 @@ class ExportTarget:
         labels: how the metrics tell the versions apart (the profile's ``labels``).
         mesh: Flagger's mesh or ingress provider (the profile's ``mesh``); None: Flagger's
             default, and no builtin checks.
-        scopes: scope of each monitored metric (plan names: ``error_rate``): ``canary`` (the
-            default: the new version's own series) or ``fleet`` (the whole service).
+        comparisons: canary-versus-baseline checks (a thresholds file's ``baseline`` rules).
     """
 
     service: str
@@ -51,7 +54,7 @@ class ExportTarget:
     selector: Mapping[str, str] | None = None
     labels: MetricLabels = field(default_factory=MetricLabels)
     mesh: str | None = None
-    scopes: Mapping[str, str] = field(default_factory=dict)
+    comparisons: tuple[Comparison, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.service.strip():
@@ -70,13 +73,6 @@ class ExportTarget:
                 raise ExportError(f"{name}: {url!r} is not an http(s) URL")
         if not 0 < self.port < 65536:
             raise ExportError(f"port: {self.port} is not a TCP port (1-65535)")
-        for metric, scope in self.scopes.items():
-            if scope not in ("canary", "fleet"):
-                raise ExportError(f"scopes[{metric}]: {scope!r} is not canary or fleet")
-
-    def scope(self, metric: str) -> str:
-        """The scope ``metric`` is watched in (``canary`` unless ``scopes`` says otherwise)."""
-        return self.scopes.get(metric, "canary")
 
     @property
     def deployment_name(self) -> str:

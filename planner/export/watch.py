@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from planner.exceptions import ExportError
 from planner.model import Monitor, Plan, RollbackLevel, Stage
-from planner.thresholds import PLAN_METRIC, ThresholdRule
 
 __all__ = [
     "Watch",
     "exposed",
     "rollback_command",
     "rollback_name",
-    "scopes_from_rules",
     "watches",
 ]
 
@@ -27,7 +24,7 @@ class Watch:
         monitor: the thresholds, identical in every stage listed.
         stages: names of the stages that monitor it, in rollout order.
         rollback_levels: the rollback levels those stages execute, distinct, in order.
-        scope: ``canary`` (the new version's own series) or ``fleet`` (the whole service).
+        scope: the monitor's: ``canary`` (the new version's own series) or ``fleet``.
     """
 
     monitor: Monitor
@@ -37,13 +34,12 @@ class Watch:
 
 
 def _thresholds(m: Monitor) -> tuple[object, ...]:
-    return (m.unit, m.direction, m.warning, m.critical, m.for_minutes)
+    return (m.unit, m.direction, m.warning, m.critical, m.for_minutes, m.scope)
 
 
-def watches(plan: Plan, scopes: Mapping[str, str] | None = None) -> tuple[Watch, ...]:
+def watches(plan: Plan) -> tuple[Watch, ...]:
     """Every monitored metric of ``plan``, in order of first appearance.
 
-    ``scopes`` gives a metric's scope (default ``canary``: what the replay and the tuner model).
 
     Raises:
         ExportError: a metric has different thresholds in two stages: the engines and an
@@ -69,10 +65,8 @@ def watches(plan: Plan, scopes: Mapping[str, str] | None = None) -> tuple[Watch,
             stages[m.metric].append(stage.name)
             if stage.rollback_level is not None and stage.rollback_level not in levels[m.metric]:
                 levels[m.metric].append(stage.rollback_level)
-    scope = dict(scopes or {})
     return tuple(
-        Watch(first[k][0], tuple(stages[k]), tuple(levels[k]), scope.get(k, "canary"))
-        for k in first
+        Watch(first[k][0], tuple(stages[k]), tuple(levels[k]), first[k][0].scope) for k in first
     )
 
 
@@ -97,16 +91,3 @@ def rollback_name(plan: Plan, number: int) -> str:
 def exposed(plan: Plan) -> tuple[Stage, ...]:
     """Stages that send users to the new version (``exposure_percent > 0``), in order."""
     return tuple(s for s in plan.stages if s.exposure_percent > 0)
-
-
-def scopes_from_rules(rules: Iterable[ThresholdRule]) -> dict[str, str]:
-    """Plan metric -> scope of the thresholds rules that become monitors (static, argo and
-    flagger rules with absolute bounds, as :func:`planner.thresholds.monitors_from_thresholds`
-    takes them); a metric two rules watch in different scopes is watched in the canary."""
-    out: dict[str, str] = {}
-    for rule in rules:
-        if rule.family not in ("static", "argo", "flagger") or rule.relative is not None:
-            continue
-        metric = PLAN_METRIC.get(rule.metric, rule.metric)
-        out[metric] = rule.scope if out.get(metric, rule.scope) == rule.scope else "canary"
-    return out

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from support.export_plans import HOSTILE, fixture_plan, hostile_plan, target
+from support.export_plans import HOSTILE, fixture_plan, hostile_plan, plan_dict, target
 from support.paths import GOLDEN
 from support.promtool_support import run_promtool
 
 from planner.export import build_rules, export_files
 from planner.export.names import promql_string
+from planner.model import Plan
 from planner.profile import MetricLabels
 from planner.rules_import.sli import Matcher, parsed_selectors
 
@@ -49,11 +50,13 @@ def test_every_selector_of_a_canary_record_selects_the_new_version() -> None:
 
 
 def test_fleet_scope_stays_service_wide_and_uses_the_profile_label() -> None:
-    tgt = target(
-        scopes={"error_rate": "fleet"},
-        labels=MetricLabels(version="track", canary="next", stable="current"),
-    )
-    rules = build_rules(fixture_plan(), tgt)
+    data = plan_dict()
+    for stage in data["stages"]:
+        for monitor in stage["monitors"]:
+            if monitor["metric"] == "error_rate":
+                monitor["scope"] = "fleet"
+    tgt = target(labels=MetricLabels(version="track", canary="next", stable="current"))
+    rules = build_rules(Plan.from_dict(data), tgt)
     records = {r["record"]: r for r in rules["groups"][0]["rules"]}
     fleet = records["service:sli_error_rate:rate5m"]
     assert "track" not in fleet["expr"] and "track" not in fleet["labels"]
