@@ -18,13 +18,13 @@ DOCS = FIXTURES / "rules_import"
 ENGINES = ("argo-rollouts", "flagger", "prometheus-rules")
 
 
-def _plan(tmp_path: Path) -> Path:
+def _plan(tmp_path: Path, scope: str = "canary") -> Path:
     """The fixture plan with every monitored stage watching the same metrics: a thresholds
     file applies its rules to every monitored stage, so only such a plan comes back whole."""
     data = plan_dict()
     monitored = [s for s in data["stages"] if s["monitors"]]
     for stage in monitored:
-        stage["monitors"] = monitored[-1]["monitors"]
+        stage["monitors"] = [{**m, "scope": scope} for m in monitored[-1]["monitors"]]
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
@@ -39,22 +39,23 @@ def _documents(path: Path) -> list[Any]:
     return docs
 
 
+@pytest.mark.parametrize("scope", ["canary", "fleet"])
 @pytest.mark.parametrize("engine", ENGINES)
-def test_export_then_import_gives_the_same_rules(tmp_path: Path, engine: str) -> None:
-    plan = _plan(tmp_path)
+def test_export_then_import_gives_the_same_rules(tmp_path: Path, engine: str, scope: str) -> None:
+    plan = _plan(tmp_path, scope)
     first, second = tmp_path / "first", tmp_path / "second"
     assert main(["export", engine, "--plan", str(plan), "-o", str(first)]) == 0
     imported = tmp_path / "imported.yaml"
     assert main(["import-rules", engine, str(first / f"{engine}.yaml"), "-o", str(imported)]) == 0
     (rule_set,) = load_thresholds(imported).rule_sets
-    # The plan's monitors, one rule each: sustained 10m, canary scope (the export's default)
+    # The plan's monitors, one rule each: sustained 10m, in the monitors' scope
     by_metric = {r.metric: r for r in rule_set.rules}
     assert sorted(by_metric) == ["error_ratio", "latency_p95_ms", "success_rate"]
     assert by_metric["error_ratio"].critical == 0.005
     assert by_metric["success_rate"].critical == 0.995
     assert by_metric["latency_p95_ms"].critical == 500
     assert {r.family for r in rule_set.rules} == {"static"}
-    assert {r.scope for r in rule_set.rules} == {"canary"}
+    assert {r.scope for r in rule_set.rules} == {scope}
     argv = ["export", engine, "--plan", str(plan), "--thresholds", str(imported)]
     assert main([*argv, "-o", str(second)]) == 0
     assert _documents(second / f"{engine}.yaml") == _documents(first / f"{engine}.yaml")
