@@ -44,6 +44,7 @@ __all__ = [
     "Step",
     "Triggers",
     "Wait",
+    "omit_defaults",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -178,8 +179,13 @@ class Monitor:
     critical: float
     for_minutes: float
     source: str = "default"
+    # Whose traffic is judged: "canary" (the new version's own series, what the replay and the
+    # tuner model) or "fleet" (the whole service). Written to JSON only when "fleet".
+    scope: str = "canary"
 
     def __post_init__(self) -> None:
+        if self.scope not in ("canary", "fleet"):
+            raise PlanError(f"monitor {self.metric}: scope {self.scope!r} is not canary or fleet")
         if self.direction not in ("above", "below"):
             raise PlanError(
                 f"monitor {self.metric}: direction {self.direction!r} is not above/below"
@@ -336,7 +342,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON document, ``schema_version`` first."""
-        body = _plain(dataclasses.asdict(self))
+        body = omit_defaults(_plain(dataclasses.asdict(self)))
         version = body.pop("schema_version")
         return {"schema_version": version, **body}
 
@@ -352,6 +358,16 @@ class Plan:
                 f"(this planner reads {SCHEMA_VERSION!r})"
             )
         return _build(cls, data, "plan")
+
+
+def omit_defaults(body: dict[str, Any]) -> dict[str, Any]:
+    """A plan document without the fields written only when set: a monitor's ``scope`` when it
+    is ``canary`` (so documents from before the field existed read and write unchanged)."""
+    for stage in body.get("stages", []):
+        for monitor in stage.get("monitors", []):
+            if monitor.get("scope") == "canary":
+                del monitor["scope"]
+    return body
 
 
 def _plain(value: Any) -> Any:

@@ -19,9 +19,11 @@ from planner.io import read_structured
 
 __all__ = [
     "FLAG_MECHANISMS",
+    "MESH_PROVIDERS",
     "PLATFORMS",
     "Baseline",
     "FlagMechanism",
+    "MetricLabels",
     "ServiceProfile",
     "Timings",
     "load_profile",
@@ -73,6 +75,45 @@ class Timings:
     migrate: float = 2.0
 
 
+# Flagger's mesh and ingress providers (fluxcd/flagger pkg/metrics/observers/factory.go); a
+# provider may carry a suffix after ':' (appmesh:v1beta2, gloo:v1, gatewayapi:v1).
+MESH_PROVIDERS: tuple[str, ...] = (
+    "apisix",
+    "appmesh",
+    "contour",
+    "gatewayapi",
+    "gloo",
+    "istio",
+    "knative",
+    "kubernetes",
+    "kuma",
+    "linkerd",
+    "nginx",
+    "osm",
+    "skipper",
+    "traefik",
+)
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+
+
+@dataclass(frozen=True)
+class MetricLabels:
+    """How the service's request metrics tell the versions apart during a rollout.
+
+    ``version`` is the series label naming the version that served a request, ``canary`` and
+    ``stable`` its values on the new and the stable version (the exported Rollout sets them as
+    pod labels through ``canaryMetadata``/``stableMetadata``). ``pod_template_hash`` is the
+    label carrying Argo Rollouts' ``rollouts-pod-template-hash`` pod label, ``pod`` the label
+    with the pod's name (Flagger's canary pods are ``<deployment>-<hash>-<id>``).
+    """
+
+    version: str = "version"
+    canary: str = "canary"
+    stable: str = "stable"
+    pod_template_hash: str = "rollouts_pod_template_hash"
+    pod: str = "pod"
+
+
 @dataclass(frozen=True)
 class ServiceProfile:
     """Everything the planner needs to know about the running service."""
@@ -89,6 +130,8 @@ class ServiceProfile:
     baseline: Baseline = field(default_factory=Baseline)
     timings: Timings = field(default_factory=Timings)
     promql: Mapping[str, str] = field(default_factory=dict)
+    labels: MetricLabels = field(default_factory=MetricLabels)
+    mesh: str | None = None
     health_url: str | None = None
     database: Literal["postgresql", "mysql"] = "postgresql"
     # The raw ``calendar:`` section, parsed by planner.schedule.calendar when the plan is scheduled.
@@ -156,6 +199,10 @@ def parse_profile(data: Any, source: str = "<profile>") -> ServiceProfile:
         for sli, template in promql.items():
             _string(template, where, f"promql.{sli}")
         kwargs["promql"] = {str(k): str(v) for k, v in promql.items()}
+    if "labels" in top:
+        kwargs["labels"] = _labels(top["labels"], where)
+    if "mesh" in top:
+        kwargs["mesh"] = _mesh(top["mesh"], where)
     if "calendar" in top:
         kwargs["calendar"] = _mapping(top["calendar"], where, "calendar")
     return ServiceProfile(**kwargs)
@@ -182,6 +229,37 @@ def _flag(value: Any, where: str) -> FlagMechanism:
     elif command is not None:
         raise ProfileError(f"{where}: feature_flag.command: only used with mechanism flag_service")
     return FlagMechanism(mechanism=cast(Any, mechanism), name=name, command=command)
+
+
+def _labels(value: Any, where: str) -> MetricLabels:
+    data = _mapping(value, where, "labels")
+    _no_unknown(data, {f.name for f in fields(MetricLabels)}, where, "labels.")
+    out: dict[str, str] = {}
+    for key, v in data.items():
+        text = _name(v, where, f"labels.{key}")
+        if key in ("version", "pod_template_hash", "pod") and not _LABEL_NAME.fullmatch(text):
+            raise ProfileError(
+                f"{where}: labels.{key}: {text!r} is not a Prometheus label name "
+                "([a-zA-Z_][a-zA-Z0-9_]*)"
+            )
+        out[key] = text
+    labels = MetricLabels(**out)
+    if labels.canary == labels.stable:
+        raise ProfileError(
+            f"{where}: labels.canary and labels.stable: both are {labels.canary!r}; the versions "
+            "need different values"
+        )
+    return labels
+
+
+def _mesh(value: Any, where: str) -> str:
+    text = _name(value, where, "mesh")
+    if text.split(":", 1)[0] not in MESH_PROVIDERS:
+        raise ProfileError(
+            f"{where}: mesh: {text!r} is not one of {', '.join(MESH_PROVIDERS)} "
+            "(optionally with a ':<version>' suffix)"
+        )
+    return text
 
 
 def _baseline(value: Any, where: str) -> Baseline:

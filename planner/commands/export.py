@@ -36,12 +36,19 @@ def run(args: argparse.Namespace) -> int:
     from planner.profile import ServiceProfile, load_profile
 
     plan = read_plan(args.plan)
-    if args.thresholds:
-        from planner.thresholds import apply_thresholds, load_thresholds
-
-        plan = apply_thresholds(plan, load_thresholds(args.thresholds), args.rule_set)
     profile = load_profile(args.service) if args.service else ServiceProfile()
     target = target_from_profile(profile, plan.change.service)
+    if args.thresholds:
+        from planner.export.compare import comparisons_from_rules
+        from planner.thresholds import apply_thresholds, load_thresholds
+
+        thresholds = load_thresholds(args.thresholds)
+        plan = apply_thresholds(plan, thresholds, args.rule_set)
+        chosen = thresholds.get(args.rule_set) if args.rule_set else thresholds.rule_sets[0]
+        target = dataclasses.replace(
+            target,
+            comparisons=comparisons_from_rules(chosen.rules),
+        )
     target = dataclasses.replace(target, interval_minutes=args.interval)
     if args.prometheus_url:
         target = dataclasses.replace(target, prometheus_address=args.prometheus_url)

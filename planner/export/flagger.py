@@ -15,6 +15,15 @@ Mapping (see ``docs/export.md``):
   failed check means the breach held for the sustain window, and ``threshold: 1`` rolls back at
   the first one, like the plan's trigger. Flagger has no warning level; the warning thresholds
   live in the Prometheus alerting rules.
+- queries are Flagger templates: ``${namespace}`` is ``{{ namespace }}``, ``${deployment}``
+  ``{{ target }}`` and the ``rate()`` window ``{{ interval }}`` (the metric's ``interval``). A
+  canary-scope metric (the default) selects the canary Deployment's pods by the profile's pod
+  label, Flagger's own convention: ``pod=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"`` (the
+  primary's pods are ``{{ target }}-primary-...`` and do not match).
+- builtin checks: with a ``mesh`` in the profile (``spec.provider``), a ``success_rate`` or
+  ``latency_p99`` monitor whose sustain window fits in one check (``for_minutes`` <= the
+  interval) uses Flagger's ``request-success-rate`` (``thresholdRange.min`` in percent) or
+  ``request-duration`` (``max`` in milliseconds) instead of a MetricTemplate.
 """
 
 from __future__ import annotations
@@ -23,15 +32,33 @@ from typing import Any
 
 from planner.exceptions import ExportError
 from planner.export.common import check_reference, metadata, whole_percent
+from planner.export.compare import Comparison, excess_query
 from planner.export.names import dns_label, duration
-from planner.export.promql import render_sli, sustained_query
+from planner.export.promql import render_sli, sustained_query, with_matchers
 from planner.export.target import ExportTarget
 from planner.export.watch import Watch, exposed, watches
 from planner.model import Plan, Stage
 
-__all__ = ["API_VERSION", "build_flagger", "canary", "metric_template", "step_weights"]
+__all__ = [
+    "API_VERSION",
+    "FLAGGER_VARIABLES",
+    "build_flagger",
+    "builtin_check",
+    "canary",
+    "comparison_template",
+    "metric_template",
+    "step_weights",
+]
 
 API_VERSION = "flagger.app/v1beta1"
+# Profile placeholders written as Flagger's own template variables.
+FLAGGER_VARIABLES = {
+    "namespace": "{{ namespace }}",
+    "deployment": "{{ target }}",
+    "window": "{{ interval }}",
+}
+_CANARY_PODS = "{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"
+_PRIMARY_PODS = "{{ target }}-primary-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"
 
 
 def step_weights(plan: Plan) -> list[int]:
@@ -55,11 +82,73 @@ def step_weights(plan: Plan) -> list[int]:
     return weights
 
 
+def builtin_check(target: ExportTarget, watch: Watch) -> dict[str, Any] | None:
+    """Flagger's builtin check for ``watch`` when the profile names a mesh and it fits."""
+    m = watch.monitor
+    if target.mesh is None or watch.scope != "canary" or m.for_minutes > target.interval_minutes:
+        return None
+    if m.metric == "success_rate" and m.direction == "below":
+        bound: dict[str, Any] = {"min": _plain(m.critical * 100)}
+        name = "request-success-rate"
+    elif m.metric in ("latency_p99", "latency_p99_ms") and m.direction == "above":
+        bound, name = {"max": _plain(m.critical)}, "request-duration"
+    else:
+        return None
+    return {
+        "name": name,
+        "thresholdRange": bound,
+        "interval": duration(target.rate_window_minutes, "rate_window_minutes"),
+    }
+
+
+def _plain(value: float) -> int | float:
+    rounded = round(value, 10)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def comparison_template(plan: Plan, target: ExportTarget, comparison: Comparison) -> dict[str, Any]:
+    """The ``MetricTemplate`` of a canary-versus-baseline check: the canary's pods against the
+    primary's (Flagger's stable version), the relative excess as one number."""
+    pods = target.labels.pod
+    query = excess_query(
+        target,
+        comparison,
+        (f'{pods}=~"{_CANARY_PODS}"',),
+        (f'{pods}=~"{_PRIMARY_PODS}"',),
+        FLAGGER_VARIABLES,
+    )
+    name = dns_label(target.service, comparison.metric, "vs-baseline", field="service")
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "MetricTemplate",
+        "metadata": metadata(name, target, plan),
+        "spec": {
+            "provider": {"type": "prometheus", "address": target.prometheus_address},
+            "query": query,
+        },
+    }
+
+
+def _comparison_metric(target: ExportTarget, comparison: Comparison) -> dict[str, Any]:
+    return {
+        "name": dns_label(comparison.metric, "vs-baseline", field="monitor"),
+        "templateRef": {
+            "name": dns_label(target.service, comparison.metric, "vs-baseline", field="service"),
+            "namespace": target.namespace,
+        },
+        "thresholdRange": {"max": comparison.critical},
+        "interval": duration(comparison.interval_minutes, "baseline interval"),
+    }
+
+
 def metric_template(plan: Plan, target: ExportTarget, watch: Watch) -> dict[str, Any]:
     """The ``MetricTemplate`` holding one metric's sustained PromQL query."""
-    query = sustained_query(
-        render_sli(watch.monitor.metric, target), watch.monitor, target.interval_minutes
-    )
+    metric = watch.monitor.metric
+    sli = render_sli(metric, target, FLAGGER_VARIABLES)
+    if watch.scope == "canary":
+        pods = f'{target.labels.pod}=~"{_CANARY_PODS}"'
+        sli = with_matchers(sli, (pods,), f"promql.{metric}")
+    query = sustained_query(sli, watch.monitor, target.interval_minutes)
     meta = metadata(dns_label(target.service, watch.monitor.metric, field="service"), target, plan)
     return {
         "apiVersion": API_VERSION,
@@ -116,16 +205,22 @@ def _gates(plan: Plan, target: ExportTarget) -> list[dict[str, Any]]:
 
 
 def canary(plan: Plan, target: ExportTarget, templates: list[str]) -> dict[str, Any]:
-    """The ``Canary`` for the target Deployment."""
+    """The ``Canary`` for the target Deployment; ``templates`` name the MetricTemplates of
+    the watches that have no builtin check, in order."""
     deployment = check_reference(target.deployment_name, "deployment", subdomain=True)
     weights = step_weights(plan)
-    ws = watches(plan)
+    names = iter(templates)
+    metrics = []
+    for w in watches(plan):
+        builtin = builtin_check(target, w)
+        metrics.append(builtin if builtin is not None else _metric(target, w, next(names)))
+    metrics += [_comparison_metric(target, c) for c in target.comparisons]
     analysis: dict[str, Any] = {
         "interval": duration(target.interval_minutes, "interval_minutes"),
         "threshold": 1,
         "maxWeight": weights[-1],
         "stepWeights": weights,
-        "metrics": [_metric(target, w, t) for w, t in zip(ws, templates, strict=True)],
+        "metrics": metrics,
     }
     gates = _gates(plan, target)
     if gates:
@@ -135,6 +230,7 @@ def canary(plan: Plan, target: ExportTarget, templates: list[str]) -> dict[str, 
         "kind": "Canary",
         "metadata": metadata(dns_label(deployment, field="deployment"), target, plan),
         "spec": {
+            **({"provider": target.mesh} if target.mesh else {}),
             "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment},
             "service": {"port": target.port},
             "analysis": analysis,
@@ -148,6 +244,9 @@ def build_flagger(plan: Plan, target: ExportTarget) -> list[dict[str, Any]]:
     Raises:
         ExportError: an exposure Flagger cannot express, a bad name, a metric without PromQL.
     """
-    templates = [metric_template(plan, target, w) for w in watches(plan)]
+    templates = [
+        metric_template(plan, target, w) for w in watches(plan) if builtin_check(target, w) is None
+    ]
     names = [t["metadata"]["name"] for t in templates]
-    return [canary(plan, target, names), *templates]
+    compared = [comparison_template(plan, target, c) for c in target.comparisons]
+    return [canary(plan, target, names), *templates, *compared]

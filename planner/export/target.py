@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from planner.exceptions import ExportError
 from planner.export.names import label_value
-from planner.profile import ServiceProfile
+from planner.profile import MetricLabels, ServiceProfile
+
+if TYPE_CHECKING:
+    from planner.export.compare import Comparison
 
 __all__ = ["ExportTarget", "target_from_profile"]
 
@@ -31,6 +35,10 @@ class ExportTarget:
         port: the service port Flagger routes.
         replicas: the Rollout's replica count (None: left to Argo's default of 1; set it).
         selector: pod labels the Rollout selects (default ``app: <deployment>``).
+        labels: how the metrics tell the versions apart (the profile's ``labels``).
+        mesh: Flagger's mesh or ingress provider (the profile's ``mesh``); None: Flagger's
+            default, and no builtin checks.
+        comparisons: canary-versus-baseline checks (a thresholds file's ``baseline`` rules).
     """
 
     service: str
@@ -44,6 +52,9 @@ class ExportTarget:
     port: int = 80
     replicas: int | None = None
     selector: Mapping[str, str] | None = None
+    labels: MetricLabels = field(default_factory=MetricLabels)
+    mesh: str | None = None
+    comparisons: tuple[Comparison, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.service.strip():
@@ -88,4 +99,6 @@ def target_from_profile(profile: ServiceProfile, service: str = "") -> ExportTar
         deployment=profile.deployment,
         promql=dict(profile.promql),
         replicas=profile.replicas,
+        labels=profile.labels,
+        mesh=profile.mesh,
     )

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from planner.exceptions import ExportError
 from planner.model import Monitor, Plan, RollbackLevel, Stage
 
-__all__ = ["Watch", "exposed", "rollback_command", "rollback_name", "watches"]
+__all__ = [
+    "Watch",
+    "exposed",
+    "rollback_command",
+    "rollback_name",
+    "watches",
+]
 
 
 @dataclass(frozen=True)
@@ -18,19 +24,22 @@ class Watch:
         monitor: the thresholds, identical in every stage listed.
         stages: names of the stages that monitor it, in rollout order.
         rollback_levels: the rollback levels those stages execute, distinct, in order.
+        scope: the monitor's: ``canary`` (the new version's own series) or ``fleet``.
     """
 
     monitor: Monitor
     stages: tuple[str, ...]
     rollback_levels: tuple[int, ...]
+    scope: str = "canary"
 
 
 def _thresholds(m: Monitor) -> tuple[object, ...]:
-    return (m.unit, m.direction, m.warning, m.critical, m.for_minutes)
+    return (m.unit, m.direction, m.warning, m.critical, m.for_minutes, m.scope)
 
 
 def watches(plan: Plan) -> tuple[Watch, ...]:
     """Every monitored metric of ``plan``, in order of first appearance.
+
 
     Raises:
         ExportError: a metric has different thresholds in two stages: the engines and an
@@ -56,7 +65,9 @@ def watches(plan: Plan) -> tuple[Watch, ...]:
             stages[m.metric].append(stage.name)
             if stage.rollback_level is not None and stage.rollback_level not in levels[m.metric]:
                 levels[m.metric].append(stage.rollback_level)
-    return tuple(Watch(first[k][0], tuple(stages[k]), tuple(levels[k])) for k in first)
+    return tuple(
+        Watch(first[k][0], tuple(stages[k]), tuple(levels[k]), first[k][0].scope) for k in first
+    )
 
 
 def _level(plan: Plan, number: int) -> RollbackLevel | None:

@@ -75,6 +75,7 @@ def monitors_from_thresholds(
                 critical=rule.critical,
                 for_minutes=sustain,
                 source=source,
+                scope=rule.scope,
             )
         )
     covered = {(m.metric, m.direction) for m in tuned}

@@ -60,7 +60,7 @@ def backtest_text(report: BacktestReport) -> str:
         rows.append(
             (
                 r.name
-                + (" *" if r.origin == "defaults" else "")
+                + {"defaults": " *", "current": " +"}.get(r.origin, "")
                 + (" !" if r.not_evaluated else ""),
                 _num(s.recall, 2),
                 _num(s.precision, 2),
@@ -78,6 +78,7 @@ def backtest_text(report: BacktestReport) -> str:
         f"{report.incidents} incident(s) x {len(s0.rollout.stages)} onset stages, "
         f"{report.results[0].score.healthy_deploys if report.results else 0} healthy deploys; "
         f"lead {s0.lead_minutes:g} min; blast radius in exposure-minutes; * = defaults"
+        + ("; + = --current" if any(r.origin == "current" for r in report.results) else "")
     )
     return _grid(header, rows) + "\n" + foot + _not_evaluated_note(report)
 

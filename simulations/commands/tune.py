@@ -35,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("static", "flagger", "argo", "burn_rate", "baseline"),
         help="families to search (default: all)",
     )
+    parser.add_argument(
+        "--current",
+        metavar="FILE",
+        help="thresholds file of the rules run today (e.g. from import-rules): measured beside",
+    )
     parser.add_argument("--dask", metavar="ADDR", help="run the sweep on this dask scheduler")
     parser.add_argument("-o", "--output", help="write the recommended thresholds file here")
     parser.add_argument("--report", help="write the full report (front, train, test) as JSON")
@@ -43,8 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load, sweep, recommend; print the front and the train/test backtests."""
     import json
+    from dataclasses import replace
 
-    from planner.thresholds.file import dump_thresholds
+    from planner.thresholds.file import dump_thresholds, load_thresholds
     from simulations.commands._text import tune_text
     from simulations.exceptions import BacktestError
     from simulations.loaders.read import read_traces
@@ -63,10 +69,12 @@ def run(args: argparse.Namespace) -> int:
     test = read_traces(args.test, labels[len(args.train) :]) if args.test else []
     if args.split_at:
         train, test = _split(train, test, args.split_at)
+    current = load_thresholds(args.current).rule_sets if args.current else ()
     settings = TuneSettings(
         replay_settings(args),
         budget=args.false_rollback_budget,
         families=tuple(args.family or FAMILY_NAMES),
+        current=tuple(replace(rs, name=f"current/{rs.name}") for rs in current),
     )
     client = _client(args.dask) if args.dask else None
     try:

@@ -52,6 +52,8 @@ class TuneSettings:
     top_k: int = 4
     levels: int = 8
     replay_finalists: int = 5
+    # Rule sets a team runs today (``tune --current``): backtested beside the picks.
+    current: tuple[RuleSet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -275,6 +277,13 @@ def _by_replay(
     return finalists[int(np.argmin(costs))]
 
 
+def _measured(picks: Sequence[RuleSet], current: Sequence[RuleSet]) -> list[tuple[RuleSet, str]]:
+    """The picks, then the rules a team runs today (origin ``current``), then the defaults."""
+    out = with_defaults(picks)
+    mine = sum(1 for _, origin in out if origin == "file")
+    return [*out[:mine], *((rs, "current") for rs in current), *out[mine:]]
+
+
 def tune(
     train: Sequence[Trace],
     test: Sequence[Trace],
@@ -365,7 +374,7 @@ def tune(
         metrics=tuple(f"{m} ({d})" for m, d in metrics),
         sweep_seconds=seconds,
         budget=settings.budget,
-        train=run_backtest(with_defaults(picks), train, rp, replay),
-        test=run_backtest(with_defaults(picks), test, rp, replay) if test else None,
+        train=run_backtest(_measured(picks, settings.current), train, rp, replay),
+        test=(run_backtest(_measured(picks, settings.current), test, rp, replay) if test else None),
         ranked_by=ranked_by,
     )

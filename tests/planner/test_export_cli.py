@@ -56,6 +56,7 @@ def test_service_profile_sets_namespace_deployment_and_promql(tmp_path: Path) ->
                 "deployment": "checkout-api",
                 "replicas": 4,
                 "promql": {"error_rate": 'sum(rate(errors_total{app="${service}"}[${window}]))'},
+                "labels": {"pod_template_hash": "rs_hash"},
             }
         ),
         encoding="utf-8",
@@ -70,10 +71,16 @@ def test_service_profile_sets_namespace_deployment_and_promql(tmp_path: Path) ->
     assert rollout["spec"]["replicas"] == 4
     prometheus = error_rate["spec"]["metrics"][0]["provider"]["prometheus"]
     assert prometheus["address"] == "http://prom:9090"
-    assert (
-        prometheus["query"]
-        == 'min_over_time((sum(rate(errors_total{app="checkout"}[5m])))[10m:1m])'
+    # Canary scope: the profile's pod-template-hash label selects the new ReplicaSet's pods,
+    # whose hash the Rollout passes from podTemplateHashValue: Latest.
+    assert prometheus["query"] == (
+        "min_over_time((sum(rate(errors_total"
+        '{rs_hash="{{args.canary-hash}}",app="checkout"}[5m])))[10m:1m])'
     )
+    assert error_rate["spec"]["args"] == [{"name": "canary-hash"}]
+    assert rollout["spec"]["strategy"]["canary"]["analysis"]["args"] == [
+        {"name": "canary-hash", "valueFrom": {"podTemplateHashValue": "Latest"}}
+    ]
 
 
 def test_thresholds_file_replaces_the_monitors(tmp_path: Path) -> None:

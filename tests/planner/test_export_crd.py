@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 from support.crd_schemas import validate
-from support.export_plans import HOSTILE, fixture_plan, hostile_plan, target
+from support.export_plans import HOSTILE, fixture_plan, fleet_plan, hostile_plan, target
 
 from planner.export import build_argo, build_flagger, dump_yaml
 from planner.model import Plan
@@ -17,6 +17,8 @@ CASES = [
     (fixture_plan(), target()),  # the bundled fixture
     (hostile_plan(), target(service=HOSTILE, deployment="checkout")),  # hostile names
     (fixture_plan(), target(interval_minutes=0.5, rate_window_minutes=2.5)),  # durations in s
+    (fixture_plan(), target(mesh="istio", interval_minutes=10)),  # builtin checks, provider
+    (fleet_plan(), target()),  # service-wide metrics
 ]
 
 

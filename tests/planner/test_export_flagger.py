@@ -65,3 +65,40 @@ def test_exposures_flagger_cannot_express_are_refused(exposures: list[float], me
         stage["exposure_percent"] = exposure
     with pytest.raises(ExportError, match=message):
         build_flagger(Plan.from_dict(data), target())
+
+
+def test_metric_templates_select_the_canary_pods_in_flaggers_variables() -> None:
+    docs = build_flagger(fixture_plan(), target())
+    query = docs[1]["spec"]["query"]
+    # Flagger fills {{ target }} with the Deployment (the canary; the primary is
+    # <target>-primary), {{ namespace }} and {{ interval }} (the metric's interval: 5m).
+    assert 'pod=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"' in query
+    assert "[{{ interval }}]" in query and "[5m]" not in query
+    assert docs[0]["spec"]["analysis"]["metrics"][0]["interval"] == "5m"
+
+
+def test_builtin_checks_where_the_mesh_and_the_sustain_window_fit() -> None:
+    data = plan_dict()
+    for stage in data["stages"]:
+        for m in stage["monitors"]:
+            m["for_minutes"] = 1
+            if m["metric"] == "latency_p95":
+                m["metric"] = "latency_p99"
+    plan = Plan.from_dict(data)
+    docs = build_flagger(plan, target(mesh="istio"))
+    canary = docs[0]
+    assert canary["spec"]["provider"] == "istio"
+    metrics = {m["name"]: m for m in canary["spec"]["analysis"]["metrics"]}
+    # Flagger's builtins: success rate in percent (min), P99 duration in milliseconds (max)
+    assert metrics["request-success-rate"]["thresholdRange"] == {"min": 99.5}
+    assert metrics["request-duration"]["thresholdRange"] == {"max": 500}
+    assert "templateRef" not in metrics["request-duration"]
+    # the error rate has no builtin: it keeps its MetricTemplate
+    assert [d["metadata"]["name"] for d in docs[1:]] == ["checkout-error-rate"]
+    assert metrics["error-rate"]["templateRef"]["name"] == "checkout-error-rate"
+
+
+def test_no_builtin_when_the_sustain_window_is_longer_than_one_check() -> None:
+    docs = build_flagger(fixture_plan(), target(mesh="linkerd"))
+    names = [m["name"] for m in docs[0]["spec"]["analysis"]["metrics"]]
+    assert names == ["error-rate", "latency-p95", "success-rate"]  # for: 10m > interval 1m

@@ -5,25 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from support.export_plans import HOSTILE, fixture_plan, hostile_plan, target
+from support.export_plans import HOSTILE, fixture_plan, hostile_plan, plan_dict, target
 from support.paths import GOLDEN
 from support.promtool_support import run_promtool
 
 from planner.export import build_rules, export_files
 from planner.export.names import promql_string
+from planner.model import Plan
+from planner.profile import MetricLabels
+from planner.rules_import.sli import Matcher, parsed_selectors
 
 
 def test_one_warning_and_one_critical_alert_per_monitored_metric() -> None:
     rules = build_rules(fixture_plan(), target())
     records, alerts = rules["groups"][0]["rules"], rules["groups"][1]["rules"]
+    # Canary scope (the default, what the replay and the tuner model): the new version's series.
     assert [r["record"] for r in records] == [
-        "service:sli_error_rate:rate5m",
-        "service:sli_latency_p95:rate5m",
-        "service:sli_success_rate:rate5m",
+        "service_version:sli_error_rate:rate5m",
+        "service_version:sli_latency_p95:rate5m",
+        "service_version:sli_success_rate:rate5m",
     ]
+    assert all(r["labels"]["version"] == "canary" for r in records)
     critical = next(a for a in alerts if a["alert"] == "CheckoutErrorRateCritical")
     assert critical["expr"] == (
-        'service:sli_error_rate:rate5m{namespace="shop",service="checkout"} > 0.005'
+        "service_version:sli_error_rate:rate5m"
+        '{namespace="shop",service="checkout",version="canary"} > 0.005'
     )
     assert (critical["for"], critical["labels"]["severity"]) == ("10m", "critical")
     assert critical["annotations"]["rollback_level"] == "1"
@@ -33,6 +39,33 @@ def test_one_warning_and_one_critical_alert_per_monitored_metric() -> None:
     warning = next(a for a in alerts if a["alert"] == "CheckoutSuccessRateWarning")
     assert warning["expr"].endswith(" < 0.998")
     assert len(alerts) == 6
+
+
+def test_every_selector_of_a_canary_record_selects_the_new_version() -> None:
+    records = build_rules(fixture_plan(), target())["groups"][0]["rules"]
+    for record in records:
+        selectors = parsed_selectors(record["expr"])
+        assert selectors
+        assert all(Matcher("version", "=", "canary") in s.matchers for s in selectors), record
+
+
+def test_fleet_scope_stays_service_wide_and_uses_the_profile_label() -> None:
+    data = plan_dict()
+    for stage in data["stages"]:
+        for monitor in stage["monitors"]:
+            if monitor["metric"] == "error_rate":
+                monitor["scope"] = "fleet"
+    tgt = target(labels=MetricLabels(version="track", canary="next", stable="current"))
+    rules = build_rules(Plan.from_dict(data), tgt)
+    records = {r["record"]: r for r in rules["groups"][0]["rules"]}
+    fleet = records["service:sli_error_rate:rate5m"]
+    assert "track" not in fleet["expr"] and "track" not in fleet["labels"]
+    scoped = records["service_version:sli_latency_p95:rate5m"]
+    assert 'track="next"' in scoped["expr"] and scoped["labels"]["track"] == "next"
+    alert = next(
+        a for a in rules["groups"][1]["rules"] if a["alert"] == "CheckoutErrorRateCritical"
+    )
+    assert alert["expr"].startswith('service:sli_error_rate:rate5m{namespace="shop",')
 
 
 def test_promtool_accepts_the_rules(tmp_path: Path) -> None:
@@ -65,8 +98,12 @@ def test_hostile_names_reach_prometheus_unchanged(tmp_path: Path) -> None:
     rules = yaml.safe_load(text)
     alert = next(a for a in rules["groups"][1]["rules"] if a["alert"].endswith("ErrorRateCritical"))
     labels = f"namespace={promql_string('shop')},service={promql_string(HOSTILE)}"
-    errors = f"http_requests_total{{{labels},code={promql_string('500')}}}"
-    total = f"http_requests_total{{{labels},code={promql_string('200')}}}"
+    canary, stable = f'{labels},version="canary"', f'{labels},version="stable"'
+    errors = f"http_requests_total{{{canary},code={promql_string('500')}}}"
+    total = f"http_requests_total{{{canary},code={promql_string('200')}}}"
+    # The stable version is healthy and nine times as busy: a service-wide ratio would be
+    # 0.05, still above critical, but only the canary's series may reach the alert.
+    stable_ok = f"http_requests_total{{{stable},code={promql_string('200')}}}"
     test = {
         "rule_files": ["rules.yaml"],
         "evaluation_interval": "1m",
@@ -77,6 +114,7 @@ def test_hostile_names_reach_prometheus_unchanged(tmp_path: Path) -> None:
                 "input_series": [
                     {"series": errors, "values": "0+30x40"},
                     {"series": total, "values": "0+30x40"},
+                    {"series": stable_ok, "values": "0+540x40"},
                 ],
                 "alert_rule_test": [
                     {
@@ -90,10 +128,12 @@ def test_hostile_names_reach_prometheus_unchanged(tmp_path: Path) -> None:
                                     "namespace": "shop",
                                     "metric": "error_rate",
                                     "managed_by": "devops-planner",
+                                    "version": "canary",
                                 },
                                 "exp_annotations": {
-                                    "summary": f"error_rate of {HOSTILE} in shop is above the "
-                                    "critical threshold 0.5% for 10m",
+                                    "summary": "error_rate of the new version (version=canary) "
+                                    f"of {HOSTILE} in shop is above the critical threshold 0.5% "
+                                    "for 10m",
                                     "stages": f"Integration, {HOSTILE}, Partial, Full",
                                     "rollback_level": "1",
                                     "rollback": f"Level 1: {HOSTILE}",

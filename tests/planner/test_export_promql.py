@@ -12,7 +12,7 @@ from support.export_plans import HOSTILE, target
 from support.promtool_support import run_promtool
 
 from planner.exceptions import ExportError
-from planner.export.promql import render_sli, sustained_query
+from planner.export.promql import render_sli, sustained_query, with_matchers
 from planner.model import Monitor
 
 
@@ -127,3 +127,18 @@ def test_sustained_query_reads_the_worse_side_over_the_window() -> None:
     assert sustained_query("q", above, 1) == "min_over_time((q)[10m:1m])"
     assert sustained_query("q", below, 0.5) == "max_over_time((q)[150s:30s])"
     assert sustained_query("q", instant, 1) == "q"
+
+
+def test_a_selector_without_braces_cannot_be_scoped() -> None:
+    with pytest.raises(ExportError, match=r"promql.error_rate: selector errors_total has no"):
+        with_matchers(
+            'sum(rate(errors_total[5m])) / sum(rate(requests_total{app="a"}[5m]))',
+            ('version="canary"',),
+            "promql.error_rate",
+        )
+
+
+def test_matchers_go_into_every_selector_but_not_into_strings_or_templates() -> None:
+    expr = 'sum(rate(x{a="{b}"}[{{ interval }}])) / sum(rate(x{}[5m]))'
+    out = with_matchers(expr, ('v="c"',), "q")
+    assert out == 'sum(rate(x{v="c",a="{b}"}[{{ interval }}])) / sum(rate(x{v="c"}[5m]))'

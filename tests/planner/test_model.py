@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from typing import Any
 
 import pytest
 from support.paths import PLAN_FIXTURE
@@ -67,3 +69,15 @@ def test_warning_looser_than_critical_is_rejected() -> None:
 
 def test_schema_version_constant_matches_fixture() -> None:
     assert load()["schema_version"] == SCHEMA_VERSION
+
+
+def test_a_fleet_monitor_scope_round_trips_and_canary_is_not_written(plan_doc: Any) -> None:
+    data = copy.deepcopy(plan_doc)
+    data["stages"][2]["monitors"][0]["scope"] = "fleet"
+    document = Plan.from_dict(data).to_dict()
+    scopes = [m.get("scope") for s in document["stages"] for m in s["monitors"]]
+    assert scopes.count("fleet") == 1 and "canary" not in scopes
+    assert Plan.from_dict(document).stages[2].monitors[0].scope == "fleet"
+    data["stages"][2]["monitors"][0]["scope"] = "everyone"
+    with pytest.raises(PlanError, match="scope 'everyone' is not canary or fleet"):
+        Plan.from_dict(data)

@@ -8,7 +8,7 @@ import pytest
 from support.paths import ROOT
 
 from planner.exceptions import ProfileError
-from planner.profile import ServiceProfile, load_profile, parse_profile
+from planner.profile import MetricLabels, ServiceProfile, load_profile, parse_profile
 
 SAMPLE = ROOT / "data" / "sample" / "service.yaml"
 
@@ -88,6 +88,10 @@ def test_flag_service_template_is_kept() -> None:
             r"only used with mechanism flag_service",
         ),
         ({"promql": {"error_rate": 3}}, r"promql\.error_rate: 3 must be a non-empty string"),
+        ({"labels": {"verison": "v"}}, r"labels\.verison: unknown field"),
+        ({"labels": {"version": "app-version"}}, r"labels\.version: 'app-version' is not a"),
+        ({"labels": {"canary": "same", "stable": "same"}}, r"both are 'same'"),
+        ({"mesh": "consul"}, r"mesh: 'consul' is not one of apisix, appmesh"),
     ],
 )
 def test_bad_profile_names_the_field(data: object, message: str) -> None:
@@ -98,3 +102,18 @@ def test_bad_profile_names_the_field(data: object, message: str) -> None:
 def test_unreadable_profile_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match=r"missing\.yaml: cannot read"):
         load_profile(tmp_path / "missing.yaml")
+
+
+def test_label_conventions_and_mesh_are_read() -> None:
+    profile = parse_profile(
+        {
+            "labels": {"version": "track", "canary": "next", "pod_template_hash": "rs_hash"},
+            "mesh": "appmesh:v1beta2",
+        },
+        "p.yaml",
+    )
+    assert profile.labels == MetricLabels(
+        version="track", canary="next", stable="stable", pod_template_hash="rs_hash"
+    )
+    assert profile.mesh == "appmesh:v1beta2"
+    assert parse_profile({}, "p.yaml").labels == MetricLabels()

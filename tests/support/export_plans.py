@@ -41,3 +41,12 @@ def hostile_plan() -> Plan:
     data["rollback"]["levels"][0]["name"] = HOSTILE
     data["rollback"]["levels"][0]["steps"][0]["command"] = HOSTILE
     return Plan.from_dict(data)
+
+
+def fleet_plan() -> Plan:
+    """The fixture with every monitor watching the whole service (``scope: fleet``)."""
+    data = plan_dict()
+    for stage in data["stages"]:
+        for monitor in stage["monitors"]:
+            monitor["scope"] = "fleet"
+    return Plan.from_dict(data)
