@@ -40,6 +40,7 @@ __all__ = [
     "Step",
     "Triggers",
     "Wait",
+    "omit_unset_scopes",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -47,6 +48,7 @@ LEVELS = ("ZERO", "LOW", "MEDIUM", "HIGH")
 RiskLevel = Literal["ZERO", "LOW", "MEDIUM", "HIGH"]
 Severity = Literal["CRITICAL", "HIGH", "MODERATE"]
 Direction = Literal["above", "below"]
+Scope = Literal["canary", "fleet"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Monitor:
     critical: float
     for_minutes: float
     source: str = "default"
+    scope: Scope | None = None  # a tuned rule's: canary pods only, or the whole fleet
 
     def __post_init__(self) -> None:
         if self.direction not in ("above", "below"):
@@ -152,6 +155,8 @@ class Monitor:
             )
         if self.for_minutes < 0:
             raise PlanError(f"monitor {self.metric}: for_minutes {self.for_minutes} must be >= 0")
+        if self.scope not in (None, "canary", "fleet"):
+            raise PlanError(f"monitor {self.metric}: scope {self.scope!r} is not canary or fleet")
 
 
 @dataclass(frozen=True)
@@ -281,7 +286,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON document, ``schema_version`` first."""
-        body = _plain(dataclasses.asdict(self))
+        body = omit_unset_scopes(_plain(dataclasses.asdict(self)))
         version = body.pop("schema_version")
         return {"schema_version": version, **body}
 
@@ -297,6 +302,16 @@ class Plan:
                 f"(this planner reads {SCHEMA_VERSION!r})"
             )
         return _build(cls, data, "plan")
+
+
+def omit_unset_scopes(body: dict[str, Any]) -> dict[str, Any]:
+    """A plan document without the ``scope`` key of monitors that have none (the defaults), so
+    plans without tuned monitors keep their bytes. Changes ``body`` in place and returns it."""
+    for stage in body["stages"]:
+        for mon in stage["monitors"]:
+            if mon.get("scope", "") is None:
+                del mon["scope"]
+    return body
 
 
 def _plain(value: Any) -> Any:

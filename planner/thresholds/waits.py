@@ -36,8 +36,15 @@ from statistics import NormalDist
 from typing import Any
 
 from planner.exceptions import ThresholdsError
+from planner.model import Plan, Wait
 
-__all__ = ["EvidenceInputs", "StageWait", "evidence_waits", "parse_evidence"]
+__all__ = [
+    "EvidenceInputs",
+    "StageWait",
+    "apply_stage_waits",
+    "evidence_waits",
+    "parse_evidence",
+]
 
 _N = NormalDist()
 _RANGES = {
@@ -274,3 +281,38 @@ def parse_evidence(data: Any, where: str) -> EvidenceInputs:
         error_plus=req(deg, "error_ratio_plus", 0.005, f"{where}.degradation"),
         latency_factor=req(deg, "latency_factor", 1.2, f"{where}.degradation"),
     )
+
+
+def apply_stage_waits(plan: Plan, inputs: EvidenceInputs) -> Plan:
+    """``plan`` with each traffic stage's wait sized by the evidence it must gather.
+
+    The evidence-sized bake replaces the stage's minimum wait when it is longer; a longer
+    minimum the plan already holds (an overnight hold for a HIGH-risk change: nightly jobs, the
+    morning peak) is kept, since evidence only says how long is *enough* to see the stated
+    degradation. The maximum wait is at least the minimum. The stage's note ends with the
+    arithmetic, so the plan shows why the bake is that long.
+    """
+    from dataclasses import replace
+
+    waits = {
+        w.stage: w
+        for w in evidence_waits([(s.name, s.exposure_percent) for s in plan.stages], inputs)
+    }
+    stages = []
+    for s in plan.stages:
+        w = waits.get(s.name)
+        if w is None:
+            stages.append(s)
+            continue
+        how = " ".join(f"{line};" for line in w.arithmetic[:-1])
+        old = s.wait_minutes
+        low = max(w.minutes, old.min)
+        kept = "" if low == w.minutes else f"; the plan's longer minimum of {old.min:g} min is kept"
+        note = (
+            f"Evidence-sized wait: {w.minutes:g} min, the shortest bake that detects the stated "
+            f"degradation ({how} {w.arithmetic[-1]}{kept})."
+        )
+        stages.append(
+            replace(s, wait_minutes=Wait(low, max(low, old.max)), note=f"{s.note} {note}".strip())
+        )
+    return replace(plan, stages=tuple(stages))

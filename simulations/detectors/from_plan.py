@@ -14,6 +14,8 @@ it (plan names: ``error_rate``, ``latency_p95``, ``success_rate`` ...). Its ``cr
 - ``baseline``: at most +10 % over the stable version and worse by more than
   ``|warning - baseline|``, every 5 minutes, canary scope.
 
+A tuned monitor's own ``scope`` (``plan --thresholds`` carries the rule's) wins over these.
+
 On a trace sampled coarser than these intervals (5-minute NAB, hourly Microsoft series) every
 interval and window is rounded up to a whole number of steps, as ``backtest`` does for rules,
 and Flagger's ``threshold`` becomes ``for_minutes / interval`` checks.
@@ -65,6 +67,7 @@ def _one(family: str, metric: str, mon: Monitor, step: float) -> Detector:
             mon.direction,
             for_minutes=mon.for_minutes,
             evaluation_interval_minutes=step_up(1.0, step),
+            scope=mon.scope or "fleet",
         )
     if family == "argo":
         return ArgoAnalysis(
@@ -73,6 +76,7 @@ def _one(family: str, metric: str, mon: Monitor, step: float) -> Detector:
             direction=mon.direction,
             interval_minutes=step_up(5.0, step),
             failure_limit=1,
+            scope=mon.scope or "canary",
         )
     if family == "flagger":
         interval = step_up(1.0, step)
@@ -82,6 +86,7 @@ def _one(family: str, metric: str, mon: Monitor, step: float) -> Detector:
             threshold_range_min=None if up else mon.critical,
             interval_minutes=interval,
             threshold=max(1, round(mon.for_minutes / interval)),
+            scope=mon.scope or "canary",
         )
     if family == "burnrate":
         if metric not in ("error_ratio", "success_rate"):
