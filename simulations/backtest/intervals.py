@@ -38,7 +38,9 @@ def wilson(rate: float | None, n_eff: float, z: float = Z95) -> tuple[float, flo
     denom = 1.0 + z2 / n_eff
     centre = (p + z2 / (2.0 * n_eff)) / denom
     half = z * math.sqrt(p * (1.0 - p) / n_eff + z2 / (4.0 * n_eff * n_eff)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if p == 0.0 else max(0.0, centre - half)  # exactly 0 (1) at k = 0 (n): no rounding
+    high = 1.0 if p == 1.0 else min(1.0, centre + half)
+    return low, high
 
 
 def covered_deploys(starts: NDArray[np.int64], length: int) -> float:
