@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.model import Plan
 from planner.thresholds import parse_thresholds
 from planner.thresholds.file import ThresholdRule
 from simulations.backtest.deploys import DeployBatch, DeploySampling, build_batches
@@ -200,3 +201,31 @@ def test_fleet_scope_is_the_trace_whatever_the_draw() -> None:
     first, _ = rule_first_alarm(_rule(scope="fleet", critical=0.02), batch)
     per_deploy = first.reshape(batch.n_rows, batch.reps)
     assert (per_deploy == per_deploy[:, :1]).all()
+
+
+def test_the_replay_and_the_backtest_agree_on_a_noisy_canary(plan: Plan) -> None:
+    # The same flat service (2,000 requests and 20 errors a minute) and the same plan through
+    # both models: the SimPy replay (simulations.replay: normal-approximated binomial routing,
+    # binomial thinning of errors) and the backtest's sample model (binomial routing,
+    # hypergeometric errors). A static canary rule "error ratio > 2.75 %" fires in a canary
+    # minute at 10 % when 6+ of the 20 errors land on the ~200 canary requests, never at 50 %
+    # (it would need 28) or 100 % (1 %). Both must match 1 - (1 - P(Bin(20, 0.1) >= 6))^120.
+    from simulations.detectors import StaticThreshold
+    from simulations.replay import ReplayConfig, ResponseConfig, build_setup, simulate
+
+    n = 5 * 1440
+    trace = _trace({"requests": np.full(n, 2000.0), "errors": np.full(n, 20.0)})
+    expected = 1 - (1 - _binom_tail(20, 0.1, 6)) ** 120
+    detector = StaticThreshold("error_ratio", 0.0275, scope="canary")
+    config = ReplayConfig(response=ResponseConfig(mode="automated"), fixed_bake=True)
+    setup = build_setup(plan, trace, [detector], incidents=(), config=config)
+    runs = simulate(setup, 600, 2026, workers=1).runs
+    replayed = float(runs["false_rollback"].mean())
+    batch = _healthy(trace, Rollout.from_plan(plan), 120.0, SampleNoise(draws=32, seed=3))
+    first, _ = rule_first_alarm(_rule(critical=0.0275), batch)
+    backtested = float((first >= 0).mean())
+    assert first[first >= 0].max() < 120  # only ever in the canary stage
+    se = math.sqrt(expected * (1 - expected) / 600)
+    assert replayed == pytest.approx(expected, abs=4 * se)
+    assert backtested == pytest.approx(expected, abs=4 * se)
+    assert backtested == pytest.approx(replayed, abs=5 * se)
