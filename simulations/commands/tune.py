@@ -34,6 +34,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("static", "flagger", "argo", "burn_rate", "baseline"),
         help="families to search (default: all)",
     )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=4,
+        metavar="K",
+        help="cross-validation folds (time blocks, or whole traces) the budget must hold on "
+        "(default 4)",
+    )
     parser.add_argument("--dask", metavar="ADDR", help="run the sweep on this dask scheduler")
     parser.add_argument("-o", "--output", help="write the recommended thresholds file here")
     parser.add_argument("--report", help="write the full report (front, train, test) as JSON")
@@ -62,10 +70,13 @@ def run(args: argparse.Namespace) -> int:
     test = read_traces(args.test, labels[len(args.train) :]) if args.test else []
     if args.split_at:
         train, test = _split(train, test, args.split_at)
+    if args.folds < 2:
+        raise BacktestError(f"--folds: {args.folds} must be >= 2")
     settings = TuneSettings(
         replay_settings(args),
         budget=args.false_rollback_budget,
         families=tuple(args.family or FAMILY_NAMES),
+        folds=args.folds,
     )
     client = _client(args.dask) if args.dask else None
     try:
