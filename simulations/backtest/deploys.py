@@ -316,9 +316,9 @@ class DeployBatch:
     def _errors(
         self, n: FloatArray, c_req: FloatArray, k: FloatArray, inc: NDArray[np.bool_], e: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
-        """Canary and stable errors: the errors among the canary's requests (hypergeometric:
-        requests are routed at random) and the rest; inside an incident the stable version's
-        are Poisson at its level."""
+        """Canary and stable errors: each error falls on the canary with the canary's share of
+        the step's requests (binomial thinning, as the replay draws them) and the rest are the
+        stable version's; inside an incident the stable version's are Poisson at its level."""
         memo = ("~errors", "", "", 0)
         if memo not in self._noise_memo:
             rng = generator(self.noise.seed, self.key, "errors")
@@ -326,7 +326,9 @@ class DeployBatch:
             nn = np.where(ok, np.rint(n), 0).astype(np.int64)
             kk = np.minimum(np.where(ok, np.rint(k), 0).astype(np.int64), nn)
             cc = np.minimum(np.where(ok, c_req, 0).astype(np.int64), nn)
-            c_err = rng.hypergeometric(np.maximum(kk, 0), nn - kk, cc).astype(np.float64)
+            # each error is the canary's with its share of the requests: binomial thinning
+            share = np.where(nn > 0, cc / np.maximum(nn, 1), 0.0)
+            c_err = rng.binomial(np.maximum(kk, 0), share).astype(np.float64)
             s_err = kk - c_err
             level = self._draws(self._gather(self.series.level("error_ratio")))
             lam = np.where(ok, np.clip(level, 0, 1) * (nn - cc), 0.0)

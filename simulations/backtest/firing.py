@@ -99,6 +99,9 @@ def _first(
     out = np.full(n, -1, dtype=np.int64)
     if not rows.any():
         return out
+    rows = _enough(rule, obs, valid, rows, batch.step_minutes)
+    if not rows.any():
+        return out
     detector = build_detector(rule, batch.step_minutes)
     length = valid.sum(axis=-1)
     width = obs.n_steps
@@ -169,6 +172,43 @@ def _may_fire(
         limits = [w.factor * (1 - p.slo) for w in p.windows if w.severity == "critical"]
         return high > min(limits) if limits else np.zeros(n_rows, dtype=np.bool_)
     return np.ones(n_rows, dtype=np.bool_)
+
+
+def _enough(
+    rule: ThresholdRule, obs: Observed, valid: BoolArray, rows: BoolArray, step: float
+) -> BoolArray:
+    """``rows`` narrowed to those with enough samples beyond the bound to fire at all.
+
+    A rule that needs ``m`` breaching evaluations (Flagger's ``threshold``, Argo's
+    ``failureLimit + 1``, a static rule's ``for`` in evaluations + 1) needs ``m`` samples beyond
+    its bound: each evaluation's window holds one at least, and the windows of distinct
+    evaluations do not overlap. A row with a missing sample may fire on it (Argo) and stays.
+    """
+    p = rule.params
+    if isinstance(p, FlaggerParams):
+        need = p.threshold
+    elif isinstance(p, ArgoParams):
+        need = p.failure_limit + 1 if step_up(p.interval_minutes, step) >= step else 1
+    elif isinstance(p, StaticParams):
+        every = step_up(p.evaluation_interval_minutes, step)
+        need = int(np.ceil(p.for_minutes / every - 1e-9)) + 1
+    else:
+        return rows
+    if need <= 1:
+        return rows
+    idx = np.flatnonzero(rows)
+    v = obs.value[idx]
+    bound = rule.warning if isinstance(p, ArgoParams) else rule.critical
+    with np.errstate(invalid="ignore"):
+        beyond = v >= bound if rule.direction == "above" else v <= bound
+        beyond &= valid[idx]
+    count = beyond.sum(axis=-1)
+    keep = count >= need
+    if isinstance(p, ArgoParams):
+        keep |= (np.isnan(v) & valid[idx]).any(axis=-1)
+    out = np.zeros_like(rows)
+    out[idx[keep]] = True
+    return out
 
 
 def rule_firing(rule: ThresholdRule, batch: DeployBatch) -> tuple[BoolArray, BoolArray]:

@@ -163,20 +163,27 @@ def split_log_quantile(
     with np.errstate(divide="ignore", invalid="ignore"):
         nn = np.maximum(n, 1.0)
         nc = np.clip(n_canary, 1.0, None)
-        ns = np.clip(nn - n_canary, 1.0, None)
         e = np.clip(share, 1e-9, 1 - 1e-9)
         var_c = s2 * np.maximum(1.0 / nc - 1.0 / nn, 0.0) + tau2 * (1.0 / e - 1.0)
-        var_s_alone = s2 / ns + tau2 * (1.0 / (1.0 - e) - 1.0)
         ln_q = np.log(q)
-        ln_c = ln_q + np.sqrt(var_c) * rng.standard_normal(q.shape)
+        dev = np.sqrt(var_c) * rng.standard_normal(q.shape)
         # the complement: to first order the union's log-percentile is the share-weighted mean
         # of the parts' (requests for sampling, pods for heterogeneity; both shares ~ e)
         w = np.clip(n_canary / nn, 1e-9, 1 - 1e-9)
-        comp = ln_q - w / (1.0 - w) * (ln_c - ln_q)
-        alone = np.log(q_old) + np.sqrt(var_s_alone) * rng.standard_normal(q.shape)
-        ln_s = np.where(same, comp, alone)
-    canary = np.where(np.isfinite(ln_q), np.exp(ln_c), np.nan)
-    stable = np.where(np.isfinite(np.log(q_old)), np.exp(ln_s), np.nan)
+        ln_s = ln_q - w / (1.0 - w) * dev
+        ln_c = ln_q + dev
+        apart = np.flatnonzero(~np.asarray(same, dtype=np.bool_).ravel())
+        if apart.size:  # inside an incident the stable version is its own level, own noise
+            flat_s = ln_s.reshape(-1)
+            ns = np.clip(nn - n_canary, 1.0, None)
+            var_s = s2 / ns + tau2 * (1.0 / (1.0 - e) - 1.0)
+            var_s = np.broadcast_to(var_s, q.shape).reshape(-1)[apart]
+            old = np.log(np.asarray(q_old, dtype=np.float64).reshape(-1)[apart])
+            flat_s[apart] = old + np.sqrt(var_s) * rng.standard_normal(apart.size)
+    canary = np.exp(ln_c)
+    stable = np.exp(ln_s)
+    canary[~np.isfinite(ln_q)] = np.nan
+    stable[~np.isfinite(stable)] = np.nan
     return canary, stable
 
 

@@ -36,7 +36,17 @@ from numpy.typing import NDArray
 from simulations.backtest.deploys import DeployBatch
 from simulations.backtest.intervals import covered_deploys, wilson
 
-__all__ = ["Outcome", "Score", "first_alarm_rows", "reset_steps", "score"]
+__all__ = [
+    "Outcome",
+    "Score",
+    "blast_radius",
+    "classify",
+    "covered",
+    "distinct_incidents",
+    "first_alarm_rows",
+    "reset_steps",
+    "score",
+]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -164,8 +174,8 @@ def score(
         caught_n += int(caught[inc].sum())
         false_n += int((fired & ~caught).sum())
         false_rb += int((fired & healthy).sum())
-        eff_inc += _distinct_incidents(batch0, inc)
-        eff_healthy += _covered(batch0, healthy)
+        eff_inc += distinct_incidents(batch0, inc)
+        eff_healthy += covered(batch0, healthy)
         detect.append(delay[caught])
         blast.append(blast_radius(batch, out.first, rollback_minutes)[inc])
         if out.reset is None:
@@ -210,7 +220,7 @@ def _deploys(batch: DeployBatch, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return np.asarray(rows.reshape(batch.n_rows, batch.reps).any(axis=1), dtype=np.bool_)
 
 
-def _distinct_incidents(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
+def distinct_incidents(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
     """How many distinct incidents the outcome ``rows`` replay."""
     key = ("incidents", np.packbits(rows).tobytes())
     if key not in batch.memo:
@@ -218,7 +228,7 @@ def _distinct_incidents(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
     return batch.memo[key]
 
 
-def _covered(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
+def covered(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
     """Independent healthy deploys' worth among the outcome ``rows`` (per trace, overlap
     removed; :func:`simulations.backtest.intervals.covered_deploys`)."""
     key = ("covered", np.packbits(rows).tobytes())

@@ -31,7 +31,14 @@ from numpy.typing import NDArray
 from planner.thresholds.file import ThresholdRule
 from simulations.backtest.deploys import DeployBatch
 from simulations.backtest.intervals import wilson
-from simulations.backtest.scoring import Outcome, Score, score
+from simulations.backtest.scoring import (
+    Outcome,
+    Score,
+    blast_radius,
+    classify,
+    covered,
+    distinct_incidents,
+)
 
 __all__ = ["Judged", "Validation", "fold_masks", "judge", "pick", "validate"]
 
@@ -77,9 +84,85 @@ def judge(
     lead: float,
     rollback: float,
 ) -> Judged:
-    """Score ``outcomes`` on all the training deploys and on each fold."""
-    folds = tuple(score(batches, outcomes, lead, rollback, m, brief=True) for m in masks)
-    return Judged(rules, tuple(outcomes), score(batches, outcomes, lead, rollback), folds)
+    """Score ``outcomes`` on all the training deploys and on each fold (brief scores: no
+    percentiles; :func:`simulations.backtest.scoring.score` gives the full one)."""
+    rows = [row_outcomes(b, o, lead, rollback) for b, o in zip(batches, outcomes, strict=True)]
+    every = [np.ones_like(o.evaluated) for o in outcomes]
+    overall = _brief(batches, rows, every)
+    return Judged(rules, tuple(outcomes), overall, tuple(_brief(batches, rows, m) for m in masks))
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Per outcome row of one batch: judged incident / healthy, caught, rolled back, blast."""
+
+    inc: BoolArray
+    healthy: BoolArray
+    caught: BoolArray
+    false_rb: BoolArray
+    false_alarm: BoolArray
+    blast: NDArray[np.float64]
+
+
+def row_outcomes(batch: DeployBatch, out: Outcome, lead: float, rollback: float) -> _Rows:
+    """What :func:`simulations.backtest.scoring.score` sums, per outcome row, computed once."""
+    e = batch.expanded
+    ev = out.evaluated
+    caught, _ = classify(e, out.first, lead)
+    caught &= ev
+    fired = (out.first >= 0) & ev
+    inc = (e.incident_id >= 0) & ev
+    healthy = (e.incident_id < 0) & ev
+    blast = blast_radius(e, out.first, rollback)
+    return _Rows(inc, healthy, caught & inc, fired & healthy, fired & ~caught, blast)
+
+
+def _brief(
+    batches: Sequence[DeployBatch], rows: Sequence[_Rows], masks: Sequence[BoolArray]
+) -> Score:
+    """The brief score of the outcome rows in ``masks`` (same sums as the full score)."""
+    n_inc = n_healthy = caught = false_rb = false_alarms = 0
+    eff_inc = eff_healthy = 0.0
+    blast_sum, blast_n = 0.0, 0
+    reps = max((b.reps for b in batches), default=1)
+    for b, r, m in zip(batches, rows, masks, strict=True):
+        inc, healthy = r.inc & m, r.healthy & m
+        n_inc += int(inc.sum())
+        n_healthy += int(healthy.sum())
+        caught += int((r.caught & m).sum())
+        false_rb += int((r.false_rb & m).sum())
+        false_alarms += int((r.false_alarm & m).sum())
+        if inc.any():
+            blast_sum += float(r.blast[inc].sum())
+            blast_n += int(inc.sum())
+            eff_inc += distinct_incidents(b, inc)
+        if healthy.any():
+            eff_healthy += covered(b, healthy)
+    alarms = caught + false_alarms
+    fr = false_rb / n_healthy if n_healthy else None
+    fr_ci = wilson(fr, eff_healthy)
+    recall = caught / n_inc if n_inc else None
+    return Score(
+        precision=caught / alarms if alarms else None,
+        recall=recall,
+        detection_p50=None,
+        detection_p95=None,
+        reset_minutes=None,
+        false_rollbacks_per_100=None if fr is None else 100.0 * fr,
+        blast_p50=None,
+        blast_p95=None,
+        blast_mean=blast_sum / blast_n if blast_n else None,
+        incident_replays=round(n_inc / reps),
+        healthy_deploys=round(n_healthy / reps),
+        caught=caught,
+        false_alarms=false_alarms,
+        recall_ci95=wilson(recall, eff_inc),
+        precision_ci95=None,
+        false_rollbacks_ci95=None if fr_ci is None else (100.0 * fr_ci[0], 100.0 * fr_ci[1]),
+        effective_incidents=eff_inc,
+        effective_healthy_deploys=eff_healthy,
+        draws=reps,
+    )
 
 
 def _fr(s: Score) -> float | None:

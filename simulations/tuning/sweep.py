@@ -36,7 +36,7 @@ from simulations.backtest.firing import observed_key, prepare_noisy, rule_first_
 from simulations.backtest.noise import SampleNoise, quantile_spread, short_term_variance
 from simulations.backtest.replay import ReplayRequest, replay_rule_set
 from simulations.backtest.run import BacktestReport, run_backtest, with_defaults
-from simulations.backtest.scoring import Outcome, Score
+from simulations.backtest.scoring import Outcome, Score, score
 from simulations.exceptions import BacktestError
 from simulations.traces.model import CANONICAL_METRICS, Trace
 from simulations.traces.series import healthy_values, incident_steps, trace_series
@@ -342,9 +342,13 @@ def _by_replay(
     return finalists[int(np.argmin(costs))]
 
 
-def _candidate(j: Judged, name: str, qualified: bool) -> Candidate:
+def _candidate(
+    j: Judged, name: str, qualified: bool, batches: Sequence[DeployBatch], rp: DeploySampling
+) -> Candidate:
+    """The judged rule set as a candidate, with its full score (percentiles included)."""
     rules = RuleSet(name, j.rules, "tuned by devops-planner tune")
-    return Candidate(rules, j.score, j.folds, qualified)
+    full = score(batches, j.outcomes, rp.lead_minutes, rp.rollout.rollback_minutes)
+    return Candidate(rules, full, j.folds, qualified)
 
 
 def tune(
@@ -432,7 +436,7 @@ def tune(
             )
         elif len(top) > 1:
             ranked_by += " (not re-ranked by the replay model: relative rules among the finalists)"
-    recommended = _candidate(chosen, "tuned", met)
+    recommended = _candidate(chosen, "tuned", met, batches, rp)
     validation = validate(
         k, settings.budget, lambda folds: pick(best_sets(everything, folds), folds, settings.budget)
     )
@@ -441,9 +445,11 @@ def tune(
         mine = [i for i in everything if singles[i].family == f]
         if mine:
             best, ok = pick(best_sets(mine, every), every, settings.budget)
-            family_best.append(_candidate(best, f"tuned-{f}", ok))
+            family_best.append(_candidate(best, f"tuned-{f}", ok, batches, rp))
     points = [(j.score.false_rollbacks_per_100 or 0.0, j.score.blast_mean or 0.0) for j in judged]
-    front = tuple(_candidate(judged[i], judged[i].rules[0].label(), True) for i in pareto(points))
+    front = tuple(
+        _candidate(judged[i], judged[i].rules[0].label(), True, batches, rp) for i in pareto(points)
+    )
     picks = [recommended.rule_set, *(c.rule_set for c in family_best)]
     return TuneReport(
         recommended=recommended,
