@@ -2,7 +2,8 @@
 
 Target (issues 5 and 15): the whole noisy ``tune`` run (sweep of every configuration on every
 deploy under 32 seeded noise draws of the canary, cross-validated selection, validation, train
-backtests beside the defaults) under 30 s on the 2-core dev machine. Prints the figures; exits 1 when missed.
+backtests beside the defaults) under 30 s on the 2-core dev machine. Prints the figures; exits 1
+when missed.
 ``--dask`` also runs the sweep on a 2-worker ``LocalCluster`` and checks it gives the same answer.
 """
 
