@@ -44,7 +44,7 @@ __all__ = [
     "Step",
     "Triggers",
     "Wait",
-    "omit_defaults",
+    "omit_unset_scopes",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -179,13 +179,12 @@ class Monitor:
     critical: float
     for_minutes: float
     source: str = "default"
-    # Whose traffic is judged: "canary" (the new version's own series, what the replay and the
-    # tuner model) or "fleet" (the whole service). Written to JSON only when "fleet".
-    scope: str = "canary"
+    # Whose traffic is judged: "canary" (the new version's own series) or "fleet" (the whole
+    # service); None (the defaults) leaves it to the reader: exports watch the canary, the
+    # replay uses each family's own default. Written to JSON only when set.
+    scope: Scope | None = None
 
     def __post_init__(self) -> None:
-        if self.scope not in ("canary", "fleet"):
-            raise PlanError(f"monitor {self.metric}: scope {self.scope!r} is not canary or fleet")
         if self.direction not in ("above", "below"):
             raise PlanError(
                 f"monitor {self.metric}: direction {self.direction!r} is not above/below"
@@ -201,6 +200,8 @@ class Monitor:
             )
         if self.for_minutes < 0:
             raise PlanError(f"monitor {self.metric}: for_minutes {self.for_minutes} must be >= 0")
+        if self.scope not in (None, "canary", "fleet"):
+            raise PlanError(f"monitor {self.metric}: scope {self.scope!r} is not canary or fleet")
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON document, ``schema_version`` first."""
-        body = omit_defaults(_plain(dataclasses.asdict(self)))
+        body = omit_unset_scopes(_plain(dataclasses.asdict(self)))
         version = body.pop("schema_version")
         return {"schema_version": version, **body}
 
@@ -360,13 +361,13 @@ class Plan:
         return _build(cls, data, "plan")
 
 
-def omit_defaults(body: dict[str, Any]) -> dict[str, Any]:
-    """A plan document without the fields written only when set: a monitor's ``scope`` when it
-    is ``canary`` (so documents from before the field existed read and write unchanged)."""
-    for stage in body.get("stages", []):
-        for monitor in stage.get("monitors", []):
-            if monitor.get("scope") == "canary":
-                del monitor["scope"]
+def omit_unset_scopes(body: dict[str, Any]) -> dict[str, Any]:
+    """A plan document without the ``scope`` key of monitors that have none (the defaults), so
+    plans without tuned monitors keep their bytes. Changes ``body`` in place and returns it."""
+    for stage in body["stages"]:
+        for mon in stage["monitors"]:
+            if mon.get("scope", "") is None:
+                del mon["scope"]
     return body
 
 

@@ -81,6 +81,10 @@ def plan_change(request: PlanRequest) -> Plan:
             monitors=tuned_stage_monitors(plan.stages, tuned, request.rule_set),
             thresholds_source=rule_set_source(tuned, request.rule_set),
         )
+        if tuned.stage_waits is not None:  # evidence-sized bakes instead of the fixed waits
+            from planner.thresholds.waits import apply_stage_waits
+
+            plan = apply_stage_waits(plan, tuned.stage_waits)
     # A calendar file wins over the service profile's own calendar: section.
     calendar = request.calendar or (request.service if profile and profile.calendar else None)
     if request.start or calendar:

@@ -34,7 +34,7 @@ class Watch:
 
 
 def _thresholds(m: Monitor) -> tuple[object, ...]:
-    return (m.unit, m.direction, m.warning, m.critical, m.for_minutes, m.scope)
+    return (m.unit, m.direction, m.warning, m.critical, m.for_minutes, m.scope or "canary")
 
 
 def watches(plan: Plan) -> tuple[Watch, ...]:
@@ -66,7 +66,8 @@ def watches(plan: Plan) -> tuple[Watch, ...]:
             if stage.rollback_level is not None and stage.rollback_level not in levels[m.metric]:
                 levels[m.metric].append(stage.rollback_level)
     return tuple(
-        Watch(first[k][0], tuple(stages[k]), tuple(levels[k]), first[k][0].scope) for k in first
+        Watch(first[k][0], tuple(stages[k]), tuple(levels[k]), first[k][0].scope or "canary")
+        for k in first
     )
 
 

@@ -198,7 +198,8 @@ def _monitor_line(m: Monitor) -> str:
         f"- {name}: baseline {fmt_value(m.baseline, m.unit)}, "
         f"target {describe_threshold(m, 'target')}, "
         f"warning {describe_threshold(m, 'warning')}, critical {describe_threshold(m, 'critical')} "
-        f"(sustained {m.for_minutes:g} min; thresholds: {m.source})"
+        f"(sustained {m.for_minutes:g} min"
+        f"{f'; {m.scope} scope' if m.scope else ''}; thresholds: {m.source})"
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from planner.model import Monitor, Plan, Stage
 from planner.thresholds.file import Thresholds
+from planner.thresholds.waits import apply_stage_waits
 
 __all__ = [
     "PLAN_METRIC",
@@ -114,4 +115,5 @@ def apply_thresholds(plan: Plan, thresholds: Thresholds, rule_set: str | None = 
     stages = tuple(
         replace(s, monitors=tuned[s.name]) if s.name in tuned else s for s in plan.stages
     )
-    return replace(plan, stages=stages, thresholds_source=rule_set_source(thresholds, rule_set))
+    out = replace(plan, stages=stages, thresholds_source=rule_set_source(thresholds, rule_set))
+    return out if thresholds.stage_waits is None else apply_stage_waits(out, thresholds.stage_waits)

@@ -26,6 +26,7 @@ from planner.io import read_structured
 from planner.model import Direction, Scope
 from planner.thresholds.durations import format_duration, parse_duration
 from planner.thresholds.families import FAMILIES, FamilyParams, parse_params
+from planner.thresholds.waits import EvidenceInputs, parse_evidence
 
 __all__ = [
     "FAMILIES",
@@ -134,6 +135,7 @@ class Thresholds:
 
     rule_sets: tuple[RuleSet, ...]
     source: str = ""
+    stage_waits: EvidenceInputs | None = None  # evidence-sized bakes (planner.thresholds.waits)
 
     def get(self, name: str) -> RuleSet:
         """The rule set called ``name``; raises :class:`ThresholdsError` if absent."""
@@ -145,7 +147,10 @@ class Thresholds:
 
     def to_dict(self) -> dict[str, Any]:
         """The thresholds-file document; :func:`parse_thresholds` reads it back unchanged."""
-        return {"version": 1, "rule_sets": [rs.to_dict() for rs in self.rule_sets]}
+        out: dict[str, Any] = {"version": 1, "rule_sets": [rs.to_dict() for rs in self.rule_sets]}
+        if self.stage_waits is not None:
+            out["stage_waits"] = self.stage_waits.to_dict()
+        return out
 
 
 def load_thresholds(path: str | Path) -> Thresholds:
@@ -170,7 +175,7 @@ def parse_thresholds(data: Any, source: str = "thresholds") -> Thresholds:
     """
     if not isinstance(data, Mapping):
         raise ThresholdsError(f"{source}: expected a mapping with 'rule_sets' at the top level")
-    unknown = sorted(set(data) - {"rule_sets", "version", "description"})
+    unknown = sorted(set(data) - {"rule_sets", "version", "description", "stage_waits"})
     if unknown:
         raise ThresholdsError(f"{source}: unknown top-level field {unknown[0]!r}")
     raw = data.get("rule_sets")
@@ -182,7 +187,9 @@ def parse_thresholds(data: Any, source: str = "thresholds") -> Thresholds:
         if rs.name in seen:
             raise ThresholdsError(f"{source}: rule set name {rs.name!r} appears twice")
         seen.add(rs.name)
-    return Thresholds(sets, source)
+    waits = data.get("stage_waits")
+    evidence = None if waits is None else parse_evidence(waits, f"{source}: stage_waits")
+    return Thresholds(sets, source, evidence)
 
 
 def _rule_set(data: Any, where: str) -> RuleSet:

@@ -18,7 +18,7 @@ canary's own noise.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -26,6 +26,17 @@ from numpy.typing import NDArray
 
 from simulations._types import FloatArray, IntArray
 from simulations.backtest.exposure import Rollout, in_scope
+from simulations.backtest.noise import (
+    DEFAULT_NOISE,
+    NO_NOISE,
+    SampleNoise,
+    generator,
+    quantile_spread,
+    short_term_variance,
+    split_counts,
+    split_level,
+    split_log_quantile,
+)
 from simulations.detectors.base import Observed
 from simulations.traces.model import Trace
 from simulations.traces.relative import transform
@@ -40,6 +51,7 @@ __all__ = [
 ]
 
 _COUNTED = ("error_ratio", "success_rate")
+_QUANTILES = {"latency_p50_ms": 0.5, "latency_p95_ms": 0.95, "latency_p99_ms": 0.99}
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,7 @@ class DeploySampling:
     lead_minutes: float = 15.0
     horizon_minutes: float = 60.0
     stride_minutes: float = 120.0
+    noise: SampleNoise = DEFAULT_NOISE
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,8 @@ class DeployBatch:
     end: IntArray
     exposure: FloatArray
     series: SeriesCache
+    noise: SampleNoise = NO_NOISE
+    key: int = 0  # the batch's number among build_batches' (part of its noise seed)
     _cache: dict[tuple[str, str, str, int], tuple[Observed, NDArray[np.bool_]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -74,21 +89,37 @@ class DeployBatch:
     _extremes: dict[int, tuple[FloatArray, FloatArray, NDArray[np.bool_], FloatArray]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    memo: dict[tuple[str, bytes], float] = field(default_factory=dict, compare=False, repr=False)
+    _noise_memo: dict[
+        tuple[str, str, str, int],
+        tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None],
+    ] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def valid(self) -> NDArray[np.bool_]:
         """(rows x steps): the step lies inside the row's deploy (rows are padded to one width)."""
         return np.asarray(np.arange(self.n_steps) < self.length[:, None], dtype=np.bool_)
 
-    def row_extremes(self, obs: Observed) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
-        """Per row: largest and smallest value in the deploy, and whether a sample is missing."""
+    @cached_property
+    def noisy_valid(self) -> NDArray[np.bool_]:
+        """:attr:`valid` over the split steps, each row repeated once per draw."""
+        return np.repeat(self.valid[:, : self.split_steps], self.reps, axis=0)
+
+    def row_extremes(
+        self, obs: Observed, valid: NDArray[np.bool_] | None = None
+    ) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+        """Per row: largest and smallest value in the deploy, and whether a sample is missing.
+
+        ``valid`` marks the samples inside each row (default :attr:`valid`).
+        """
         key = id(obs.value)
         if key not in self._extremes:
             v = obs.value
-            finite = self.valid & np.isfinite(v)
+            ok = self.valid if valid is None else valid
+            finite = ok & np.isfinite(v)
             high = np.max(np.where(finite, v, -np.inf), axis=-1)
             low = np.min(np.where(finite, v, np.inf), axis=-1)
-            gaps = np.any(self.valid & np.isnan(v), axis=-1)
+            gaps = np.any(ok & np.isnan(v), axis=-1)
             self._extremes[key] = (high, low, gaps, obs.value)
         high, low, gaps, _ = self._extremes[key]
         return high, low, gaps
@@ -96,6 +127,48 @@ class DeployBatch:
     @property
     def n_rows(self) -> int:
         return int(self.start.size)
+
+    @property
+    def reps(self) -> int:
+        """Outcome rows per deploy row: the noise draws (1 for the exact model)."""
+        return max(1, self.noise.draws)
+
+    @cached_property
+    def split_steps(self) -> int:
+        """Steps from the deploy start to the end of the last split stage (0 < exposure < 1).
+
+        Only there do canary and stable measure apart; from then on the new version serves
+        everyone and its measurement is the trace's.
+        """
+        split = np.flatnonzero((self.exposure > 0) & (self.exposure < 1))
+        return int(split[-1]) + 1 if split.size else 0
+
+    @cached_property
+    def expanded(self) -> DeployBatch:
+        """The batch with each row repeated :attr:`reps` times (row ``r``, draw ``d`` at
+        ``r x reps + d``): what the outcomes of a noisy evaluation are indexed by."""
+        if self.reps == 1:
+            return self
+        k = self.reps
+
+        def rep(a: IntArray) -> IntArray:
+            return np.repeat(a, k)
+
+        return DeployBatch(
+            self.step_minutes,
+            self.traces,
+            rep(self.trace_id),
+            rep(self.start),
+            rep(self.length),
+            rep(self.incident_id),
+            rep(self.stage),
+            rep(self.onset),
+            rep(self.end),
+            self.exposure,
+            self.series,
+            NO_NOISE,
+            self.key,
+        )
 
     @property
     def n_steps(self) -> int:
@@ -139,6 +212,156 @@ class DeployBatch:
                 available,
             )
         return self._cache[bare]
+
+    def noisy(
+        self, metric: str, relative: str = "", window_steps: int = 0, counts: bool = True
+    ) -> tuple[Observed, NDArray[np.bool_]]:
+        """What a canary-scope detector sees over the split steps, one row per (deploy, draw).
+
+        Shapes ``(rows x draws, split_steps)``: the canary's own sampled measurement and, as
+        ``baseline``, the stable version's (:mod:`simulations.backtest.noise`). Draws are
+        seeded by (noise seed, batch key, metric), so every rule on a metric sees the same
+        measurements.
+        """
+        key = ("~" + metric, "canary", relative, window_steps if counts else -1 - window_steps)
+        if key not in self._cache:
+            _, available = self.observed(metric, "canary", relative, window_steps, counts=False)
+            canary, stable, req, err = self._noisy_base(metric)
+            if relative:
+                stats = self.series.stats(metric, window_steps)
+                med = self._draws(self._gather([None if s is None else s.median for s in stats]))
+                scale = self._draws(self._gather([None if s is None else s.scale for s in stats]))
+                if metric in ("requests", "errors", "request_rate"):
+                    e = self.exposure[: self.split_steps]
+                    med, scale = med * e, scale * e
+                obs = Observed(self.step_minutes, transform(canary, med, scale, relative))
+            elif counts and req is not None and err is not None:
+                obs = Observed(self.step_minutes, canary, req, err, stable)
+            else:
+                obs = Observed(self.step_minutes, canary, baseline=stable)
+            self._cache[key] = (obs, np.repeat(available, self.reps))
+        return self._cache[key]
+
+    def _draws(self, a: FloatArray) -> FloatArray:
+        """The split steps of ``a``, each row repeated once per draw."""
+        return np.repeat(a[:, : self.split_steps], self.reps, axis=0)
+
+    def _noisy_base(
+        self, metric: str
+    ) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None]:
+        """(canary value, stable value, canary requests, canary errors) of ``metric``."""
+        memo = ("~base", metric, "", 0)
+        if memo in self._noise_memo:
+            return self._noise_memo[memo]
+        cache, e = self.series, self.exposure[: self.split_steps]
+        inc = self._draws(self._gather([m.astype(np.float64) for m in cache.masks])) > 0
+        traffic = metric in ("requests", "request_rate") and self._has_requests()
+        counted = traffic or (cache.counted() and metric in (*_COUNTED, "errors"))
+        req = err = None
+        if counted or (metric.startswith("latency_") and self._has_requests()):
+            n = self._draws(self._gather(cache.new("requests")))
+            c_req = self._canary_requests(n, e)
+        if traffic:
+            s_req = n - c_req
+            scale = self._draws(self._gather(cache.new(metric))) / np.where(n > 0, n, np.nan)
+            canary, stable = c_req * scale, s_req * scale * e / (1 - e)
+        elif counted:
+            k_new = self._draws(self._gather(cache.new("errors")))
+            c_err, s_err = self._errors(n, c_req, k_new, inc, e)
+            s_req = n - c_req
+            if metric == "errors":
+                canary, stable = c_err, s_err * e / (1 - e)
+            else:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    canary = np.where(c_req > 0, c_err / np.where(c_req > 0, c_req, 1.0), np.nan)
+                    stable = np.where(s_req > 0, s_err / np.where(s_req > 0, s_req, 1.0), np.nan)
+                req, err = c_req, c_err
+                if metric == "success_rate":
+                    canary, stable = 1 - canary, 1 - stable
+                    err = c_req - c_err
+        elif metric.startswith("latency_"):
+            q = self._draws(self._gather(cache.new(metric)))
+            q_old = self._draws(self._gather(cache.old(metric)))
+            rng = generator(self.noise.seed, self.key, metric)
+            p = _QUANTILES.get(metric, 0.5)
+            s2_unit = quantile_spread(self.noise.latency_sigma, p) ** 2
+            has_n = self._has_requests()
+            s2, tau2 = self._per_row(metric, s2_unit if has_n else 0.0)
+            if not has_n:
+                n = c_req = np.ones_like(q)
+                c_req = n * e
+            canary, stable = split_log_quantile(rng, q, q_old, ~inc, n, c_req, e, s2, tau2)
+        else:
+            v = self._draws(self._gather(cache.new(metric)))
+            v_old = self._draws(self._gather(cache.old(metric)))
+            _, var = self._per_row(metric, None)
+            rng = generator(self.noise.seed, self.key, metric)
+            canary, stable = split_level(rng, v, v_old, e, var)
+        out = (canary, stable, req, err)
+        self._noise_memo[memo] = out
+        return out
+
+    def _has_requests(self) -> bool:
+        return all("requests" in t.frame.columns for t in self.traces)
+
+    def _canary_requests(self, n: FloatArray, e: FloatArray) -> FloatArray:
+        memo = ("~requests", "", "", 0)
+        if memo not in self._noise_memo:
+            rng = generator(self.noise.seed, self.key, "requests")
+            c = split_counts(rng, n, np.broadcast_to(e, n.shape))
+            self._noise_memo[memo] = (c, c, None, None)
+        return self._noise_memo[memo][0]
+
+    def _errors(
+        self, n: FloatArray, c_req: FloatArray, k: FloatArray, inc: NDArray[np.bool_], e: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Canary and stable errors: each error falls on the canary with the canary's share of
+        the step's requests (binomial thinning, as the replay draws them) and the rest are the
+        stable version's; inside an incident the stable version's are Poisson at its level."""
+        memo = ("~errors", "", "", 0)
+        if memo not in self._noise_memo:
+            rng = generator(self.noise.seed, self.key, "errors")
+            ok = np.isfinite(n) & np.isfinite(k) & (n > 0)
+            nn = np.where(ok, np.rint(n), 0).astype(np.int64)
+            kk = np.minimum(np.where(ok, np.rint(k), 0).astype(np.int64), nn)
+            cc = np.minimum(np.where(ok, c_req, 0).astype(np.int64), nn)
+            # each error is the canary's with its share of the requests: binomial thinning
+            share = np.where(nn > 0, cc / np.maximum(nn, 1), 0.0)
+            c_err = rng.binomial(np.maximum(kk, 0), share).astype(np.float64)
+            s_err = kk - c_err
+            level = self._draws(self._gather(self.series.level("error_ratio")))
+            lam = np.where(ok, np.clip(level, 0, 1) * (nn - cc), 0.0)
+            s_inc = rng.poisson(np.where(np.isfinite(lam), lam, 0.0)).astype(np.float64)
+            s_err = np.where(inc, s_inc, s_err)
+            c_err = np.where(ok, c_err, np.nan)
+            s_err = np.where(ok, s_err, np.nan)
+            self._noise_memo[memo] = (c_err, s_err, None, None)
+        c_err, s_err, _, _ = self._noise_memo[memo]
+        return c_err, s_err
+
+    def _per_row(self, metric: str, s2: float | None) -> tuple[FloatArray, FloatArray]:
+        """Per (row, draw), column vectors: the sampling ``s^2`` and the short-term variance
+        beyond it (pod variance of ln values for a latency, plain variance otherwise)."""
+        log = metric.startswith("latency_")
+        fixed = self.noise.pod_variance
+        tau = []
+        for t in self.traces:
+            values = healthy_values(t, metric)
+            if values is None:
+                tau.append(0.0)
+                continue
+            if fixed is not None and log:
+                tau.append(fixed)
+                continue
+            total = short_term_variance(values, log)
+            sampling = 0.0
+            if s2 and "requests" in t.frame.columns:
+                r = t.frame["requests"].to_numpy(dtype=np.float64)
+                med = float(np.nanmedian(r)) if np.isfinite(r).any() else 0.0
+                sampling = s2 / med if med > 0 else 0.0
+            tau.append(max(0.0, total - sampling))
+        per = np.repeat(np.asarray(tau)[self.trace_id], self.reps)[:, None]
+        return np.full_like(per, s2 or 0.0), per
 
     def _build(
         self, metric: str, scope: str, relative: str, window_steps: int
@@ -195,13 +418,13 @@ def build_batches(traces: Sequence[Trace], settings: DeploySampling) -> list[Dep
     by_step: dict[float, list[Trace]] = {}
     for t in traces:
         by_step.setdefault(t.step.total_seconds() / 60.0, []).append(t)
-    batches = []
+    batches: list[DeployBatch] = []
     for step, group in sorted(by_step.items()):
         cache = SeriesCache(group, step)
         for kind in ("incident", "healthy"):
             batch = _batch(tuple(group), step, settings, kind, cache)
             if batch is not None:
-                batches.append(batch)
+                batches.append(replace(batch, noise=settings.noise, key=len(batches)))
     return batches
 
 

@@ -15,7 +15,13 @@ from simulations.backtest.deploys import DeployBatch
 from simulations.detectors import Observed
 from simulations.detectors.registry import build_detector, family_of
 
-__all__ = ["observed_key", "rule_firing", "rule_first_alarm", "rule_set_firing"]
+__all__ = [
+    "observed_key",
+    "prepare_noisy",
+    "rule_firing",
+    "rule_first_alarm",
+    "rule_set_firing",
+]
 
 
 def observed_key(rule: ThresholdRule, step_minutes: float) -> tuple[str, str, str, int]:
@@ -37,59 +43,162 @@ def _observed(rule: ThresholdRule, batch: DeployBatch) -> tuple[Observed, BoolAr
 
 
 def rule_first_alarm(rule: ThresholdRule, batch: DeployBatch) -> tuple[IntArray, BoolArray]:
-    """First firing step per row (-1: none) and the rows where the rule's metric exists.
+    """First firing step per outcome row (-1: none) and the rows where the rule's metric exists.
 
-    Rows are padded at the end, so a first firing at or past a row's length means none.
+    Outcome rows are the batch's deploy rows, each repeated once per noise draw
+    (:attr:`DeployBatch.reps`, row ``r`` draw ``d`` at ``r x reps + d``). A canary-scope rule
+    sees each draw's sampled canary over the split steps (:meth:`DeployBatch.noisy`) and the
+    trace from the promotion to 100 % on; a fleet-scope rule sees the trace, the same in every
+    draw. Rows are padded at the end, so a first firing at or past a row's length means none.
     """
+    k, split = batch.reps, batch.split_steps
+    noisy = k > 1 and rule.scope == "canary" and split > 0
     obs, available = _observed(rule, batch)
-    rows = _may_fire(rule, batch, obs) & available
-    out = np.full(batch.n_rows, -1, dtype=np.int64)
+    exact = _first(rule, batch, obs, available, batch.valid, split if noisy else 0)
+    if k == 1:
+        return exact, available
+    if not noisy:
+        return np.repeat(exact, k), np.repeat(available, k)
+    n_obs, n_avail = _noisy(rule, batch)
+    first = _first(rule, batch, n_obs, n_avail, batch.noisy_valid, 0)
+    return np.where(first >= 0, first, np.repeat(exact, k)), n_avail
+
+
+def _first(
+    rule: ThresholdRule,
+    batch: DeployBatch,
+    obs: Observed,
+    available: BoolArray,
+    valid: BoolArray,
+    since: int,
+) -> IntArray:
+    """First firing step at or after ``since`` per row of ``obs`` (-1: none).
+
+    Detectors are causal (a step's state depends on earlier samples only), so from ``since ==
+    0`` the rows are first judged on short prefixes and only those that have not fired yet on
+    longer ones: a rule that fires early on most rows costs a fraction of the full width.
+    """
+    n = obs.value.shape[0]
+    rows = _may_fire(rule, obs, batch.row_extremes(obs, valid)) & available
+    out = np.full(n, -1, dtype=np.int64)
     if not rows.any():
-        return out, available
-    if rows.mean() < 0.7:  # judge only the rows that can reach the bound (rows are independent)
-        obs = _rows(obs, rows)
-    fired = build_detector(rule, batch.step_minutes).firing(obs)
-    first = np.argmax(fired, axis=-1).astype(np.int64)
-    length = batch.length[rows] if fired.shape[0] != batch.n_rows else batch.length
-    hit = fired[np.arange(fired.shape[0]), first] & (first < length)
-    found = np.where(hit, first, -1)
-    if fired.shape[0] != batch.n_rows:
-        out[rows] = found
-    else:
-        out = np.where(rows, found, -1)
-    return out, available
+        return out
+    rows = _enough(rule, obs, valid, rows, batch.step_minutes)
+    if not rows.any():
+        return out
+    detector = build_detector(rule, batch.step_minutes)
+    length = valid.sum(axis=-1)
+    width = obs.n_steps
+    widths = [w for w in _PREFIXES if since == 0 and w < width // 2] + [width]
+    todo = np.flatnonzero(rows)
+    for w in widths:
+        part = _rows(obs, todo, w) if todo.size < n or w < width else obs
+        fired = detector.firing(part)[:, since:]
+        first = np.argmax(fired, axis=-1).astype(np.int64)
+        hit = fired[np.arange(fired.shape[0]), first] & (first + since < length[todo])
+        out[todo[hit]] = first[hit] + since
+        if w < width:  # a row that has not fired by the prefix's end goes on
+            todo = todo[~hit & (w < length[todo])]
+            if todo.size == 0:
+                break
+    return out
 
 
-def _rows(obs: Observed, rows: BoolArray) -> Observed:
+_PREFIXES = (30, 120)  # prefix widths (steps) tried before the full width
+
+
+def prepare_noisy(rule: ThresholdRule, batch: DeployBatch) -> None:
+    """Build (and cache) the noisy measurements ``rule`` reads, before threads share ``batch``."""
+    if batch.reps > 1 and rule.scope == "canary" and batch.split_steps > 0:
+        obs, _ = _noisy(rule, batch)
+        batch.row_extremes(obs, batch.noisy_valid)
+
+
+def _noisy(rule: ThresholdRule, batch: DeployBatch) -> tuple[Observed, BoolArray]:
+    """What a canary-scope rule sees over the split steps, per (deploy, draw)."""
+    metric, _, relative, window = observed_key(rule, batch.step_minutes)
+    return batch.noisy(metric, relative, window, counts=not _one_step(rule, batch.step_minutes))
+
+
+def _rows(obs: Observed, rows: IntArray, width: int) -> Observed:
+    """The ``rows`` of ``obs`` up to step ``width``."""
+
     def pick(a: NDArray[np.float64] | None) -> NDArray[np.float64] | None:
-        return None if a is None else a[rows]
+        return None if a is None else a[rows, :width]
 
     return Observed(
         obs.step_minutes,
-        obs.value[rows],
+        obs.value[rows, :width],
         pick(obs.requests),
         pick(obs.errors),
         pick(obs.baseline),
     )
 
 
-def _may_fire(rule: ThresholdRule, batch: DeployBatch, obs: Observed) -> BoolArray:
-    """Rows on which ``rule`` can fire at all (the family's pre-filter on the rows' extremes)."""
-    high, low, gaps = batch.row_extremes(obs)
+def _may_fire(
+    rule: ThresholdRule,
+    obs: Observed,
+    extremes: tuple[NDArray[np.float64], NDArray[np.float64], BoolArray],
+) -> BoolArray:
+    """Rows on which ``rule`` can fire at all (the family's pre-filter on the rows' extremes:
+    a window's value is a (weighted) mean of samples, so it never passes the row's extreme)."""
+    high, low, gaps = extremes
     return family_of(rule.params).may_fire(rule, rule.params, high, low, gaps)
 
 
+def _enough(
+    rule: ThresholdRule, obs: Observed, valid: BoolArray, rows: BoolArray, step: float
+) -> BoolArray:
+    """``rows`` narrowed to those with enough samples beyond the bound to fire at all.
+
+    A rule that needs ``m`` breaching evaluations (Flagger's ``threshold``, Argo's
+    ``failureLimit + 1``, a static rule's ``for`` in evaluations + 1) needs ``m`` samples beyond
+    its bound: each evaluation's window holds one at least, and the windows of distinct
+    evaluations do not overlap. A row with a missing sample may fire on it (Argo) and stays.
+    """
+    family = family_of(rule.params)
+    need = family.breaches_needed(rule.params, step)
+    if need <= 1:
+        return rows
+    idx = np.flatnonzero(rows)
+    v = obs.value[idx]
+    bound = rule.warning if family.fires_on_gaps else rule.critical
+    with np.errstate(invalid="ignore"):
+        beyond = v >= bound if rule.direction == "above" else v <= bound
+        beyond &= valid[idx]
+    count = beyond.sum(axis=-1)
+    keep = count >= need
+    if family.fires_on_gaps:  # a missing sample is a failed measurement (Argo)
+        keep |= (np.isnan(v) & valid[idx]).any(axis=-1)
+    out = np.zeros_like(rows)
+    out[idx[keep]] = True
+    return out
+
+
 def rule_firing(rule: ThresholdRule, batch: DeployBatch) -> tuple[BoolArray, BoolArray]:
-    """(rows x steps) firing of one rule on ``batch`` and the rows where its metric exists."""
+    """(outcome rows x steps) firing of one rule and the rows where its metric exists.
+
+    Outcome rows as in :func:`rule_first_alarm`; steps the batch's.
+    """
     obs, available = _observed(rule, batch)
-    fired = build_detector(rule, batch.step_minutes).firing(obs)
-    return fired & batch.valid & available[:, None], available
+    detector = build_detector(rule, batch.step_minutes)
+    fired = detector.firing(obs) & batch.valid & available[:, None]
+    k, split = batch.reps, batch.split_steps
+    if k == 1:
+        return fired, available
+    fired = np.repeat(fired, k, axis=0)
+    if rule.scope != "canary" or split == 0:
+        return fired, np.repeat(available, k)
+    n_obs, n_avail = _noisy(rule, batch)
+    fired[:, :split] = detector.firing(n_obs) & batch.noisy_valid & n_avail[:, None]
+    return fired, n_avail
 
 
 def rule_set_firing(rule_set: RuleSet, batch: DeployBatch) -> tuple[BoolArray, BoolArray]:
     """Firing of a rule set (any rule's critical) and the rows where at least one rule applies."""
-    fired = np.zeros((batch.n_rows, batch.n_steps), dtype=np.bool_)
-    evaluated = np.zeros(batch.n_rows, dtype=np.bool_)
+    n = batch.n_rows * batch.reps
+    fired = np.zeros((n, batch.n_steps), dtype=np.bool_)
+    evaluated = np.zeros(n, dtype=np.bool_)
     for rule in rule_set.rules:
         f, ok = rule_firing(rule, batch)
         fired |= f

@@ -99,12 +99,24 @@ class RuleResult:
             },
             "incident_replays": s.incident_replays,
             "healthy_deploys": s.healthy_deploys,
+            "applicable": s.applicable,
+            "recall_ci95": _pair(s.recall_ci95),
+            "precision_ci95": _pair(s.precision_ci95),
+            "false_rollbacks_per_100_deploys_ci95": _pair(s.false_rollbacks_ci95),
+            "effective_incidents": round(s.effective_incidents, 2),
+            "effective_healthy_deploys": round(s.effective_healthy_deploys, 2),
+            "noise_draws": s.draws,
             "missed": list(self.missed),
             "false_alarms": list(self.false_alarms),
             "not_evaluated_on": list(self.not_evaluated),
             "rules_not_evaluated": {rule: list(ts) for rule, ts in self.rules_not_evaluated},
             "replay": self.replay,
         }
+
+
+def _pair(ci: tuple[float, float] | None) -> list[float] | None:
+    """An interval as JSON: ``[low, high]`` rounded to 6 significant digits, or null."""
+    return None if ci is None else [float(f"{ci[0]:.6g}"), float(f"{ci[1]:.6g}")]
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,10 @@ class BacktestReport:
                     {"name": n, "exposure_percent": p, "bake_minutes": b}
                     for n, p, b in s.rollout.stages
                 ],
-                "exposure_model": "simulations.backtest.exposure (deterministic, vectorised)",
+                "exposure_model": "simulations.backtest.exposure (vectorised)",
+                "noise_model": s.noise.describe(),
+                "noise_draws": s.noise.draws,
+                "noise_seed": s.noise.seed,
             },
             "traces": list(self.traces),
             "incidents": self.incidents,
@@ -180,7 +195,7 @@ def _judge(
         first = first_alarm_rows(fired)
         out = Outcome(first, evaluated, None if latched else reset_steps(fired, batch))
         outcomes.append(out)
-        skipped |= {batch.traces[t].name for t in batch.trace_id[~evaluated]}
+        skipped |= {batch.traces[t].name for t in batch.expanded.trace_id[~evaluated]}
         missed += _missed(batch, out, settings)
         false_alarms += _false_alarms(batch, out, settings)
     return RuleResult(
@@ -199,14 +214,19 @@ def _stage_name(settings: DeploySampling, stage: int) -> str:
     return settings.rollout.stages[stage][0]
 
 
-def _missed(batch: DeployBatch, out: Outcome, settings: DeploySampling) -> list[dict[str, Any]]:
+def _missed(batch0: DeployBatch, out: Outcome, settings: DeploySampling) -> list[dict[str, Any]]:
+    """Incidents missed in some replay (a stage's replay missed in most noise draws)."""
+    batch = batch0.expanded
     caught, _ = classify(batch, out.first, settings.lead_minutes)
-    miss = (batch.incident_id >= 0) & ~(caught & out.evaluated)
+    miss = (batch.incident_id >= 0) & out.evaluated & ~caught
+    k = batch0.reps
+    share = miss.reshape(-1, k).mean(axis=1)  # per deploy row: share of draws that miss
     by_incident: dict[int, list[str]] = {}
-    for r in np.flatnonzero(miss):
-        by_incident.setdefault(int(batch.incident_id[r]), []).append(
-            _stage_name(settings, int(batch.stage[r]))
+    for r in np.flatnonzero(share > 0.5):
+        by_incident.setdefault(int(batch0.incident_id[r]), []).append(
+            _stage_name(settings, int(batch0.stage[r]))
         )
+    batch = batch0
     index = batch.incidents()
     rows = []
     for gid, stages in sorted(by_incident.items()):
@@ -226,13 +246,19 @@ def _missed(batch: DeployBatch, out: Outcome, settings: DeploySampling) -> list[
 
 
 def _false_alarms(
-    batch: DeployBatch, out: Outcome, settings: DeploySampling
+    batch0: DeployBatch, out: Outcome, settings: DeploySampling
 ) -> list[dict[str, Any]]:
+    """False alarms per deploy: the earliest draw's alarm and the share of draws that fire."""
+    batch = batch0.expanded
     caught, delay = classify(batch, out.first, settings.lead_minutes)
     false = (out.first >= 0) & out.evaluated & ~caught
+    k = batch0.reps
+    share = false.reshape(-1, k).mean(axis=1)
+    first_alarm = np.where(false, out.first, np.iinfo(np.int64).max).reshape(-1, k)
+    pick = np.argmin(first_alarm, axis=1) + np.arange(share.size) * k  # earliest false draw
     starts = np.asarray(settings.rollout.stage_starts())
     rows = []
-    for r in np.flatnonzero(false):
+    for r in pick[share > 0]:
         trace = batch.traces[int(batch.trace_id[r])]
         deploy_start = trace.frame.index[int(batch.start[r])]
         minute = (int(out.first[r]) + 1) * batch.step_minutes
@@ -248,6 +274,7 @@ def _false_alarms(
                 "deploy_start": deploy_start.isoformat(),
                 "stage": _stage_name(settings, max(stage, 0)),
                 "kind": kind,
+                "share_of_draws": round(float(share[r // k]), 4),
             }
         )
     return rows

@@ -6,8 +6,9 @@ onset and no later than the incident's end; an earlier alarm (``before-incident`
 one (``after-incident``) is a false alarm, and so is any alarm on a healthy deploy (a false
 rollback). Measures:
 
-* precision: caught alarms / all alarms; recall: caught incident replays / incident replays
-  (an incident whose metric no rule watches is missed: every replay and deploy counts);
+* precision: caught alarms / all alarms; recall: caught incident replays / incident replays,
+  over the rows the policy can watch (a trace none of its rules' metrics is in is "not
+  applicable" there and left out; a policy that can watch no incident has no recall, not 0);
 * detection time: alarm time minus onset, minutes (negative when raised within the lead);
 * reset time: how long the alert keeps firing after the incident ends (median, minutes),
   measured with the rollback disabled; None for a policy with a latched rule (argo, flagger,
@@ -16,6 +17,12 @@ rollback). Measures:
 * blast radius: exposure-minutes of the incident served by the new version until traffic is
   restored ``rollback_minutes`` after the alarm (a minute at 10 % exposure counts 0.1); an alarm
   before the onset restores traffic before any harm. Reported as p50, p95 and mean.
+
+With noise draws (:class:`simulations.backtest.noise.SampleNoise`) every deploy row is judged
+once per draw; rates average over the draws, counts are per deploy. Every rate has a 95 % Wilson
+interval on the effective number of independent deploys (:mod:`simulations.backtest.intervals`):
+distinct incidents for recall, the healthy deploys' time coverage in deploy lengths for false
+rollbacks, and for precision the alarms scaled by the same design effect.
 """
 
 from __future__ import annotations
@@ -28,8 +35,19 @@ from numpy.typing import NDArray
 
 from simulations._types import FloatArray, IntArray
 from simulations.backtest.deploys import DeployBatch
+from simulations.backtest.intervals import covered_deploys, wilson
 
-__all__ = ["Outcome", "Score", "first_alarm_rows", "reset_steps", "score"]
+__all__ = [
+    "Outcome",
+    "Score",
+    "blast_radius",
+    "classify",
+    "covered",
+    "distinct_incidents",
+    "first_alarm_rows",
+    "reset_steps",
+    "score",
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,17 @@ class Score:
     healthy_deploys: int
     caught: int
     false_alarms: int
+    recall_ci95: tuple[float, float] | None = None
+    precision_ci95: tuple[float, float] | None = None
+    false_rollbacks_ci95: tuple[float, float] | None = None  # per 100 deploys
+    effective_incidents: float = 0.0
+    effective_healthy_deploys: float = 0.0
+    draws: int = 1
+
+    @property
+    def applicable(self) -> bool:
+        """The policy could watch at least one replayed deploy."""
+        return self.incident_replays + self.healthy_deploys > 0
 
 
 def first_alarm_rows(fired: NDArray[np.bool_]) -> IntArray:
@@ -67,7 +96,11 @@ def first_alarm_rows(fired: NDArray[np.bool_]) -> IntArray:
 
 
 def reset_steps(fired: NDArray[np.bool_], batch: DeployBatch) -> FloatArray:
-    """Steps the alert keeps firing from each incident row's end (NaN for healthy rows)."""
+    """Steps the alert keeps firing from each incident row's end (NaN for healthy rows).
+
+    ``fired`` has one row per outcome row (:attr:`DeployBatch.reps` per deploy).
+    """
+    batch = batch.expanded
     out = np.full(batch.n_rows, np.nan)
     for r in np.flatnonzero(batch.incident_id >= 0):
         after = fired[r, batch.end[r] : batch.length[r]]
@@ -109,19 +142,28 @@ def score(
     outcomes: Sequence[Outcome],
     lead_minutes: float,
     rollback_minutes: float,
+    select: Sequence[NDArray[np.bool_]] | None = None,
+    brief: bool = False,
 ) -> Score:
-    """The measures of one policy from its outcome on each batch."""
+    """The measures of one policy from its outcome on each batch.
+
+    Outcomes are per outcome row (deploy x draw, :attr:`DeployBatch.reps`). ``select`` keeps
+    only some outcome rows per batch (a cross-validation fold). ``brief`` skips the detection
+    and blast-radius percentiles (None), for the many scores a selection compares.
+    """
     detect: list[FloatArray] = []
     blast: list[FloatArray] = []
     resets: list[FloatArray] = []
     n_inc = n_healthy = caught_n = false_n = false_rb = 0
+    eff_inc = eff_healthy = 0.0
     has_reset = True
-    for batch, out in zip(batches, outcomes, strict=True):
-        # Every deploy counts, also where no rule of the policy applies (its metric is absent):
-        # such an incident is missed in full, such a healthy deploy is not rolled back.
-        ev = out.evaluated
-        inc = batch.incident_id >= 0
-        healthy = batch.incident_id < 0
+    reps = max((b.reps for b in batches), default=1)
+    for i, (batch0, out) in enumerate(zip(batches, outcomes, strict=True)):
+        batch = batch0.expanded
+        # A deploy no rule of the policy can watch (its metric is absent) is not applicable.
+        ev = out.evaluated if select is None else out.evaluated & select[i]
+        inc = (batch.incident_id >= 0) & ev
+        healthy = (batch.incident_id < 0) & ev
         caught, delay = classify(batch, out.first, lead_minutes)
         caught &= ev
         fired = (out.first >= 0) & ev
@@ -130,6 +172,8 @@ def score(
         caught_n += int(caught[inc].sum())
         false_n += int((fired & ~caught).sum())
         false_rb += int((fired & healthy).sum())
+        eff_inc += distinct_incidents(batch0, inc)
+        eff_healthy += covered(batch0, healthy)
         detect.append(delay[caught])
         blast.append(blast_radius(batch, out.first, rollback_minutes)[inc])
         if out.reset is None:
@@ -140,18 +184,57 @@ def score(
     b = np.concatenate(blast) if blast else np.empty(0)
     r = np.concatenate(resets) if resets else np.empty(0)
     alarms = caught_n + false_n
+    recall = caught_n / n_inc if n_inc else None
+    precision = caught_n / alarms if alarms else None
+    fr = false_rb / n_healthy if n_healthy else None
+    rows = (n_inc + n_healthy) / reps
+    deff = (eff_inc + eff_healthy) / rows if rows else 0.0
+    fr_ci = wilson(fr, eff_healthy)
     return Score(
-        precision=caught_n / alarms if alarms else None,
-        recall=caught_n / n_inc if n_inc else None,
-        detection_p50=_q(d, 50),
-        detection_p95=_q(d, 95),
-        reset_minutes=_q(r, 50) if has_reset else None,
-        false_rollbacks_per_100=100.0 * false_rb / n_healthy if n_healthy else None,
-        blast_p50=_q(b, 50),
-        blast_p95=_q(b, 95),
+        precision=precision,
+        recall=recall,
+        detection_p50=None if brief else _q(d, 50),
+        detection_p95=None if brief else _q(d, 95),
+        reset_minutes=_q(r, 50) if has_reset and not brief else None,
+        false_rollbacks_per_100=None if fr is None else 100.0 * fr,
+        blast_p50=None if brief else _q(b, 50),
+        blast_p95=None if brief else _q(b, 95),
         blast_mean=float(b.mean()) if b.size else None,
-        incident_replays=n_inc,
-        healthy_deploys=n_healthy,
+        incident_replays=round(n_inc / reps),
+        healthy_deploys=round(n_healthy / reps),
         caught=caught_n,
         false_alarms=false_n,
+        recall_ci95=wilson(recall, eff_inc),
+        precision_ci95=wilson(precision, alarms / reps * deff),
+        false_rollbacks_ci95=None if fr_ci is None else (100.0 * fr_ci[0], 100.0 * fr_ci[1]),
+        effective_incidents=eff_inc,
+        effective_healthy_deploys=eff_healthy,
+        draws=reps,
     )
+
+
+def _deploys(batch: DeployBatch, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The deploy rows with at least one of their outcome rows in ``rows``."""
+    return np.asarray(rows.reshape(batch.n_rows, batch.reps).any(axis=1), dtype=np.bool_)
+
+
+def distinct_incidents(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
+    """How many distinct incidents the outcome ``rows`` replay."""
+    key = ("incidents", np.packbits(rows).tobytes())
+    if key not in batch.memo:
+        batch.memo[key] = float(np.unique(batch.incident_id[_deploys(batch, rows)]).size)
+    return batch.memo[key]
+
+
+def covered(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
+    """Independent healthy deploys' worth among the outcome ``rows`` (per trace, overlap
+    removed; :func:`simulations.backtest.intervals.covered_deploys`)."""
+    key = ("covered", np.packbits(rows).tobytes())
+    if key not in batch.memo:
+        mine = _deploys(batch, rows)
+        total = 0.0
+        for t in np.unique(batch.trace_id[mine]):
+            of_t = mine & (batch.trace_id == t)
+            total += covered_deploys(batch.start[of_t], int(batch.length[of_t].max()))
+        batch.memo[key] = total
+    return batch.memo[key]

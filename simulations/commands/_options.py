@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from planner.model import Plan
     from simulations.backtest.deploys import DeploySampling
+    from simulations.backtest.noise import SampleNoise
     from simulations.backtest.replay import ReplayRequest
 
-__all__ = ["add_replay_arguments", "replay_request", "replay_settings"]
+__all__ = ["add_replay_arguments", "noise_settings", "replay_request", "replay_settings"]
 
 
 def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,24 @@ def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
         help="also replay each rule set N times per trace through the SimPy replay model "
         "(needs --plan): blast radius in failed requests and users",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the replay (default 0)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the noise draws and the replay (default 0)"
+    )
+    parser.add_argument(
+        "--noise-draws",
+        type=int,
+        default=32,
+        metavar="N",
+        help="seeded draws of the canary's and stable version's measurements per deploy "
+        "(default 32; 0: the exact model, canary = trace)",
+    )
+    parser.add_argument(
+        "--pod-variance",
+        default="auto",
+        metavar="V|auto",
+        help="per-pod heterogeneity of ln(latency percentile) per step at full traffic "
+        "(default auto: calibrated from each trace's short-term variability)",
+    )
     parser.add_argument(
         "--response",
         choices=("automated", "human"),
@@ -76,7 +94,32 @@ def replay_settings(args: argparse.Namespace) -> DeploySampling:
         rollout,
         lead_minutes=minutes("--lead", args.lead),
         stride_minutes=minutes("--deploy-every", args.deploy_every, positive=True),
+        noise=noise_settings(args),
     )
+
+
+def noise_settings(args: argparse.Namespace) -> SampleNoise:
+    """The :class:`~simulations.backtest.noise.SampleNoise` the options describe."""
+    import math
+
+    from simulations.backtest.noise import SampleNoise
+    from simulations.exceptions import BacktestError
+
+    if args.noise_draws < 0:
+        raise BacktestError(f"--noise-draws: {args.noise_draws} must be >= 0 (0: no noise)")
+    if args.seed < 0:
+        raise BacktestError(f"--seed: {args.seed} must be >= 0")
+    pods: float | None = None
+    if args.pod_variance != "auto":
+        try:
+            pods = float(args.pod_variance)
+        except ValueError:
+            pods = -1.0
+        if not math.isfinite(pods) or pods < 0:
+            raise BacktestError(
+                f"--pod-variance: {args.pod_variance!r} is not 'auto' or a number >= 0"
+            )
+    return SampleNoise(draws=args.noise_draws, seed=args.seed, pod_variance=pods)
 
 
 def replay_request(args: argparse.Namespace) -> ReplayRequest | None:

@@ -17,6 +17,11 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def _ci(ci: tuple[float, float] | None, digits: int = 1) -> str:
+    """A 95 % interval as ``[low-high]``, or ``-``."""
+    return "-" if ci is None else f"[{ci[0]:.{digits}f}-{ci[1]:.{digits}f}]"
+
+
 def _grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
     lines = [
@@ -35,10 +40,12 @@ def backtest_text(report: BacktestReport) -> str:
     header: tuple[str, ...] = (
         "rule set",
         "recall",
+        "recall 95% CI",
         "precision",
         "detect p50/p95 min",
         "reset min",
         "false rb/100",
+        "false rb 95% CI",
         "blast p50/p95",
         "missed",
         "false alarms",
@@ -57,16 +64,21 @@ def backtest_text(report: BacktestReport) -> str:
                 f"{_num(failed.get('p50'), 0)}/{_num(failed.get('p95'), 0)}",
                 _num(None if frac is None else 100.0 * frac, 0),
             )
+        marks = {"defaults": " *", "current": " +"}.get(r.origin, "")
+        name = r.name + marks + (" !" if r.not_evaluated else "")
+        if not s.applicable:
+            rows.append((name, "n/a", *("" for _ in header[2:])))
+            continue
         rows.append(
             (
-                r.name
-                + {"defaults": " *", "current": " +"}.get(r.origin, "")
-                + (" !" if r.not_evaluated else ""),
+                name,
                 _num(s.recall, 2),
+                _ci(s.recall_ci95, 2),
                 _num(s.precision, 2),
                 f"{_num(s.detection_p50)}/{_num(s.detection_p95)}",
                 _num(s.reset_minutes),
                 _num(s.false_rollbacks_per_100),
+                _ci(s.false_rollbacks_ci95),
                 f"{_num(s.blast_p50)}/{_num(s.blast_p95)}",
                 str(len(r.missed)),
                 str(len(r.false_alarms)),
@@ -74,10 +86,17 @@ def backtest_text(report: BacktestReport) -> str:
             )
         )
     s0 = report.settings
+    most = max(report.results, key=lambda r: r.score.healthy_deploys, default=None)
+    eff = (
+        ""
+        if most is None
+        else (f" (worth {most.score.effective_healthy_deploys:.1f} independent: they overlap)")
+    )
     foot = (
         f"{report.incidents} incident(s) x {len(s0.rollout.stages)} onset stages, "
-        f"{report.results[0].score.healthy_deploys if report.results else 0} healthy deploys; "
-        f"lead {s0.lead_minutes:g} min; blast radius in exposure-minutes; * = defaults"
+        f"{most.score.healthy_deploys if most else 0} healthy deploys{eff}; "
+        f"lead {s0.lead_minutes:g} min; blast radius in exposure-minutes; * = defaults\n"
+        f"canary noise: {s0.noise.describe()}; 95% CIs: Wilson on independent deploys"
         + ("; + = --current" if any(r.origin == "current" for r in report.results) else "")
     )
     return _grid(header, rows) + "\n" + foot + _not_evaluated_note(report)
@@ -91,7 +110,7 @@ def _not_evaluated_note(report: BacktestReport) -> str:
             blind.setdefault(r.not_evaluated, []).append(r.name)
     return "".join(
         f"\n! {', '.join(names)}: no rule of the set watches a metric of {', '.join(traces)} "
-        "(not evaluated there: its incidents counted as missed, its deploys as not rolled back)"
+        "(not applicable there: left out of its scores; n/a = applicable nowhere)"
         for traces, names in blind.items()
     )
 
@@ -104,10 +123,12 @@ def front_text(front: Sequence[Candidate]) -> str:
             _num(c.score.false_rollbacks_per_100),
             _num(c.score.blast_mean, 2),
             _num(c.score.recall, 2),
+            " ".join(_num(f.false_rollbacks_per_100) for f in c.folds),
         )
         for c in front
     ]
-    return _grid(("rule (train)", "false rb/100", "blast mean", "recall"), rows)
+    header = ("rule (train)", "false rb/100", "blast mean", "recall", "false rb/100 per fold")
+    return _grid(header, rows)
 
 
 def tune_text(report: TuneReport) -> str:
@@ -121,17 +142,49 @@ def tune_text(report: TuneReport) -> str:
         "Pareto front (train):",
         front_text(report.front),
         "",
-        f"recommended (false rollbacks/100 <= {report.budget:g}"
-        f"{'' if met else ': NOT MET, least false rollbacks'}):",
+        f"recommended (false rollbacks/100 <= {report.budget:g} on every fold"
+        f"{'' if met else ': NOT MET, the safest set, flagged'}):",
         *(f"  {rule}" for rule in rec["rules"]),
         f"  (ranked by the {report.ranked_by})",
+        "",
+        *_validation_lines(report),
         "",
         "TRAIN:",
         backtest_text(report.train),
     ]
     if report.test is not None:
         parts += ["", "TEST:", backtest_text(report.test)]
+    parts += ["", *_waits_lines(report), "", _verdict_line(report)]
     return "\n".join(parts)
+
+
+def _validation_lines(report: TuneReport) -> list[str]:
+    v = report.validation
+    if v is None:
+        return []
+    ci = v.false_rollbacks_ci95
+    return [
+        f"VALIDATION ({v.folds}-fold, each fold held out of the selection): false rb/100 "
+        f"{_num(v.false_rollbacks_per_100)} {_ci(ci)}, recall {_num(v.recall, 2)} "
+        f"{_ci(v.recall_ci95, 2)} on {v.effective_healthy_deploys:.1f} independent healthy "
+        f"deploys and {v.effective_incidents:.0f} incidents held out"
+    ]
+
+
+def _waits_lines(report: TuneReport) -> list[str]:
+    waits = report.stage_waits()
+    if not waits:
+        return ["EVIDENCE-SIZED WAITS: no request counts in the training traces (traffic unknown)"]
+    lines = ["EVIDENCE-SIZED WAITS (shortest bake that detects the degradation, 90% power):"]
+    for w in waits:
+        lines.append(f"  {w.stage} ({w.exposure_percent:g}%): {w.minutes:g} min")
+        lines += [f"    {a}" for a in w.arithmetic]
+    return lines
+
+
+def _verdict_line(report: TuneReport) -> str:
+    v = report.verdict()
+    return f"VERDICT: {v['status'].upper()}: {v['reason']}"
 
 
 def _pct(x: float | None) -> str:

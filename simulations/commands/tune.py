@@ -40,6 +40,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="thresholds file of the rules run today (e.g. from import-rules): measured beside",
     )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=4,
+        metavar="K",
+        help="cross-validation folds (time blocks, or whole traces) the budget must hold on "
+        "(default 4)",
+    )
     parser.add_argument("--dask", metavar="ADDR", help="run the sweep on this dask scheduler")
     parser.add_argument("-o", "--output", help="write the recommended thresholds file here")
     parser.add_argument("--report", help="write the full report (front, train, test) as JSON")
@@ -70,11 +78,14 @@ def run(args: argparse.Namespace) -> int:
     if args.split_at:
         train, test = _split(train, test, args.split_at)
     current = load_thresholds(args.current).rule_sets if args.current else ()
+    if args.folds < 2:
+        raise BacktestError(f"--folds: {args.folds} must be >= 2")
     settings = TuneSettings(
         replay_settings(args),
         budget=args.false_rollback_budget,
         families=tuple(args.family or FAMILY_NAMES),
         current=tuple(replace(rs, name=f"current/{rs.name}") for rs in current),
+        folds=args.folds,
     )
     client = _client(args.dask) if args.dask else None
     try:

@@ -191,6 +191,7 @@ def from_monitor(metric: str, mon: Monitor, step: float) -> ArgoAnalysis:
         direction=mon.direction,
         interval_minutes=step_up(5.0, step),
         failure_limit=1,
+        scope=mon.scope or "canary",
     )
 
 
@@ -207,4 +208,19 @@ def may_fire(
     return np.asarray(reach | gaps, dtype=np.bool_)
 
 
-FAMILY = Family("argo", ArgoParams, True, from_rule, from_monitor, single_sample, may_fire)
+def breaches_needed(p: ArgoParams, step: float) -> int:
+    """``failureLimit + 1`` failed measurements."""
+    return p.failure_limit + 1
+
+
+FAMILY = Family(
+    "argo",
+    ArgoParams,
+    True,
+    from_rule,
+    from_monitor,
+    single_sample,
+    may_fire,
+    breaches_needed,
+    fires_on_gaps=True,
+)

@@ -214,6 +214,10 @@ class Family:
         may_fire: ``(rule, params, high, low, gaps) -> rows``: rows whose extreme samples can
             reach the bound at all (a cheap pre-filter; a window's value never passes the
             row's extreme sample).
+        breaches_needed: ``(params, step_minutes) -> m``: the rule needs ``m`` samples beyond
+            its bound to fire (distinct evaluations' windows do not overlap); 1 = no narrowing.
+        fires_on_gaps: a missing sample is a failed measurement that can fire (Argo); such a
+            family's bound for the pre-filters is ``warning`` (its ``successCondition``).
     """
 
     name: str
@@ -223,3 +227,5 @@ class Family:
     from_monitor: Callable[[str, Any, float], Detector]
     single_sample: Callable[[Any, float], bool]
     may_fire: Callable[..., BoolArray]
+    breaches_needed: Callable[[Any, float], int]
+    fires_on_gaps: bool = False

@@ -122,4 +122,18 @@ def may_fire(
     return np.ones(high.shape, dtype=np.bool_)
 
 
-FAMILY = Family("baseline", BaselineParams, True, from_rule, from_monitor, single_sample, may_fire)
+def breaches_needed(p: BaselineParams, step: float) -> int:
+    """One comparison can fail: no narrowing."""
+    return 1
+
+
+FAMILY = Family(
+    "baseline",
+    BaselineParams,
+    True,
+    from_rule,
+    from_monitor,
+    single_sample,
+    may_fire,
+    breaches_needed,
+)

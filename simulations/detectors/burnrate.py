@@ -116,6 +116,18 @@ def may_fire(
     return np.asarray(high > min(limits)) if limits else np.zeros(high.shape, dtype=np.bool_)
 
 
+def breaches_needed(p: BurnRateParams, step: float) -> int:
+    """One window average can page: no narrowing."""
+    return 1
+
+
 FAMILY = Family(
-    "burn_rate", BurnRateParams, False, from_rule, from_monitor, single_sample, may_fire
+    "burn_rate",
+    BurnRateParams,
+    False,
+    from_rule,
+    from_monitor,
+    single_sample,
+    may_fire,
+    breaches_needed,
 )

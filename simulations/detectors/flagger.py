@@ -145,6 +145,7 @@ def from_monitor(metric: str, mon: Monitor, step: float) -> FlaggerAnalysis:
         threshold_range_min=None if up else mon.critical,
         interval_minutes=interval,
         threshold=max(1, round(mon.for_minutes / interval)),
+        scope=mon.scope or "canary",
     )
 
 
@@ -160,4 +161,18 @@ def may_fire(
     return np.asarray(high > rule.critical if rule.direction == "above" else low < rule.critical)
 
 
-FAMILY = Family("flagger", FlaggerParams, True, from_rule, from_monitor, single_sample, may_fire)
+def breaches_needed(p: FlaggerParams, step: float) -> int:
+    """``threshold`` failed checks."""
+    return p.threshold
+
+
+FAMILY = Family(
+    "flagger",
+    FlaggerParams,
+    True,
+    from_rule,
+    from_monitor,
+    single_sample,
+    may_fire,
+    breaches_needed,
+)

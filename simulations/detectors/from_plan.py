@@ -14,6 +14,8 @@ it (plan names: ``error_rate``, ``latency_p95``, ``success_rate`` ...). Its ``cr
 - ``baseline``: at most +10 % over the stable version and worse by more than
   ``|warning - baseline|``, every 5 minutes, canary scope.
 
+A tuned monitor's own ``scope`` (``plan --thresholds`` carries the rule's) wins over these.
+
 On a trace sampled coarser than these intervals (5-minute NAB, hourly Microsoft series) every
 interval and window is rounded up to a whole number of steps, as ``backtest`` does for rules,
 and Flagger's ``threshold`` becomes ``for_minutes / interval`` checks.

@@ -115,6 +115,7 @@ def from_monitor(metric: str, mon: Monitor, step: float) -> StaticThreshold:
         mon.direction,
         for_minutes=mon.for_minutes,
         evaluation_interval_minutes=step_up(1.0, step),
+        scope=mon.scope or "fleet",
     )
 
 
@@ -130,4 +131,12 @@ def may_fire(
     return np.asarray(high > rule.critical if rule.direction == "above" else low < rule.critical)
 
 
-FAMILY = Family("static", StaticParams, False, from_rule, from_monitor, single_sample, may_fire)
+def breaches_needed(p: StaticParams, step: float) -> int:
+    """``for`` in evaluations, plus the one that starts it."""
+    every = step_up(p.evaluation_interval_minutes, step)
+    return math.ceil(p.for_minutes / every - 1e-9) + 1
+
+
+FAMILY = Family(
+    "static", StaticParams, False, from_rule, from_monitor, single_sample, may_fire, breaches_needed
+)

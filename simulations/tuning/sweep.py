@@ -6,11 +6,15 @@ with a ``dask.distributed`` client the candidates are split into chunks run on t
 candidate keeps its first alarm per deploy, so rule sets (one rule per metric, combined with OR)
 are scored without running a detector again (:func:`combine`).
 
-Objective: the least expected (mean) blast radius subject to false rollbacks per 100 healthy
-deploys at or under the budget, measured with the stage-exposure model; with a replay request
-the best few rule sets are then replayed through the SimPy replay model and the one with the
-least mean failed requests is recommended. The recommendation and each family's best are then
-backtested beside the defaults on the training set and, separately, on the test set.
+Every deploy is judged under several seeded noise draws of the canary's measurement
+(:mod:`simulations.backtest.noise`). Objective: the least mean blast radius subject to false
+rollbacks per 100 healthy deploys within the budget on every cross-validation fold of the
+training deploys (:mod:`simulations.tuning.select`: fold-stable, worst fold ranked); when no
+rule set qualifies the safest is recommended and flagged. With a replay request the best few
+are then replayed through the SimPy replay model and the one with the least mean failed
+requests is recommended. The selection is validated out of fold, and the recommendation and
+each family's best are backtested beside the defaults on the training set and, separately, on
+the test set; :func:`verdict` says whether the recommendation holds out of sample.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from typing import Any
 import numpy as np
 
 from planner.thresholds.file import RuleSet, ThresholdRule, Thresholds
+from planner.thresholds.waits import EvidenceInputs, StageWait, evidence_waits
 from simulations._types import Direction
 from simulations.backtest.deploys import DeployBatch, DeploySampling, build_batches
-from simulations.backtest.firing import observed_key, rule_first_alarm
+from simulations.backtest.firing import observed_key, prepare_noisy, rule_first_alarm
+from simulations.backtest.noise import SampleNoise, quantile_spread, short_term_variance
 from simulations.backtest.replay import ReplayRequest, replay_rule_set
 from simulations.backtest.run import BacktestReport, run_backtest, with_defaults
 from simulations.backtest.scoring import Outcome, Score, score
@@ -36,9 +42,30 @@ from simulations.exceptions import BacktestError
 from simulations.traces.model import CANONICAL_METRICS, Trace
 from simulations.traces.series import healthy_values, incident_steps, trace_series
 from simulations.tuning._malloc import reuse_freed_memory
+from simulations.tuning.select import (
+    Judged,
+    Validation,
+    fold_masks,
+    judge,
+    pick,
+    qualifies,
+    validate,
+    worst,
+)
 from simulations.tuning.space import FAMILY_NAMES, candidates, healthy_levels
 
-__all__ = ["Candidate", "TuneReport", "TuneSettings", "combine", "pareto", "sweep", "tune"]
+__all__ = [
+    "SAFEST",
+    "Candidate",
+    "TuneReport",
+    "TuneSettings",
+    "combine",
+    "evidence_inputs",
+    "pareto",
+    "sweep",
+    "tune",
+    "verdict",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +81,11 @@ class TuneSettings:
     replay_finalists: int = 5
     # Rule sets a team runs today (``tune --current``): backtested beside the picks.
     current: tuple[RuleSet, ...] = ()
+    folds: int = 4
+
+    def __post_init__(self) -> None:
+        if self.folds < 2:
+            raise BacktestError(f"tune: folds(={self.folds}) must be >= 2")
 
 
 @dataclass(frozen=True)
@@ -62,21 +94,32 @@ class Candidate:
 
     rule_set: RuleSet
     score: Score
+    folds: tuple[Score, ...] = ()  # the same on each cross-validation fold
+    qualified: bool = True  # within the budget on every fold (else: the safest, flagged)
 
     def within(self, budget: float) -> bool:
+        """Within ``budget`` on all training deploys and on every fold."""
         fr = self.score.false_rollbacks_per_100
-        return fr is not None and fr <= budget + 1e-9
+        folds = all(
+            f.false_rollbacks_per_100 is None or f.false_rollbacks_per_100 <= budget + 1e-9
+            for f in self.folds
+        )
+        return fr is not None and fr <= budget + 1e-9 and folds
 
     def row(self) -> dict[str, Any]:
         s = self.score
+        ci = s.false_rollbacks_ci95
         return {
             "name": self.rule_set.name,
             "rules": [r.label() for r in self.rule_set.rules],
             "false_rollbacks_per_100_deploys": s.false_rollbacks_per_100,
+            "false_rollbacks_per_100_deploys_ci95": None if ci is None else list(ci),
             "blast_radius_mean": s.blast_mean,
             "blast_radius_p95": s.blast_p95,
             "recall": s.recall,
+            "recall_ci95": None if s.recall_ci95 is None else list(s.recall_ci95),
             "precision": s.precision,
+            "fold_false_rollbacks_per_100_deploys": [f.false_rollbacks_per_100 for f in self.folds],
         }
 
 
@@ -114,6 +157,8 @@ def sweep(
         for batch in batches:
             for key in dict.fromkeys(observed_key(r, batch.step_minutes) for r in rules):
                 batch.observed(*key, counts=False)
+            for rule in {(r.metric, r.relative): r for r in rules if r.scope == "canary"}.values():
+                prepare_noisy(rule, batch)
         n = threads or min(4, os.cpu_count() or 1)
         parts = [list(rules[i::n]) for i in range(n) if rules[i::n]]
         with ThreadPoolExecutor(max_workers=len(parts) or 1) as pool:
@@ -169,11 +214,24 @@ class TuneReport:
     test: BacktestReport | None
     ranked_by: str = "stage-exposure model: mean exposure-minutes"
     cloud: tuple[tuple[str, str, float, float], ...] = ()  # (family, metric, fr/100, blast mean)
+    validation: Validation | None = None
+    waits: EvidenceInputs | None = None
+    stages: tuple[tuple[str, float], ...] = ()  # the rollout's (name, exposure %) for the waits
+
+    def verdict(self) -> dict[str, Any]:
+        """Does the recommendation hold out of sample? (see :func:`verdict`)."""
+        return verdict(self)
+
+    def stage_waits(self) -> tuple[StageWait, ...]:
+        """Evidence-sized bakes of the rollout's stages (empty without traffic figures)."""
+        return () if self.waits is None else evidence_waits(self.stages, self.waits)
 
     def thresholds(self, source: str) -> Thresholds:
-        """The recommended rule set first, then each family's best."""
+        """The recommended rule set first, then each family's best; with the evidence inputs."""
         return Thresholds(
-            (self.recommended.rule_set, *(c.rule_set for c in self.family_best)), source
+            (self.recommended.rule_set, *(c.rule_set for c in self.family_best)),
+            source,
+            stage_waits=self.waits,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,7 +241,21 @@ class TuneReport:
             "candidates": self.n_candidates,
             "metrics": list(self.metrics),
             "recommended": self.recommended.row()
-            | {"within_budget": self.recommended.within(self.budget), "ranked_by": self.ranked_by},
+            | {
+                "within_budget": self.recommended.within(self.budget),
+                "qualified": self.recommended.qualified,
+                "flag": None if self.recommended.qualified else SAFEST,
+                "ranked_by": self.ranked_by,
+                "scopes": [r.scope for r in self.recommended.rule_set.rules],
+            },
+            "validation": None if self.validation is None else self.validation.to_dict(self.budget),
+            "verdict": self.verdict(),
+            "stage_waits": None
+            if self.waits is None
+            else {
+                "inputs": self.waits.to_dict(),
+                "stages": [w.to_dict() for w in self.stage_waits()],
+            },
             "family_best": [c.row() for c in self.family_best],
             "pareto_front": [c.row() for c in self.front],
             "cloud": {  # every configuration on train: the points behind the front
@@ -251,29 +323,23 @@ def _with_warning(rule: ThresholdRule, grids: dict[tuple[str, str], list[float]]
     return replace(named, warning=min(softer)) if softer else named
 
 
-def _ranked(cands: Sequence[Candidate], budget: float) -> list[Candidate]:
-    """Candidates within the budget by mean blast radius (ties: precision); if none is, the one
-    with the fewest false rollbacks."""
-    ok = [c for c in cands if c.within(budget)]
-    pool = ok or sorted(cands, key=lambda c: c.score.false_rollbacks_per_100 or 0.0)[:1]
-    return sorted(pool, key=lambda c: (c.score.blast_mean or 0.0, -(c.score.precision or 0.0)))
-
-
-def _best(cands: Sequence[Candidate], budget: float) -> Candidate:
-    return _ranked(cands, budget)[0]
+SAFEST = (
+    "no rule set met the false-rollback budget on every cross-validation fold: this is the "
+    "safest one found (fewest false rollbacks on its worst fold), not a set within the budget"
+)
 
 
 def _by_replay(
-    finalists: Sequence[Candidate], train: Sequence[Trace], replay: ReplayRequest
-) -> Candidate:
+    finalists: Sequence[Judged], train: Sequence[Trace], replay: ReplayRequest
+) -> Judged:
     """The finalist with the least mean failed requests in the SimPy replay model."""
 
-    def cost(c: Candidate) -> float:
-        summary = replay_rule_set(c.rule_set, train, replay)
+    def cost(j: Judged) -> float:
+        summary = replay_rule_set(RuleSet("finalist", j.rules), train, replay)
         mean = None if summary is None else summary.get("failed_requests_mean")
         return float("inf") if mean is None else float(mean)
 
-    costs = [cost(c) for c in finalists]
+    costs = [cost(j) for j in finalists]
     return finalists[int(np.argmin(costs))]
 
 
@@ -282,6 +348,15 @@ def _measured(picks: Sequence[RuleSet], current: Sequence[RuleSet]) -> list[tupl
     out = with_defaults(picks)
     mine = sum(1 for _, origin in out if origin == "file")
     return [*out[:mine], *((rs, "current") for rs in current), *out[mine:]]
+
+
+def _candidate(
+    j: Judged, name: str, qualified: bool, batches: Sequence[DeployBatch], rp: DeploySampling
+) -> Candidate:
+    """The judged rule set as a candidate, with its full score (percentiles included)."""
+    rules = RuleSet(name, j.rules, "tuned by devops-planner tune")
+    full = score(batches, j.outcomes, rp.lead_minutes, rp.rollout.rollback_minutes)
+    return Candidate(rules, full, j.folds, qualified)
 
 
 def tune(
@@ -317,59 +392,78 @@ def tune(
     outcomes = sweep(singles, batches, client)
     seconds = time.perf_counter() - t0
     lead, rb = rp.lead_minutes, rp.rollout.rollback_minutes
+    k = settings.folds
+    masks = fold_masks(batches, k)
     judged = [
-        (r, o, Candidate(RuleSet(r.label(), (r,)), score(batches, o, lead, rb)))
+        judge((_with_warning(r, grids),), o, batches, masks, lead, rb)
         for r, o in zip(singles, outcomes, strict=True)
     ]
+    combos: dict[tuple[int, ...], Judged] = {}
 
-    def best_set(
-        pool: Sequence[tuple[ThresholdRule, list[Outcome], Candidate]], name: str
-    ) -> list[Candidate]:
-        tops = []
+    def best_sets(pool: Sequence[int], folds: Sequence[int]) -> list[Judged]:
+        """Rule sets of the ``top_k`` best rules per metric on ``folds``, combined with OR."""
+        tops: list[list[int | None]] = []
         for metric, direction in metrics:
-            mine = [j for j in pool if (j[0].metric, j[0].direction) == (metric, direction)]
-            ok = [j for j in mine if j[2].within(settings.budget)] or mine
-            ok.sort(key=lambda j: (j[2].score.blast_mean or 0.0, -(j[2].score.precision or 0.0)))
+            mine = [
+                i for i in pool if (singles[i].metric, singles[i].direction) == (metric, direction)
+            ]
+            ok = [i for i in mine if qualifies(judged[i], folds, settings.budget)] or mine
+            ok.sort(key=lambda i: worst(judged[i], folds))
             tops.append([None, *ok[: settings.top_k]])
-        combos = []
-        for pick in itertools.product(*tops):
-            chosen = [j for j in pick if j is not None]
-            if not chosen:
+        out = []
+        for chosen in itertools.product(*tops):
+            key = tuple(i for i in chosen if i is not None)
+            if not key:
                 continue
-            rules = tuple(_with_warning(j[0], grids) for j in chosen)
-            s = score(batches, combine([j[1] for j in chosen]), lead, rb)
-            combos.append(Candidate(RuleSet(name, rules, "tuned by devops-planner tune"), s))
-        return combos
+            if key not in combos:
+                parts = [judged[i] for i in key]
+                merged = combine([j.outcomes for j in parts])
+                rules = tuple(r for j in parts for r in j.rules)
+                combos[key] = judge(rules, merged, batches, masks, lead, rb)
+            out.append(combos[key])
+        return out
 
-    ranked_by = "stage-exposure model: mean exposure-minutes"
-    finalists = _ranked(best_set(judged, "tuned"), settings.budget)
-    recommended = finalists[0]
-    top = finalists[: settings.replay_finalists]
-    replayable = all(r.relative is None for c in top for r in c.rule_set.rules)
-    if replay is not None and len(top) > 1 and replayable:
-        recommended = _by_replay(top, train, replay)
-        ranked_by = (
-            f"replay model: mean failed requests of the best {len(top)} by the stage-exposure model"
-        )
-    elif replay is not None and len(top) > 1:
-        ranked_by += " (not re-ranked by the replay model: relative rules among the finalists)"
-    family_best = tuple(
-        _best(best_set([j for j in judged if j[0].family == f], f"tuned-{f}"), settings.budget)
-        for f in settings.families
-        if any(j[0].family == f for j in judged)
+    every = list(range(k))
+    everything = list(range(len(singles)))
+    finalists = best_sets(everything, every)
+    chosen, met = pick(finalists, every, settings.budget)
+    ranked_by = (
+        f"stage-exposure model with {rp.noise.draws} noise draws: worst-fold mean exposure-minutes "
+        f"among rule sets within the budget on all {k} folds"
     )
-    points = [
-        (c.score.false_rollbacks_per_100 or 0.0, c.score.blast_mean or 0.0) for _, _, c in judged
-    ]
-    front = tuple(judged[i][2] for i in pareto(points))
+    if replay is not None and met:
+        top = sorted(
+            (j for j in finalists if qualifies(j, every, settings.budget)),
+            key=lambda j: worst(j, every),
+        )[: settings.replay_finalists]
+        if len(top) > 1 and all(r.relative is None for j in top for r in j.rules):
+            chosen = _by_replay(top, train, replay)
+            ranked_by = (
+                f"replay model: mean failed requests of the best {len(top)} by the stage-exposure "
+                "model"
+            )
+        elif len(top) > 1:
+            ranked_by += " (not re-ranked by the replay model: relative rules among the finalists)"
+    recommended = _candidate(chosen, "tuned", met, batches, rp)
+    validation = validate(
+        k, settings.budget, lambda folds: pick(best_sets(everything, folds), folds, settings.budget)
+    )
+    family_best = []
+    for f in settings.families:
+        mine = [i for i in everything if singles[i].family == f]
+        if mine:
+            best, ok = pick(best_sets(mine, every), every, settings.budget)
+            family_best.append(_candidate(best, f"tuned-{f}", ok, batches, rp))
+    points = [(j.score.false_rollbacks_per_100 or 0.0, j.score.blast_mean or 0.0) for j in judged]
+    front = tuple(
+        _candidate(judged[i], judged[i].rules[0].label(), True, batches, rp) for i in pareto(points)
+    )
     picks = [recommended.rule_set, *(c.rule_set for c in family_best)]
     return TuneReport(
         recommended=recommended,
-        family_best=family_best,
+        family_best=tuple(family_best),
         front=front,
-        cloud=tuple(
-            (r.family, r.metric, x, y) for (r, _, _), (x, y) in zip(judged, points, strict=True)
-        ),
+        cloud=tuple((r.family, r.metric, x, y) for r, (x, y) in zip(singles, points, strict=True)),
         n_candidates=len(singles),
         metrics=tuple(f"{m} ({d})" for m, d in metrics),
         sweep_seconds=seconds,
@@ -377,4 +471,118 @@ def tune(
         train=run_backtest(_measured(picks, settings.current), train, rp, replay),
         test=(run_backtest(_measured(picks, settings.current), test, rp, replay) if test else None),
         ranked_by=ranked_by,
+        validation=validation,
+        waits=evidence_inputs(train, settings.budget, rp.noise),
+        stages=tuple((n, p) for n, p, _ in rp.rollout.stages),
+    )
+
+
+def verdict(report: TuneReport) -> dict[str, Any]:
+    """Whether the recommendation holds out of sample, with intervals.
+
+    Judged on the test set when there is one, else on the out-of-fold validation: ``holds``
+    when the false-rollback rate is within the budget and so is the upper end of its 95 %
+    interval; ``unconfirmed`` when the rate is within the budget but the interval is too wide to
+    confirm it (too few independent deploys); ``does-not-hold`` when the rate is over the
+    budget; ``not-tested`` without healthy deploys out of sample. ``holds`` is true, false or
+    null (unconfirmed, not tested).
+    """
+    budget = report.budget
+    val = report.validation
+    test = None
+    if report.test is not None:
+        test = next((r for r in report.test.results if r.name == "tuned"), None)
+    if test is not None:
+        where = "test"
+        fr = test.score.false_rollbacks_per_100
+        ci = test.score.false_rollbacks_ci95
+        recall, recall_ci = test.score.recall, test.score.recall_ci95
+    elif val is not None:
+        where = "validation"
+        fr, ci = val.false_rollbacks_per_100, val.false_rollbacks_ci95
+        recall, recall_ci = val.recall, val.recall_ci95
+    else:
+        where, fr, ci, recall, recall_ci = "none", None, None, None, None
+    if fr is None or ci is None:
+        status, reason = "not-tested", "no healthy deploy out of sample to judge it on"
+    elif fr > budget + 1e-9:
+        status = "does-not-hold"
+        reason = (
+            f"{fr:.1f} false rollbacks per 100 deploys on the {where} set "
+            f"(95 % CI {ci[0]:.1f}-{ci[1]:.1f}) exceed the budget of {budget:g}"
+        )
+    elif ci[1] <= budget + 1e-9:
+        status = "holds"
+        reason = (
+            f"{fr:.1f} false rollbacks per 100 deploys on the {where} set, 95 % CI "
+            f"{ci[0]:.1f}-{ci[1]:.1f}, within the budget of {budget:g}"
+        )
+    else:
+        status = "unconfirmed"
+        reason = (
+            f"{fr:.1f} false rollbacks per 100 deploys on the {where} set is within the budget of "
+            f"{budget:g}, but its 95 % CI reaches {ci[1]:.1f}: too few independent deploys to "
+            "confirm it"
+        )
+    if not report.recommended.qualified:
+        reason += "; " + SAFEST
+    return {
+        "status": status,
+        "holds": {"holds": True, "does-not-hold": False}.get(status),
+        "judged_on": where,
+        "budget_false_rollbacks_per_100_deploys": budget,
+        "false_rollbacks_per_100_deploys": fr,
+        "false_rollbacks_per_100_deploys_ci95": None if ci is None else list(ci),
+        "recall": recall,
+        "recall_ci95": None if recall_ci is None else list(recall_ci),
+        "qualified_in_training": report.recommended.qualified,
+        "reason": reason,
+    }
+
+
+def evidence_inputs(
+    traces: Sequence[Trace], budget: float, noise: SampleNoise
+) -> EvidenceInputs | None:
+    """The traffic and noise figures the evidence-sized waits need, from the healthy history.
+
+    Requests per minute and error ratio are medians of the healthy samples; the latency shape is
+    the noise model's; the pod variance is calibrated as the noise model does. None without a
+    ``requests`` column (the traffic is then unknown). The false-rollback rate is the budget
+    (per deploy), at least 0.1 per 100.
+    """
+    with_requests = [t for t in traces if "requests" in t.frame.columns]
+    if not with_requests:
+        return None
+    t = max(with_requests, key=lambda x: len(x.frame))
+    step = t.step.total_seconds() / 60.0
+    req = healthy_values(t, "requests")
+    if req is None or not np.isfinite(req).any():
+        return None
+    rpm = float(np.nanmedian(req)) / step
+    if not rpm > 0:
+        return None
+    er = healthy_values(t, "error_ratio")
+    p0 = float(np.nanmedian(er)) if er is not None and np.isfinite(er).any() else None
+    lat = next(
+        (m for m in ("latency_p95_ms", "latency_p99_ms", "latency_p50_ms") if m in t.frame.columns),
+        None,
+    )
+    sigma = tau2 = None
+    pct = 0.95
+    if lat is not None:
+        pct = {"latency_p50_ms": 0.5, "latency_p95_ms": 0.95, "latency_p99_ms": 0.99}[lat]
+        sigma = noise.latency_sigma
+        values = healthy_values(t, lat)
+        tau2 = noise.pod_variance
+        if tau2 is None and values is not None:
+            s2 = quantile_spread(sigma, pct) ** 2
+            tau2 = max(0.0, short_term_variance(values, True) - s2 / (rpm * step))
+    return EvidenceInputs(
+        requests_per_minute=round(rpm, 3),
+        error_ratio=None if p0 is None else float(f"{p0:.6g}"),
+        latency_sigma=sigma,
+        latency_percentile=pct,
+        latency_pod_variance=float(f"{(tau2 or 0.0):.6g}"),
+        step_minutes=step,
+        false_rollback_rate=max(budget, 0.1) / 100.0,
     )

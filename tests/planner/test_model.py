@@ -79,5 +79,7 @@ def test_a_fleet_monitor_scope_round_trips_and_canary_is_not_written(plan_doc: A
     assert scopes.count("fleet") == 1 and "canary" not in scopes
     assert Plan.from_dict(document).stages[2].monitors[0].scope == "fleet"
     data["stages"][2]["monitors"][0]["scope"] = "everyone"
-    with pytest.raises(PlanError, match="scope 'everyone' is not canary or fleet"):
+    with pytest.raises(
+        PlanError, match=r"monitors\[0\]\.scope: 'everyone' is not one of canary, fleet"
+    ):
         Plan.from_dict(data)

@@ -203,10 +203,11 @@ def test_a_rule_on_a_missing_metric_is_reported_not_evaluated() -> None:
     result = _one(_rules(metric="latency_p99_ms", critical=500), [_trace(ratio, ((300, 330),))])
     assert result.not_evaluated == ("toy",)
     assert result.rules_not_evaluated == (("static latency_p99_ms > 500 for 0s", ("toy",)),)
-    # It cannot see the incident: missed in both stages, the whole incident served.
-    assert result.score.incident_replays == 2 and result.score.recall == 0.0
-    assert result.missed[0]["missed_in_stages"] == ["Canary", "Full"]
-    assert result.score.blast_p50 == pytest.approx((0.1 * 30 + 1.0 * 30) / 2)
+    # It cannot watch the trace: "not applicable" there, not a recall of 0 (issue 15).
+    assert not result.score.applicable
+    assert result.score.incident_replays == 0 and result.score.recall is None
+    assert result.missed == () and result.score.blast_p50 is None
+    assert result.to_dict()["applicable"] is False
 
 
 def test_labels_outside_the_trace_are_rejected() -> None:

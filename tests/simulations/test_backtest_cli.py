@@ -212,14 +212,16 @@ def test_table_flags_rule_sets_that_cannot_see_the_trace(
 ) -> None:
     # outbound-01 has only latency_p95_ms: Flagger's defaults (success rate, p99) and the
     # Argo/burn-rate examples have no metric there. A bare "recall 0.00, false rb 0.0" would
-    # read as "evaluated and useless"; the row must say it was never evaluated on that trace.
+    # read as "evaluated and useless"; the row must say "n/a": not applicable (issue 15).
     assert main(["backtest", "--thresholds", DEFAULTS, "--trace", "outbound-01"]) == 0
     lines = capsys.readouterr().out.splitlines()
     rows = {ln.split()[0]: ln for ln in lines if ln and ln.split()[0] in {"flagger-default"}}
     ref = next(ln for ln in lines if ln.startswith("reference-plan"))
     assert "!" in rows["flagger-default"] and "!" not in ref
+    assert rows["flagger-default"].split()[-1] == "n/a"  # and nothing else: no figure
+    assert "n/a" not in ref
     assert any(
-        ln.startswith("!") and "outbound-01" in ln and "counted as missed" in ln for ln in lines
+        ln.startswith("!") and "outbound-01" in ln and "not applicable" in ln for ln in lines
     )
 
 

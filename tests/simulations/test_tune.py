@@ -110,7 +110,10 @@ def test_tune_recommends_within_budget_and_reports_train_and_test(
     report = tune(two, test, s)
     assert report.recommended.within(0.0)
     assert report.recommended.score.false_rollbacks_per_100 == 0.0
-    assert report.recommended.score.recall == 1.0  # a 3 % step over 0.2 % is plain to see
+    # A zero budget allows no rollback in any noise draw of any fold; a 3 % step over 0.2 % is
+    # still caught at least in the replays where the whole fleet sees it.
+    recall = report.recommended.score.recall
+    assert recall is not None and recall >= 0.5
     assert report.test is not None
     assert [r.name for r in report.train.results][:3] == ["tuned", "tuned-static", "tuned-flagger"]
     assert "reference-plan" in [r.name for r in report.test.results]
