@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from simulations.loaders.read import read_traces
 
     thresholds = load_thresholds(args.thresholds)
-    traces = read_traces(args.trace, args.labels)
+    traces = read_traces(args.trace, args.labels, args.format, args.trace_metric)
     settings = replay_settings(args)
     report = run_backtest(
         with_defaults(thresholds.rule_sets), traces, settings, replay_request(args)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from simulations.commands._options import add_format_arguments
+
 HELP = "replay historical incidents through the plan's rollout: blast radius, time to roll back"
 
 
@@ -43,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--onset", type=float, help="incident onset, minutes after deploy start")
     parser.add_argument("-o", "--output", help="write FILE.json (summary), .csv or .parquet (runs)")
+    add_format_arguments(parser, trace_metric=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         raise ReplayError(f"-o {args.output}: expected a .json, .csv or .parquet file")
     plan = read_plan(args.plan)
     # As `backtest`: a bundled series by name, and the trace's own or sidecar labels.
-    trace = read_traces([args.trace], [args.labels] if args.labels else [])[0]
+    labels = [args.labels] if args.labels else []
+    trace = read_traces([args.trace], labels, args.format, args.metric)[0]
     incidents = None
     if args.incident:
         start, sep, end = args.incident.partition("/")

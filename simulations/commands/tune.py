@@ -58,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
             f"--labels: {len(labels)} file(s) for {len(args.train) + len(args.test)} trace(s) "
             "(--train then --test); give one per trace"
         )
-    train = read_traces(args.train, labels[: len(args.train)])
-    test = read_traces(args.test, labels[len(args.train) :]) if args.test else []
+    fmt, metric = args.format, args.trace_metric
+    train = read_traces(args.train, labels[: len(args.train)], fmt, metric)
+    test = read_traces(args.test, labels[len(args.train) :], fmt, metric) if args.test else []
     if args.split_at:
         train, test = _split(train, test, args.split_at)
     settings = TuneSettings(
