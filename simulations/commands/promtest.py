@@ -24,20 +24,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build every test in memory, then write them; run them with `promtool test rules`."""
+    from dataclasses import replace
     from pathlib import Path
 
     from planner.export import target_from_profile
     from planner.io import read_plan
     from planner.profile import ServiceProfile, load_profile
     from simulations.exceptions import SimulationError
-    from simulations.loaders.read import read_traces
+    from simulations.loaders.detect import load_trace_file
+    from simulations.loaders.incidents import load_incidents
     from simulations.promtest import build_promtest, write_promtest
 
     plan = read_plan(args.plan)
     profile = load_profile(args.service) if args.service else ServiceProfile()
     target = target_from_profile(profile, plan.change.service)
-    labels = [args.incidents] if args.incidents else []
-    trace = read_traces([args.trace], labels, args.format, args.trace_metric)[0]
+    # the labels are --incidents only (or the file's own: a Microsoft Label column, NAB labels)
+    trace, used = load_trace_file(args.trace, args.format, args.trace_metric, args.incidents)
+    if args.incidents and not used:
+        trace = replace(trace, incidents=load_incidents(args.incidents))
     if not trace.incidents:
         raise SimulationError(f"{args.trace}: no labelled incidents (give --incidents)")
     if args.tolerance < 0:
