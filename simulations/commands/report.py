@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         name=slug(args.name) if args.name else default_name({**declared, **parameters}),
         parameters=parameters,
         notebook=notebook,
+        progress=sys.stderr.isatty(),
         **({"date": args.date} if args.date else {}),
     )
     result = run_report(request)
