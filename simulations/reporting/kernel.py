@@ -8,6 +8,7 @@ go to ``stderr_path`` instead; the report keeps that file beside a failed notebo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
@@ -26,6 +27,6 @@ class LoggedKernelManager(AsyncKernelManager):
         if not self.stderr_path:
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
-        with open(self.stderr_path, "ab") as log:  # the child keeps its own copy of the fd
+        with Path(self.stderr_path).open("ab") as log:  # the child keeps its own copy of the fd
             kw["stdout"] = kw["stderr"] = log
             await super()._async_launch_kernel(kernel_cmd, **kw)
