@@ -27,6 +27,23 @@ from simulations.reporting.run import ReportRequest, ReportResult, run_report
 ROOT = repo_root()
 NOTEBOOKS = ROOT / "notebooks"
 FIXTURE_PLAN = ROOT / "tests" / "fixtures" / "plan-minimal.json"
+
+
+def committed_text(path: Path) -> str:
+    """``path`` as committed at HEAD; its working copy outside a git checkout (an sdist)."""
+    import subprocess
+
+    rel = path.relative_to(ROOT).as_posix()
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"HEAD:{rel}"], capture_output=True, text=True
+    )
+    if done.returncode == 0:
+        return done.stdout
+    inside = subprocess.run(["git", "-C", str(ROOT), "rev-parse"], capture_output=True)
+    assert inside.returncode != 0, f"{rel} is not committed: {done.stderr.strip()}"
+    return path.read_text(encoding="utf-8")
+
+
 DAY = date(2026, 1, 6)
 
 # The plan parameters shared by 01 and 04, with their bundled defaults.
@@ -110,7 +127,9 @@ def test_every_notebook_has_expected_parameters_listed() -> None:
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
 def test_notebook_is_committed_stripped_thin_and_parameterised(path: Path) -> None:
-    nb = nbformat.read(path, as_version=4)
+    # what is committed (the working copy may hold outputs JupyterLab saved: the nbstripout
+    # filter that `make` installs strips them when they are staged)
+    nb = nbformat.reads(committed_text(path), as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code), "outputs not stripped"
     assert "widgets" not in nb.metadata, "widget state not stripped"
