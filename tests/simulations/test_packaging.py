@@ -4,35 +4,20 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from support.paths import ROOT
-
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
-FOLDERS = ("planner", "simulations", "notebooks", "data")
+from support.wheel import PIP, build_wheel
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project built as a wheel (from a copy of its sources) and installed into a folder."""
     base = tmp_path_factory.mktemp("pkg")
-    src = base / "src"
-    src.mkdir()
-    for name in SOURCES:
-        shutil.copy(ROOT / name, src / name)
-    for folder in FOLDERS:
-        shutil.copytree(
-            ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "_bundle")
-        )
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    build = [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(base / "dist"), "."]
-    subprocess.run(build, cwd=src, check=True, capture_output=True, timeout=300)
-    (wheel,) = (base / "dist").glob("devops_planner-*.whl")
+    wheel = build_wheel(base)
     names = set(zipfile.ZipFile(wheel).namelist())
     for bundled in (
         "simulations/_bundle/notebooks/04-rollout-report.ipynb",
@@ -42,7 +27,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ):
         assert bundled in names, bundled
     target = base / "site"
-    install = [*pip, "install", "--no-deps", "--target", str(target), str(wheel)]
+    install = [*PIP, "install", "--no-deps", "--target", str(target), str(wheel)]
     subprocess.run(install, check=True, capture_output=True, timeout=300)
     return target
 
