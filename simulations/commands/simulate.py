@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from simulations.commands._options import add_format_arguments
+from simulations.commands._progress import progress
 
 HELP = "replay historical incidents through the plan's rollout: blast radius, time to roll back"
 
@@ -86,7 +87,10 @@ def run(args: argparse.Namespace) -> int:
     step = trace.step.total_seconds() / 60.0
     detectors = detectors_from_plan(plan, args.metric, args.detector, step)
     setup = build_setup(plan, trace, detectors, incidents, config)
-    result = simulate(setup, args.runs, args.seed, workers=args.workers, dask_address=args.dask)
+    with progress("simulate", total=args.runs, unit="run") as done:
+        result = simulate(
+            setup, args.runs, args.seed, workers=args.workers, dask_address=args.dask, progress=done
+        )
     print(replay_text(result.summary))
     if not setup.incidents:
         print("no incidents: every replay is incident-free (false-rollback rate only)")

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from planner.thresholds.file import dump_thresholds
+    from simulations.commands._progress import progress
     from simulations.commands._text import tune_text
     from simulations.exceptions import BacktestError
     from simulations.loaders.read import read_traces
@@ -70,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     )
     client = _client(args.dask) if args.dask else None
     try:
-        report = tune(train, test, settings, client, replay_request(args))
+        with progress("tune"):
+            report = tune(train, test, settings, client, replay_request(args))
     finally:
         if client is not None:
             client.close()
