@@ -16,7 +16,7 @@ from simulations.detectors.from_plan import plan_monitor
 from simulations.notebook.markdown import _code
 from simulations.paths import SAMPLE_MANIFEST, is_sample, resolve
 
-__all__ = ["Provenance", "change_source", "provenance_markdown"]
+__all__ = ["Provenance", "change_source", "sources_markdown"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def change_source(p: Provenance) -> str:
     return f"the manifest {_code(p.manifest_path)}{sample}"
 
 
-def provenance_markdown(plan: Plan, p: Provenance) -> str:
+def sources_markdown(plan: Plan, p: Provenance) -> str:
     """A banner (for the sample history) and a list: change, service, history, thresholds."""
     lines: list[str] = []
     if is_sample(p.trace_path):

@@ -74,7 +74,7 @@ EXPECTED_PARAMETERS = {
     "03-tune-thresholds.ipynb": {
         "trace_path": "data/sample/web-service-14d.csv",
         "labels_path": "",
-        "split_at": "2026-03-09T00:00Z",
+        "split_at": "auto",
         "false_rollback_budget": 1.0,
         "lead_minutes": 15.0,
         "rollback_minutes": 5.0,
