@@ -206,3 +206,49 @@ def test_a_split_outside_the_trace_names_the_parameter_and_the_span() -> None:
         r"2026-01-01T00:00:00\+00:00\.\.2026-01-14T23:00:00\+00:00\)$",
     ):
         split_at([trace], pd.Timestamp("2026-03-09T00:00Z"), "split_at")
+
+
+def test_story_exposure_drops_to_zero_from_the_restore_on() -> None:
+    from support.paths import ROOT
+
+    from planner.io import read_plan
+    from simulations.notebook.replay import ReplayInputs, pick_run, run_replay, run_story
+
+    plan = read_plan(str(ROOT / "tests" / "golden" / "sample-plan.json"))
+    inputs = ReplayInputs(trace_path=str(ROOT / "data/sample/web-service-14d.csv"), runs=40)
+    setup, simulation = run_replay(plan, inputs)
+    story = run_story(plan, setup, 0, pick_run(simulation), "error_ratio")
+    assert story.restored_minutes is not None and story.detected_minutes is not None
+    after = story.frame[story.frame.index >= story.restored_minutes]
+    before = story.frame[story.frame.index < story.detected_minutes]
+    assert len(after) and (after["exposure_percent"] == 0).all()
+    assert after["new"].isna().all()  # no traffic reaches the new version any more
+    assert before["exposure_percent"].max() > 0
+    # the restore is one of the run's events, at the same minute
+    assert any(kind == "restored" and at == story.restored_minutes for at, kind, _ in story.events)
+
+
+def test_schedule_note_compares_the_calendar_with_the_replayed_run_and_says_why() -> None:
+    from support.paths import ROOT
+
+    from simulations.notebook.inputs import PlanInputs, load_plan
+    from simulations.notebook.markdown import schedule_note
+
+    sample = ROOT / "data" / "sample"
+    plan = load_plan(
+        PlanInputs(
+            manifest_path=str(sample / "change-manifest.yaml"),
+            service_path=str(sample / "service.yaml"),
+            calendar_path=str(sample / "calendar.yaml"),
+            start="2026-12-07T10:00",
+        )
+    )
+    stages = tuple((s.name, 60.0 * i, 60.0 * (i + 1)) for i, s in enumerate(plan.stages))
+    note = schedule_note(plan, stages)
+    for i, s in enumerate(plan.schedule):
+        assert f"| `{s.stage}` | +" in note and f"| +{stages[i][1] / 60:.1f} h |" in note
+    held = [s.stage for s in plan.schedule if s.held_until]
+    assert held, "the sample calendar holds a stage for its window"
+    assert f"The calendar holds `{held[0]}`" in note
+    assert "without waiting for a deployment window" in note
+    assert schedule_note(plan.__class__.from_dict({**plan.to_dict(), "schedule": []}), stages) == ""
