@@ -4,14 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint typecheck pytest bench lab clean
+.PHONY: report test lint typecheck pytest bench lab clean git-filters
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	$(MAKE) --no-print-directory git-filters
 	touch $(STAMP)
+
+# Strip notebook outputs when they are staged (.gitattributes names the filter). The path is
+# relative to the work tree, so every checkout or worktree uses its own .venv; outside git
+# there is nothing to configure.
+git-filters:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '.venv/bin/nbstripout'; \
+	  git config filter.nbstripout.smudge cat; \
+	  git config diff.ipynb.textconv '.venv/bin/nbstripout -t'; \
+	fi
 
 # Runs notebooks/04-rollout-report.ipynb on its defaults (the bundled sample data) into
 # reports/<date>-<name>/ and prints the path of report.html (reports/index.html lists them all).

@@ -3,6 +3,10 @@
 Notebook parameters hold paths such as ``"data/sample/service.yaml"`` that are relative to the
 repository root; :func:`resolve` turns them into absolute paths so a notebook gives the same
 answer under JupyterLab (working directory ``notebooks/``), papermill and ``make report``.
+
+An installed wheel has no repository: the build copies ``notebooks/`` and ``data/`` into the
+package as ``simulations/_bundle/`` (see ``setup.py``), and :func:`repo_root` falls back to it,
+so the defaults work from any folder after ``pip install``.
 """
 
 from __future__ import annotations
@@ -11,32 +15,58 @@ from pathlib import Path
 
 from simulations.exceptions import SimulationError
 
-__all__ = ["notebooks_dir", "repo_root", "resolve"]
+__all__ = [
+    "BUNDLE",
+    "SAMPLE_MANIFEST",
+    "SAMPLE_TRACE",
+    "is_sample",
+    "notebooks_dir",
+    "repo_root",
+    "resolve",
+]
 
 _MARKERS = ("pyproject.toml", "notebooks")
+BUNDLE = Path(__file__).resolve().parent / "_bundle"
+"""Where a wheel keeps its copies of ``notebooks/`` and ``data/``."""
+SAMPLE_TRACE = "data/sample/web-service-14d.csv"
+"""The bundled synthetic history (relative to the repository root)."""
+SAMPLE_MANIFEST = "data/sample/change-manifest.yaml"
+"""The bundled sample change."""
 
 
 def _is_root(folder: Path) -> bool:
-    return all((folder / marker).exists() for marker in _MARKERS) and (folder / "data").is_dir()
+    # simulations/paths.py tells this project apart from any other with notebooks/ and data/
+    return (
+        all((folder / marker).exists() for marker in _MARKERS)
+        and (folder / "data").is_dir()
+        and (folder / "simulations" / "paths.py").is_file()
+    )
+
+
+def _is_bundle(folder: Path) -> bool:
+    return (folder / "notebooks").is_dir() and (folder / "data").is_dir()
 
 
 def repo_root(start: Path | None = None) -> Path:
     """The repository root: the first folder holding ``pyproject.toml``, ``notebooks/``, ``data/``.
 
     Looks at the folders above ``start`` (default: the working directory), then above this
-    package (an editable install lives in the repository).
+    package (an editable install lives in the repository), then at the installed package's
+    :data:`BUNDLE` (a plain ``pip install``).
 
     Raises:
-        SimulationError: no such folder is found.
+        SimulationError: no such folder is found (a package installed without its bundle).
     """
     here = (start or Path.cwd()).resolve()
     candidates = [here, *here.parents, *Path(__file__).resolve().parents]
     for folder in candidates:
         if _is_root(folder):
             return folder
+    if _is_bundle(BUNDLE):
+        return BUNDLE
     raise SimulationError(
-        f"cannot find the devops-planner repository (pyproject.toml, notebooks/, data/) "
-        f"above {here} or {Path(__file__).resolve().parent}"
+        f"cannot find the devops-planner notebooks and data: no repository (pyproject.toml, "
+        f"notebooks/, data/) above {here} or {BUNDLE.parent}, and no {BUNDLE}"
     )
 
 
@@ -64,3 +94,13 @@ def resolve(path: str | Path) -> Path:
     if p.exists():
         return p.resolve()
     return repo_root() / p
+
+
+def is_sample(path: str | Path) -> bool:
+    """Whether ``path`` (a notebook parameter) is the bundled synthetic history."""
+    if not str(path):
+        return False
+    try:
+        return resolve(path).resolve() == resolve(SAMPLE_TRACE).resolve()
+    except SimulationError:
+        return False

@@ -32,6 +32,7 @@ from simulations.backtest.scoring import (
 )
 from simulations.detectors.registry import LATCHED
 from simulations.exceptions import BacktestError
+from simulations.paths import BUNDLE
 from simulations.traces.model import Trace
 
 __all__ = [
@@ -43,7 +44,8 @@ __all__ = [
     "with_defaults",
 ]
 
-DEFAULTS_PATH = Path(__file__).resolve().parents[2] / "data" / "thresholds" / "defaults.yaml"
+_DATA = BUNDLE if (BUNDLE / "data").is_dir() else Path(__file__).resolve().parents[2]  # a wheel
+DEFAULTS_PATH = _DATA / "data" / "thresholds" / "defaults.yaml"
 
 
 def load_defaults() -> Thresholds:

@@ -1,4 +1,5 @@
-"""Options shared by ``backtest`` and ``tune``: how incidents and healthy deploys are replayed."""
+"""Options shared by the commands: how incidents and healthy deploys are replayed (``backtest``,
+``tune``) and how a trace file is read (every command that takes one)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,37 @@ if TYPE_CHECKING:
     from simulations.backtest.noise import SampleNoise
     from simulations.backtest.replay import ReplayRequest
 
-__all__ = ["add_replay_arguments", "noise_settings", "replay_request", "replay_settings"]
+__all__ = [
+    "add_format_arguments",
+    "add_replay_arguments",
+    "noise_settings",
+    "replay_request",
+    "replay_settings",
+]
+
+
+def add_format_arguments(parser: argparse.ArgumentParser, trace_metric: bool = True) -> None:
+    """``--format`` (and, unless the command has its own ``--metric``, ``--trace-metric``)."""
+    from simulations.loaders.detect import FORMATS
+
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="auto",
+        help="trace file format (default auto: recognised by content: canonical CSV/Parquet, "
+        "NAB timestamp,value, Microsoft TimeStamp,Value,Label, Prometheus query_range JSON)",
+    )
+    if trace_metric:
+        parser.add_argument(
+            "--trace-metric",
+            metavar="COLUMN",
+            help="the canonical column a single-series file (NAB, Microsoft, Prometheus) fills",
+        )
 
 
 def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared with ``tune``: how incidents and healthy deploys are replayed."""
+    add_format_arguments(parser)
     parser.add_argument(
         "--labels",
         nargs="+",

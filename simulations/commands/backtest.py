@@ -31,15 +31,16 @@ def run(args: argparse.Namespace) -> int:
     from planner.io import atomic_write_text
     from planner.thresholds.file import load_thresholds
     from simulations.backtest.run import run_backtest, with_defaults
+    from simulations.commands._progress import progress
     from simulations.commands._text import backtest_text
     from simulations.loaders.read import read_traces
 
     thresholds = load_thresholds(args.thresholds)
-    traces = read_traces(args.trace, args.labels)
+    traces = read_traces(args.trace, args.labels, args.format, args.trace_metric)
     settings = replay_settings(args)
-    report = run_backtest(
-        with_defaults(thresholds.rule_sets), traces, settings, replay_request(args)
-    )
+    rule_sets = with_defaults(thresholds.rule_sets)
+    with progress("backtest"):
+        report = run_backtest(rule_sets, traces, settings, replay_request(args))
     if args.output:
         atomic_write_text(args.output, json.dumps(report.to_dict(), indent=2) + "\n")
     print(backtest_text(report))

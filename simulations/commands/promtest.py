@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ExitStatus
+from simulations.commands._options import add_format_arguments
 
 HELP = "write promtool tests: exported alerts must fire when our detector does on each incident"
 
@@ -12,32 +13,36 @@ HELP = "write promtool tests: exported alerts must fire when our detector does o
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the promtest options."""
     parser.add_argument("--plan", required=True, help="plan JSON written by `plan`")
-    parser.add_argument("--trace", required=True, help="canonical trace (.csv or .parquet)")
+    parser.add_argument("--trace", required=True, help="trace file (any --format)")
     parser.add_argument("--incidents", help="incidents file (YAML/CSV) labelling the trace")
     parser.add_argument("--service", help="service profile (YAML/JSON): namespace, promql, ...")
     parser.add_argument(
         "--tolerance", type=int, default=1, help="evaluation intervals of slack (default 1)"
     )
     parser.add_argument("-o", "--output", default="promtest", help="output folder")
+    add_format_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build every test in memory, then write them; run them with `promtool test rules`."""
+    from dataclasses import replace
     from pathlib import Path
 
     from planner.export import target_from_profile
     from planner.io import read_plan
     from planner.profile import ServiceProfile, load_profile
     from simulations.exceptions import SimulationError
-    from simulations.loaders.canonical import load_trace
+    from simulations.loaders.detect import load_trace_file
     from simulations.loaders.incidents import load_incidents
     from simulations.promtest import build_promtest, write_promtest
 
     plan = read_plan(args.plan)
     profile = load_profile(args.service) if args.service else ServiceProfile()
     target = target_from_profile(profile, plan.change.service)
-    incidents = load_incidents(args.incidents) if args.incidents else ()
-    trace = load_trace(args.trace, incidents=incidents)
+    # the labels are --incidents only (or the file's own: a Microsoft Label column, NAB labels)
+    trace, used = load_trace_file(args.trace, args.format, args.trace_metric, args.incidents)
+    if args.incidents and not used:
+        trace = replace(trace, incidents=load_incidents(args.incidents))
     if not trace.incidents:
         raise SimulationError(f"{args.trace}: no labelled incidents (give --incidents)")
     if args.tolerance < 0:

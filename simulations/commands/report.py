@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -22,12 +23,15 @@ _OPTION_PARAMETERS = {
     "service": "service_path",
     "trace": "trace_path",
     "labels": "labels_path",
+    "format": "trace_format",
 }
 _PATH_OPTIONS = ("plan", "manifest", "repo", "service", "trace", "labels")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of ``report``."""
+    from simulations.loaders.detect import FORMATS
+
     change = parser.add_argument_group("the change (one of)")
     change.add_argument("--manifest", metavar="FILE", help="a change manifest (YAML or JSON)")
     change.add_argument("--repo", metavar="DIR", help="a git repository (with --base/--head)")
@@ -37,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--service", metavar="FILE", help="service profile (YAML)")
     parser.add_argument("--trace", metavar="FILE", help="historical trace to replay")
     parser.add_argument("--labels", metavar="FILE", help="labelled incidents for the trace")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="trace file format (default auto: recognised by content)",
+    )
     parser.add_argument(
         "-p",
         "--parameter",
@@ -68,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         name=slug(args.name) if args.name else default_name({**declared, **parameters}),
         parameters=parameters,
         notebook=notebook,
+        progress=sys.stderr.isatty(),
         **({"date": args.date} if args.date else {}),
     )
     result = run_report(request)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ExitStatus
+from simulations.commands._options import add_format_arguments
+from simulations.commands._progress import progress
 
 HELP = "replay historical incidents through the plan's rollout: blast radius, time to roll back"
 
@@ -45,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--onset", type=float, help="incident onset, minutes after deploy start")
     parser.add_argument("-o", "--output", help="write FILE.json (summary), .csv or .parquet (runs)")
+    add_format_arguments(parser, trace_metric=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         raise ReplayError(f"-o {args.output}: expected a .json, .csv or .parquet file")
     plan = read_plan(args.plan)
     # As `backtest`: a bundled series by name, and the trace's own or sidecar labels.
-    trace = read_traces([args.trace], [args.labels] if args.labels else [])[0]
+    labels = [args.labels] if args.labels else []
+    trace = read_traces([args.trace], labels, args.format, args.metric)[0]
     incidents = None
     if args.incident:
         start, sep, end = args.incident.partition("/")
@@ -84,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
     step = trace.step.total_seconds() / 60.0
     detectors = detectors_from_plan(plan, args.metric, args.detector, step)
     setup = build_setup(plan, trace, detectors, incidents, config)
-    result = simulate(setup, args.runs, args.seed, workers=args.workers, dask_address=args.dask)
+    with progress("simulate", total=args.runs, unit="run") as done:
+        result = simulate(
+            setup, args.runs, args.seed, workers=args.workers, dask_address=args.dask, progress=done
+        )
     print(replay_text(result.summary))
     if not setup.incidents:
         print("no incidents: every replay is incident-free (false-rollback rate only)")

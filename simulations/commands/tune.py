@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from planner.thresholds.file import dump_thresholds, load_thresholds
+    from simulations.commands._progress import progress
     from simulations.commands._text import tune_text
     from simulations.exceptions import BacktestError
     from simulations.loaders.read import read_traces
@@ -73,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
             f"--labels: {len(labels)} file(s) for {len(args.train) + len(args.test)} trace(s) "
             "(--train then --test); give one per trace"
         )
-    train = read_traces(args.train, labels[: len(args.train)])
-    test = read_traces(args.test, labels[len(args.train) :]) if args.test else []
+    fmt, metric = args.format, args.trace_metric
+    train = read_traces(args.train, labels[: len(args.train)], fmt, metric)
+    test = read_traces(args.test, labels[len(args.train) :], fmt, metric) if args.test else []
     if args.split_at:
         train, test = _split(train, test, args.split_at)
     current = load_thresholds(args.current).rule_sets if args.current else ()
@@ -89,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     )
     client = _client(args.dask) if args.dask else None
     try:
-        report = tune(train, test, settings, client, replay_request(args))
+        with progress("tune"):
+            report = tune(train, test, settings, client, replay_request(args))
     finally:
         if client is not None:
             client.close()

@@ -38,8 +38,10 @@ BUNDLED_METRICS = {
 
 
 def default_root() -> Path:
-    """``data/raw`` of this checkout."""
-    return Path(__file__).resolve().parents[2] / "data" / "raw"
+    """``data/raw`` of this checkout (or of the installed package's bundle)."""
+    from simulations.paths import repo_root
+
+    return repo_root() / "data" / "raw"
 
 
 def _manifest(root: Path) -> list[dict[str, Any]]:

@@ -1,7 +1,9 @@
 """The traces and labels a backtest or tuning run reads.
 
-A ``--trace`` argument is a canonical CSV/Parquet file (its incidents from the paired
-``--labels`` file, else from a ``<stem>.incidents.yaml`` beside it), a file under ``data/raw``
+A ``--trace`` argument is a trace file in any format :mod:`simulations.loaders.detect` knows
+(canonical CSV/Parquet, NAB, Microsoft, a Prometheus export; recognised by content unless
+``fmt`` says), with its incidents from the paired ``--labels`` file, else from a
+``<stem>.incidents.yaml`` beside it, else the format's own labels; a file under ``data/raw``
 or the short name of a vendored series (``outbound-01``, ``elb_request_count_8c0756``: loaded
 with the incidents of ``data/raw/manifest.json``). ``--labels`` files pair with the traces in
 order; one labels file may serve a single trace.
@@ -33,13 +35,16 @@ def _bundled(arg: str) -> Trace | None:
     return load_bundled(arg, root) if arg in bundled_names(root) else None
 
 
-def _one(arg: str, labels: str | None) -> Trace:
-    from simulations.loaders.canonical import load_trace
+def _one(arg: str, labels: str | None, fmt: str, metric: str | None) -> Trace:
+    from simulations.loaders.detect import load_trace_file
     from simulations.loaders.incidents import load_incidents
 
-    trace = _bundled(arg)
+    trace = _bundled(arg) if fmt == "auto" else None
     if trace is None:
-        trace = load_trace(arg)
+        trace, used = load_trace_file(arg, fmt, metric, labels)
+        if used:  # a NAB labels file, already applied
+            check_labels(trace, labels or arg)
+            return replace(trace, name=trace.name or Path(arg).stem)
         sidecar = Path(arg).with_suffix("").with_suffix(".incidents.yaml")
         if labels is None and sidecar.exists():
             labels = str(sidecar)
@@ -65,8 +70,13 @@ def check_labels(trace: Trace, source: str) -> None:
             )
 
 
-def read_traces(paths: Sequence[str], labels: Sequence[str] = ()) -> list[Trace]:
+def read_traces(
+    paths: Sequence[str], labels: Sequence[str] = (), fmt: str = "auto", metric: str | None = None
+) -> list[Trace]:
     """Load each trace with its incidents (see the module docstring).
+
+    ``fmt`` is a format of :data:`~simulations.loaders.detect.FORMATS`; ``metric`` the canonical
+    column a single-column file fills (NAB, Microsoft, Prometheus).
 
     Raises:
         BacktestError: labels that do not pair with the traces, or that fall outside them.
@@ -76,4 +86,4 @@ def read_traces(paths: Sequence[str], labels: Sequence[str] = ()) -> list[Trace]
         raise BacktestError(
             f"--labels: {len(labels)} file(s) for {len(paths)} trace(s); give one per trace"
         )
-    return [_one(p, labels[i] if labels else None) for i, p in enumerate(paths)]
+    return [_one(p, labels[i] if labels else None, fmt, metric) for i, p in enumerate(paths)]

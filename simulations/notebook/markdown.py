@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
 from planner.model import Plan, RollbackLevel
 from planner.thresholds.file import Thresholds, dump_thresholds
@@ -20,6 +21,7 @@ __all__ = [
     "events_markdown",
     "failure_modes_markdown",
     "rollback_markdown",
+    "schedule_note",
     "thresholds_markdown",
     "triggers_markdown",
 ]
@@ -143,4 +145,39 @@ def events_markdown(events: Sequence[tuple[float, str, str]]) -> str:
         return "No events."
     return "\n".join(
         f"- **{t:,.1f} min** {_text(kind)} {_text(detail)}" for t, kind, detail in events
+    )
+
+
+def schedule_note(plan: Plan, stages: Sequence[tuple[str, float, float]]) -> str:
+    """How the replayed run's stage starts (``(name, start, end)`` minutes from the deploy
+    start) compare with the calendar's, and why they differ; ``""`` without a schedule."""
+    if not plan.schedule:
+        return ""
+    origin = datetime.fromisoformat(plan.schedule[0].start)
+    replayed = {name: start for name, start, _ in stages}
+    rows, held = [], []
+    for s in plan.schedule:
+        at = (datetime.fromisoformat(s.start) - origin).total_seconds() / 3600
+        run = replayed.get(s.stage)
+        run_text = "-" if run is None else f"+{run / 60:.1f} h"
+        rows.append(f"| {_code(s.stage)} | +{at:.1f} h | {run_text} |")
+        if s.held_until:
+            held.append(f"{_code(s.stage)} ({_text(s.reason or 'outside the allowed windows')})")
+    why = (
+        "The calendar holds " + ", ".join(held) + "; the replay"
+        if held
+        else "The calendar places every stage at the end of its minimum wait; the replay"
+    )
+    return "\n".join(
+        [
+            "| stage | calendar start | this replayed run |",
+            "|---|---|---|",
+            *rows,
+            "",
+            f"{why} draws each stage's wait from the plan's wait range and starts the next "
+            "stage at once, without waiting for a deployment window: the Monte Carlo runs "
+            "start at random moments of the history, which have no calendar. Under the "
+            "calendar, exposure widens later, so an incident that starts during a hold meets "
+            "the smaller exposure for longer than in the replay.",
+        ]
     )

@@ -38,7 +38,8 @@ class ReplayInputs:
 
     ``detectors`` are family names (static, argo, flagger, burnrate, baseline) configured from
     the plan's monitor of ``metric``; ``response`` is ``human`` or ``automated``; ``runs`` is the
-    number of replications under ``seed``.
+    number of replications under ``seed``; ``trace_format`` one of
+    :data:`~simulations.loaders.detect.FORMATS`.
     """
 
     trace_path: str
@@ -48,6 +49,7 @@ class ReplayInputs:
     response: str = "human"
     runs: int = 200
     seed: int = 0
+    trace_format: str = "auto"
 
 
 def run_replay(plan: Plan, inputs: ReplayInputs) -> tuple[Setup, Simulation]:
@@ -57,7 +59,9 @@ def run_replay(plan: Plan, inputs: ReplayInputs) -> tuple[Setup, Simulation]:
         ReplayError: no monitor of the metric, bad detectors, a trace too short for the rollout.
         TraceError: the trace or labels cannot be read.
     """
-    trace = load_labelled_trace(inputs.trace_path, inputs.labels_path)
+    trace = load_labelled_trace(
+        inputs.trace_path, inputs.labels_path, inputs.trace_format, inputs.metric
+    )
     config = ReplayConfig(response=ResponseConfig(mode=inputs.response))  # type: ignore[arg-type]
     step = trace.step.total_seconds() / 60.0  # a coarser trace rounds the monitors' intervals up
     detectors = detectors_from_plan(plan, inputs.metric, inputs.detectors, step)
@@ -70,7 +74,8 @@ class RunStory:
     """One replication, for a timeline figure.
 
     ``frame`` is indexed by minutes from the deploy start and has ``stable`` and ``new`` (the
-    metric of each version), ``exposure_percent``; ``stages`` holds (name, start, end) minutes.
+    metric of each version; ``new`` is NaN once traffic is restored), ``exposure_percent``
+    (0 from the restore on); ``stages`` holds (name, start, end) minutes.
     """
 
     run: int
@@ -114,6 +119,12 @@ def run_story(plan: Plan, setup: Setup, seed: int, run: int, metric: str) -> Run
         },
         index=pd.Index(minutes[valid], name="minutes"),
     )
+    if timeline.restored_at is not None:
+        # rolled back: from the restore on, no traffic reaches the new version (the Monte Carlo
+        # world keeps its schedule only because later steps no longer count for this run)
+        after = frame.index >= timeline.restored_at
+        frame.loc[after, "exposure_percent"] = 0.0
+        frame.loc[after, "new"] = np.nan
     starts = stage_starts(draw.bake) * step
     stages = tuple(
         (s.name, float(starts[i]), float(starts[i + 1])) for i, s in enumerate(setup.stages)

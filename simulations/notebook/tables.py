@@ -17,6 +17,7 @@ from planner.model import LEVELS, Plan
 
 if TYPE_CHECKING:
     from simulations.backtest.run import BacktestReport
+    from simulations.reporting.verdict import Verdict
     from simulations.tuning.sweep import TuneReport
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "rollback_table",
     "schedule_table",
     "stage_table",
+    "verdict_table",
     "zone_name",
 ]
 
@@ -277,3 +279,41 @@ def replay_table(summary: Mapping[str, Any]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).set_index("onset stage")
+
+
+def verdict_table(plan: Plan, replay: Mapping[str, Any], verdict: Verdict) -> pd.DataFrame:
+    """The report's opening table: one row per question a change board asks, answered in words
+    with the sample size (``replay`` is the replay summary document)."""
+    k, n = verdict.incidents, verdict.incident_runs
+    if verdict.detected_fraction is None or verdict.detected_ci95 is None:
+        detected = "not measured: no labelled incident was replayed"
+    else:
+        low, high = verdict.detected_ci95
+        detected = (
+            f"{verdict.detected_fraction:.0%} of {n} incident runs (95 % interval {low:.0%} to "
+            f"{high:.0%} over {k} incidents)"
+        )
+    fr = verdict.false_rollback_fraction
+    false = (
+        MISSING if fr is None else f"{fr:.1%} of {verdict.runs} runs rolled back a healthy deploy"
+    )
+    blast = replay["blast_radius"]["failed_requests"]["p95"]
+    ttr = replay["time_to_rollback_minutes"]["p95"]
+    rows = {
+        "verdict": f"{verdict.verdict.upper()}: "
+        + ("; ".join(verdict.reasons) or "all targets met"),
+        "overall risk": f"{plan.risk.overall} (complexity {plan.risk.complexity}, "
+        f"{len(plan.risk.files)} files)",
+        "past incidents detected": detected,
+        "false rollbacks": false,
+        "p95 blast radius": MISSING
+        if blast is None
+        else f"{blast:,.0f} failed requests (runs with an incident)",
+        "p95 time to roll back": MISSING
+        if ttr is None
+        else f"{ttr:.1f} minutes, detection to traffic restored (detected runs)",
+        "tuned thresholds hold out of sample": verdict.holdout.describe(),
+    }
+    frame = pd.DataFrame({"answer": list(rows.values())}, index=list(rows))
+    frame.index.name = "question"
+    return frame

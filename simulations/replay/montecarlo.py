@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +23,10 @@ from simulations.replay.outcome import RunResult
 from simulations.replay.setup import Setup
 from simulations.replay.summary import summarise
 
-__all__ = ["Simulation", "simulate"]
+__all__ = ["Progress", "Simulation", "simulate"]
+
+Progress = Callable[[int], object]
+"""A callback told how many more runs are done."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,16 +50,30 @@ def _chunks(n: int, parts: int) -> list[range]:
     return [range(i, min(n, i + size)) for i in range(0, n, size)]
 
 
-def _local(setup: Setup, seed: int, n: int, workers: int) -> list[RunResult]:
+def _local(
+    setup: Setup, seed: int, n: int, workers: int, progress: Progress | None = None
+) -> list[RunResult]:
+    # with a progress callback, smaller chunks report more often (a run's result does not
+    # depend on its chunk: each run draws from its own stretch of the stream)
+    parts = workers * (8 if progress else 2)
     if workers <= 1 or n <= MIN_CHUNK:
-        return replay_runs(setup, seed, range(n))
+        if progress is None:
+            return replay_runs(setup, seed, range(n))
+        out: list[RunResult] = []
+        for chunk in _chunks(n, max(parts, 8)):
+            out += replay_runs(setup, seed, chunk)
+            progress(len(chunk))
+        return out
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunks = _chunks(n, parts)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        parts = pool.map(
-            _chunk, [setup] * workers * 2, [seed] * workers * 2, _chunks(n, workers * 2)
-        )
-        return [r for part in parts for r in part]
+        results: list[RunResult] = []
+        for part in pool.map(_chunk, [setup] * len(chunks), [seed] * len(chunks), chunks):
+            results += part
+            if progress is not None:
+                progress(len(part))
+        return results
 
 
 def _dask(setup: Setup, seed: int, n: int, address: str, timeout: float) -> list[RunResult]:
@@ -83,6 +100,7 @@ def simulate(
     workers: int | None = None,
     dask_address: str | None = None,
     connect_timeout_s: float = 10.0,
+    progress: Progress | None = None,
 ) -> Simulation:
     """Replay ``runs`` replications.
 
@@ -90,6 +108,7 @@ def simulate(
         workers: local processes (default: all cores); 1 runs in this process.
         dask_address: a ``dask.distributed`` scheduler (``tcp://host:port``) to run on instead.
         connect_timeout_s: how long to try reaching the scheduler.
+        progress: called with the number of runs each finished chunk held (local runs only).
 
     Raises:
         ReplayError: ``runs`` < 1, a negative seed, or the scheduler cannot be reached.
@@ -101,7 +120,7 @@ def simulate(
     if dask_address:
         results = _dask(setup, seed, runs, dask_address, connect_timeout_s)
     else:
-        results = _local(setup, seed, runs, workers or os.cpu_count() or 1)
+        results = _local(setup, seed, runs, workers or os.cpu_count() or 1, progress)
     frame = pd.DataFrame([r.row() for r in results]).sort_values("run", ignore_index=True)
     order = tuple(s.name for s in setup.stages)
     detectors = tuple(d.name for d in setup.detectors)

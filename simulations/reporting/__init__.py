@@ -1,15 +1,29 @@
-"""Building blocks of the notebook reports: summary, HTML page, index page, file steps."""
+"""Building blocks of the notebook reports.
+
+Modules: ``run`` (papermill run and safe publishing), ``files`` (file steps), ``html`` (the
+page), ``index`` (the index page and its trends), ``kernel`` (the kernel's output to a log),
+``params`` (notebook parameters from the command line), ``provenance`` (which change, history
+and thresholds a page is about), ``summary`` (``summary.json``), ``verdict`` (the opening
+verdict and the assumptions behind it).
+"""
 
 from simulations.reporting.index import IndexEntry, build_index_html, scan_reports, write_index
+from simulations.reporting.provenance import Provenance, sources_markdown
 from simulations.reporting.summary import SUMMARY_MIME, ReportSummary, parse_summary, summarise
+from simulations.reporting.verdict import Verdict, judge, wilson_interval
 
 __all__ = [
     "SUMMARY_MIME",
     "IndexEntry",
+    "Provenance",
     "ReportSummary",
+    "Verdict",
     "build_index_html",
+    "judge",
     "parse_summary",
     "scan_reports",
+    "sources_markdown",
     "summarise",
+    "wilson_interval",
     "write_index",
 ]

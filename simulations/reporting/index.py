@@ -2,8 +2,9 @@
 
 A report folder is ``<YYYY-MM-DD>-<name>/`` holding ``report.html`` and ``summary.json``; a
 failed run is ``<YYYY-MM-DD>-<name>.failed/`` holding ``report.ipynb`` (and ``report.html``).
-The trend plot draws, over the good reports in date order, the overall risk (0 ZERO to 3 HIGH),
-the p95 blast radius (failed requests) and the p95 time to roll back (minutes), each where known.
+The trend plot draws, over the good reports in date order, the verdict, the overall risk (0 ZERO
+to 3 HIGH), the share of past incidents detected and of runs with a false rollback (percent), the
+p95 blast radius (failed requests) and the p95 time to roll back (minutes), each where known.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from simulations.exceptions import ReportError
 from simulations.notebook.plots.plan import to_data_uri
 from simulations.reporting.files import make_readable
 from simulations.reporting.summary import ReportSummary, parse_summary
+from simulations.reporting.verdict import VERDICTS
 
 __all__ = [
     "FOLDER_RE",
@@ -82,10 +84,13 @@ def trend_figure(entries: list[IndexEntry]) -> Figure:
     dates = sorted({e.date for e in good})
     x_of = {d: i for i, d in enumerate(dates)}
     names = sorted({e.name for e in good})
-    fig = Figure(figsize=(9, 2.4 + 0.2 * (len(names) > 1)), layout="constrained")
-    axes = fig.subplots(1, 3)
+    fig = Figure(figsize=(9, 4.6 + 0.2 * (len(names) > 1)), layout="constrained")
+    axes = list(fig.subplots(2, 3).flat)
     panels = (
+        ("verdict", "verdict_rank"),
         ("overall risk", "risk_rank"),
+        ("incidents detected (%)", "detected_percent"),
+        ("runs with a false rollback (%)", "false_rollback_percent"),
         ("p95 blast radius (failed requests)", "p95_blast_radius"),
         ("p95 time to roll back (min)", "p95_time_to_rollback_minutes"),
     )
@@ -104,8 +109,10 @@ def trend_figure(entries: list[IndexEntry]) -> Figure:
             ax.text(0.5, 0.5, "not measured yet", ha="center", va="center", transform=ax.transAxes)
         ax.set_xticks(range(len(dates)), dates, rotation=30, fontsize=8, ha="right")
         ax.tick_params(axis="y", labelsize=8)
-    axes[0].set_yticks(range(len(LEVELS)), list(LEVELS))
-    axes[0].set_ylim(-0.3, len(LEVELS) - 0.7)
+    axes[0].set_yticks(range(len(VERDICTS)), list(VERDICTS))
+    axes[0].set_ylim(-0.3, len(VERDICTS) - 0.7)
+    axes[1].set_yticks(range(len(LEVELS)), list(LEVELS))
+    axes[1].set_ylim(-0.3, len(LEVELS) - 0.7)
     if len(names) > 1:
         fig.legend(
             *axes[0].get_legend_handles_labels(),
@@ -117,8 +124,16 @@ def trend_figure(entries: list[IndexEntry]) -> Figure:
 
 
 def _get(entry: IndexEntry, name: str) -> float | None:
-    value = getattr(entry.summary, name) if entry.summary is not None else None
-    return float(value) if isinstance(value, int | float) else None
+    s = entry.summary
+    if s is None:
+        return None
+    if name == "verdict_rank":
+        return None if s.verdict is None else float(VERDICTS.index(s.verdict))
+    if name in ("detected_percent", "false_rollback_percent"):
+        share = s.detected_fraction if name == "detected_percent" else s.false_rollback_fraction
+        return None if share is None else 100 * share
+    value = getattr(s, name)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _row(entry: IndexEntry) -> str:
@@ -127,17 +142,24 @@ def _row(entry: IndexEntry) -> str:
     if entry.failed or entry.summary is None:
         nb = html.escape(f"{entry.folder.name}/report.ipynb", quote=True)
         return (
-            f'<tr class="failed"><td>{entry.date}</td><td>{name}</td><td colspan="4">FAILED: '
+            f'<tr class="failed"><td>{entry.date}</td><td>{name}</td><td colspan="7">FAILED: '
             f'<a href="{link}">error page</a> · <a href="{nb}">notebook</a></td></tr>'
         )
     s = entry.summary
     blast = "-" if s.p95_blast_radius is None else f"{s.p95_blast_radius:,.0f}"
     ttr = "-" if s.p95_time_to_rollback_minutes is None else f"{s.p95_time_to_rollback_minutes:.1f}"
+    verdict = html.escape(s.verdict or "-")
+    detected = "-" if s.detected_fraction is None else f"{s.detected_fraction:.0%}"
+    if s.detected_fraction_ci95 is not None:
+        low, high = s.detected_fraction_ci95
+        detected += f" <small>({low:.0%}-{high:.0%})</small>"
+    false = "-" if s.false_rollback_fraction is None else f"{s.false_rollback_fraction:.1%}"
+    sample = " <small>(sample history)</small>" if s.history == "sample" else ""
     return (
         f'<tr><td>{entry.date}</td><td><a href="{link}">{name}</a>'
-        f"<br><small>{html.escape(s.feature)}</small></td>"
+        f"<br><small>{html.escape(s.feature)}</small>{sample}</td><td>{verdict}</td>"
         f'<td class="risk-{s.overall_risk}">{s.overall_risk}</td><td>{s.files}</td>'
-        f"<td>{blast}</td><td>{ttr}</td></tr>"
+        f"<td>{detected}</td><td>{false}</td><td>{blast}</td><td>{ttr}</td></tr>"
     )
 
 
@@ -146,7 +168,7 @@ def build_index_html(entries: list[IndexEntry]) -> str:
     plot = ""
     if any(e.summary is not None for e in entries):
         plot = f'<img alt="trend" src="{to_data_uri(trend_figure(entries), dpi=TREND_DPI)}">'
-    rows = "\n".join(_row(e) for e in entries) or '<tr><td colspan="6">no reports yet</td></tr>'
+    rows = "\n".join(_row(e) for e in entries) or '<tr><td colspan="9">no reports yet</td></tr>'
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Rollout reports</title>
 <style>
@@ -159,7 +181,8 @@ tr.failed td {{ background: #fde8e8; }}
 </style></head>
 <body><h1>Rollout reports</h1>
 {plot}
-<table><thead><tr><th>date</th><th>report</th><th>overall risk</th><th>files</th>
+<table><thead><tr><th>date</th><th>report</th><th>verdict</th><th>overall risk</th><th>files</th>
+<th>incidents detected (95 % interval)</th><th>runs with a false rollback</th>
 <th>p95 blast radius (failed requests)</th><th>p95 time to roll back (min)</th></tr></thead>
 <tbody>
 {rows}

@@ -44,7 +44,8 @@ def utc_today() -> date:
 class ReportRequest:
     """What to run. ``name`` is a slug (:func:`simulations.reporting.params.slug`).
 
-    ``timeout`` is the most seconds one notebook cell may run.
+    ``timeout`` is the most seconds one notebook cell may run; ``progress`` shows papermill's
+    progress bar (cells executed) on stderr.
     """
 
     out_dir: Path
@@ -54,6 +55,7 @@ class ReportRequest:
     date: date = field(default_factory=utc_today)
     kernel_name: str = "python3"
     timeout: float = 600.0
+    progress: bool = False
 
     def __post_init__(self) -> None:
         if not _SLUG_RE.match(self.name) or self.name.endswith(".failed"):
@@ -91,6 +93,8 @@ def run_report(request: ReportRequest) -> ReportResult:
     from papermill.exceptions import PapermillExecutionError
     from traitlets.config import Config
 
+    from simulations.reporting.kernel import LoggedKernelManager
+
     notebook = request.notebook or repo_root() / "notebooks" / REPORT_NOTEBOOK
     if not notebook.is_file():
         raise ReportError(f"notebook: {notebook} does not exist")
@@ -107,11 +111,20 @@ def run_report(request: ReportRequest) -> ReportResult:
                 parameters=dict(request.parameters),
                 kernel_name=request.kernel_name,
                 cwd=str(notebook.parent),
-                progress_bar=False,
+                progress_bar=request.progress,
                 execution_timeout=request.timeout,
+                kernel_manager_class=LoggedKernelManager,
                 # The kernel talks over Unix sockets (file permissions), not localhost TCP,
                 # which ipykernel warns is readable by anyone on the machine.
-                config=Config({"KernelManager": {"transport": "ipc"}}),
+                config=Config(
+                    {
+                        "KernelManager": {"transport": "ipc"},
+                        # absolute: papermill runs the kernel from the notebook's folder
+                        "LoggedKernelManager": {
+                            "stderr_path": str((work / "kernel.log").resolve())
+                        },
+                    }
+                ),
             )
             nb = read_notebook(executed)
             summary = _find_summary(nb, notebook)
@@ -133,6 +146,7 @@ def run_report(request: ReportRequest) -> ReportResult:
         page = notebook_to_html(nb, _title(summary), footer=footer)
         atomic_write_text(work / "report.html", page)
         atomic_write_text(work / "summary.json", json.dumps(summary.to_dict(), indent=2) + "\n")
+        (work / "kernel.log").unlink(missing_ok=True)  # kept only beside a failed notebook
         make_readable(*work.iterdir())
         folder = replace_folder(work, out_dir / request.stem)
         shutil.rmtree(out_dir / f"{request.stem}.failed", ignore_errors=True)

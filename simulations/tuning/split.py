@@ -10,7 +10,7 @@ import pandas as pd
 from simulations.exceptions import BacktestError
 from simulations.traces.model import Incident, Trace
 
-__all__ = ["parse_split_time", "split_at"]
+__all__ = ["auto_split", "parse_split_time", "split_at"]
 
 
 def parse_split_time(value: str, option: str = "--split-at") -> pd.Timestamp:
@@ -30,13 +30,16 @@ def _part(trace: Trace, keep: pd.Series, incidents: tuple[Incident, ...], tag: s
     return replace(trace, frame=trace.frame[keep.to_numpy()], incidents=incidents, name=tag)
 
 
-def split_at(traces: Sequence[Trace], at: pd.Timestamp) -> tuple[list[Trace], list[Trace]]:
+def split_at(
+    traces: Sequence[Trace], at: pd.Timestamp, option: str = "--split-at"
+) -> tuple[list[Trace], list[Trace]]:
     """Each trace cut at ``at``: samples and incidents before it train, the rest test.
 
     An incident that spans ``at`` is dropped from both halves. A half with no sample is left out.
 
     Raises:
-        BacktestError: ``at`` is not inside any trace.
+        BacktestError: ``at`` is not inside any trace; the message names ``option`` and the
+            traces' spans.
     """
     train, test = [], []
     for t in traces:
@@ -48,5 +51,34 @@ def split_at(traces: Sequence[Trace], at: pd.Timestamp) -> tuple[list[Trace], li
         if (~before).any():
             test.append(_part(t, ~before, late, f"{t.name}[{at.isoformat()}:]"))
     if not train or not test:
-        raise BacktestError(f"--split-at {at.isoformat()}: not inside any trace")
+        spans = ", ".join(
+            f"{t.name} {t.frame.index[0].isoformat()}..{t.frame.index[-1].isoformat()}"
+            for t in traces
+            if len(t.frame)
+        )
+        raise BacktestError(
+            f"{option} {at.isoformat()}: not inside any trace ({spans or 'no samples'})"
+        )
     return train, test
+
+
+def auto_split(trace: Trace) -> pd.Timestamp | None:
+    """A split time that fits ``trace``: between its middle two labelled incidents.
+
+    With the incidents in time order, the cut lies halfway between the end of incident
+    ``ceil(n / 2)`` and the start of the next one, floored to the hour when that stays inside
+    the gap, so about half the incidents train and the rest test, and none is cut in two.
+    ``None`` (tune on everything, no test) when there are fewer than two incidents or the
+    middle incidents overlap.
+    """
+    incidents = sorted(trace.incidents, key=lambda i: (i.start, i.end))
+    if len(incidents) < 2:
+        return None
+    k = (len(incidents) + 1) // 2
+    gap_start = max(i.end for i in incidents[:k])
+    gap_end = incidents[k].start
+    if gap_end <= gap_start:
+        return None
+    middle = gap_start + (gap_end - gap_start) / 2
+    hour = middle.floor("h")
+    return hour if hour >= gap_start else middle

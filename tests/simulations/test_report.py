@@ -27,6 +27,23 @@ from simulations.reporting.run import ReportRequest, ReportResult, run_report
 ROOT = repo_root()
 NOTEBOOKS = ROOT / "notebooks"
 FIXTURE_PLAN = ROOT / "tests" / "fixtures" / "plan-minimal.json"
+
+
+def committed_text(path: Path) -> str:
+    """``path`` as committed at HEAD; its working copy outside a git checkout (an sdist)."""
+    import subprocess
+
+    rel = path.relative_to(ROOT).as_posix()
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"HEAD:{rel}"], capture_output=True, text=True
+    )
+    if done.returncode == 0:
+        return done.stdout
+    inside = subprocess.run(["git", "-C", str(ROOT), "rev-parse"], capture_output=True)
+    assert inside.returncode != 0, f"{rel} is not committed: {done.stderr.strip()}"
+    return path.read_text(encoding="utf-8")
+
+
 DAY = date(2026, 1, 6)
 
 # The plan parameters shared by 01 and 04, with their bundled defaults.
@@ -57,7 +74,7 @@ EXPECTED_PARAMETERS = {
     "03-tune-thresholds.ipynb": {
         "trace_path": "data/sample/web-service-14d.csv",
         "labels_path": "",
-        "split_at": "2026-03-09T00:00Z",
+        "split_at": "auto",
         "false_rollback_budget": 1.0,
         "lead_minutes": 15.0,
         "rollback_minutes": 5.0,
@@ -69,18 +86,19 @@ EXPECTED_PARAMETERS = {
     },
     "04-rollout-report.ipynb": PLAN_PARAMETERS
     | REPLAY_PARAMETERS
-    | {"split_at": "2026-03-09T00:00Z", "false_rollback_budget": 1.0},
+    | {"trace_format": "auto", "split_at": "auto", "false_rollback_budget": 1.0},
 }
 # Section headings the report page must show, in this order.
 SECTIONS = (
     "Rollout report",
+    "Verdict",
     "Risk",
     "Failure modes",
     "Rollout stages",
     "Rollback",
     "Replay of past incidents",
     "Rollback thresholds against history",
-    "Summary",
+    "Appendix",
 )
 
 
@@ -109,7 +127,9 @@ def test_every_notebook_has_expected_parameters_listed() -> None:
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
 def test_notebook_is_committed_stripped_thin_and_parameterised(path: Path) -> None:
-    nb = nbformat.read(path, as_version=4)
+    # what is committed (the working copy may hold outputs JupyterLab saved: the nbstripout
+    # filter that `make` installs strips them when they are staged)
+    nb = nbformat.reads(committed_text(path), as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code), "outputs not stripped"
     assert "widgets" not in nb.metadata, "widget state not stripped"
@@ -142,6 +162,13 @@ def test_report_folder_holds_notebook_page_and_summary(good: ReportResult) -> No
     # requests fail before the rollback, and a rollback takes minutes
     assert summary.pop("p95_blast_radius") > 0
     assert 0 < summary.pop("p95_time_to_rollback_minutes") < 24 * 60
+    # the verdict figures: shares of runs, the interval around the detected share
+    detected, (low, high) = summary.pop("detected_fraction"), summary.pop("detected_fraction_ci95")
+    assert 0 <= low <= detected <= high <= 1
+    assert 0 <= summary.pop("false_rollback_fraction") <= 1
+    assert summary.pop("verdict") in ("ready", "review", "not ready")
+    assert summary.pop("tuned_holds") in (True, False)  # the sample trace is split: tested
+    assert summary.pop("history") == "sample"
     assert summary == {}
     assert not [p for p in good.folder.parent.iterdir() if p.name.startswith(".")], "temp left"
 
@@ -308,3 +335,54 @@ def test_cli_report_rejects_bad_input_in_one_line(
 def test_report_request_rejects_a_name_that_is_not_a_slug(name: str, tmp_path: Path) -> None:
     with pytest.raises(ReportError, match=r"report name: .* must be lower-case"):
         ReportRequest(out_dir=tmp_path, name=name)
+
+
+def test_report_opens_with_provenance_and_verdict_and_keeps_yaml_for_the_appendix(
+    good: ReportResult,
+) -> None:
+    page = good.html.read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    verdict_at = text.index("Verdict")
+    # provenance before the verdict: the sample history is named as such, and the change
+    assert text.index("Sample history.") < verdict_at
+    assert text.index(f"from the plan {FIXTURE_PLAN}") < verdict_at
+    # the verdict table answers the board's questions before any section
+    for question in (
+        "past incidents detected",
+        "false rollbacks",
+        "p95 blast radius",
+        "p95 time to roll back",
+        "tuned thresholds hold out of sample",
+    ):
+        assert text.index(question, verdict_at) < text.index("Failure modes"), question
+    # the thresholds YAML comes after every section, in the appendix
+    assert text.index("Appendix") < text.index("rule_sets:")
+
+
+def test_report_on_your_own_trace_splits_inside_it_and_says_it_is_not_the_sample(
+    tmp_path: Path,
+) -> None:
+    # a history that is not the sample's fortnight: the sample trace moved 40 days later,
+    # with its incidents; the old default split (2026-03-09) lies outside it
+    import pandas as pd
+    import yaml
+
+    frame = pd.read_csv(ROOT / "data" / "sample" / "web-service-14d.csv")
+    frame["timestamp"] = (pd.to_datetime(frame["timestamp"]) + pd.Timedelta(days=40)).map(
+        lambda t: t.isoformat()
+    )
+    trace = tmp_path / "own.csv"
+    frame.to_csv(trace, index=False)
+    labels = yaml.safe_load((ROOT / "data/sample/web-service-14d.incidents.yaml").read_text())
+    for inc in labels["incidents"]:
+        for key in ("start", "end"):
+            inc[key] = (pd.Timestamp(inc[key]) + pd.Timedelta(days=40)).isoformat()
+    (tmp_path / "own.incidents.yaml").write_text(yaml.safe_dump(labels))
+    parameters = {"plan_path": str(FIXTURE_PLAN), "trace_path": str(trace), "runs": 20}
+    request = ReportRequest(out_dir=tmp_path / "out", name="own", date=DAY, parameters=parameters)
+    result = run_report(request)
+    text = html.unescape(re.sub(r"<[^>]+>", "", result.html.read_text(encoding="utf-8")))
+    assert "Sample history." not in text
+    assert "2026-04-17T11:00:00+00:00" in text  # the sample's auto split, 40 days on
+    assert "chosen to fit this history" in text
+    assert result.summary.history == str(trace)

@@ -68,6 +68,6 @@ def pareto_figure(report: TuneReport) -> Figure:
     ax.axvline(report.budget, color="#009E73", linestyle="--", linewidth=1, label="budget")
     ax.set_xlabel("false rollbacks per 100 healthy deploys")
     ax.set_ylabel("mean blast radius (exposure-minutes)")
-    ax.set_title("Blast radius against false rollbacks (training data)")
+    ax.set_title("Blast radius (exposure-minutes) against false rollbacks (training data)")
     ax.legend(fontsize=8)
     return fig
