@@ -21,6 +21,7 @@ from typing import Any
 import promql_parser as pq
 
 from planner.profile import MetricLabels
+from planner.rules_import.comparison import alert_comparison, baseline_fields
 from planner.rules_import.documents import Document, Note, resource_name
 from planner.rules_import.mapping import Scope, query_scope, rule_fields, sli_of
 from planner.rules_import.sli import Matcher, QueryNotMapped, Sli, fill_templating, selectors
@@ -160,6 +161,23 @@ def _group_rules(
         at = f"{where} alert {alert}"
         rlabels = rule.get("labels")
         rlabels = rlabels if isinstance(rlabels, Mapping) else {}
+        try:
+            compared = alert_comparison(
+                str(rule.get("expr", "")),
+                lambda text: _resolve(text, records, format_duration(every))[0],
+                _classifier(labels),
+            )
+        except (QueryNotMapped, ValueError) as exc:
+            notes.append(Note(at, str(exc)))
+            continue
+        if compared is not None:
+            (cmp, allowed), window = compared, compared[0].sli.ranges_minutes
+            fields = baseline_fields(alert, cmp, allowed, allowed, window[0] if window else every)
+            severity = str(rlabels.get("severity", ""))
+            key = ("baseline", fields["metric"], fields["direction"], fields["interval"])
+            slot = pending.setdefault(key, {})
+            slot.setdefault("warning" if severity in _WARNING else "critical", []).append(fields)
+            continue
         try:
             burn = _burn_rate(str(rule.get("expr", "")), records, rlabels, labels)
         except (QueryNotMapped, ValueError) as exc:

@@ -127,3 +127,27 @@ def test_burn_rate_export_imports_back_to_the_same_rule(tmp_path: Path) -> None:
         original.scope,
         original.metric,
     )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("direction", ["above", "below"])
+def test_a_baseline_comparison_imports_back(tmp_path: Path, engine: str, direction: str) -> None:
+    plan = _plan(tmp_path)
+    metric = "error_ratio" if direction == "above" else "success_rate"
+    rules = tmp_path / "t.yaml"
+    rules.write_text(
+        "rule_sets:\n- name: keptn\n  rules:\n"
+        f"  - {{family: baseline, metric: {metric}, direction: {direction}, critical: 0.1,"
+        " interval: 5m, min_absolute_difference: 0.001}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    argv = ["export", engine, "--plan", str(plan), "--thresholds", str(rules)]
+    assert main([*argv, "-o", str(out)]) == 0
+    imported = tmp_path / "imported.yaml"
+    assert main(["import-rules", engine, str(out / f"{engine}.yaml"), "-o", str(imported)]) == 0
+    back = [r for rs in load_thresholds(imported).rule_sets for r in rs.rules]
+    (baseline,) = [r for r in back if r.family == "baseline"]
+    (original,) = load_thresholds(rules).rule_sets[0].rules
+    assert (baseline.metric, baseline.direction, baseline.scope) == (metric, direction, "canary")
+    assert (baseline.critical, baseline.params) == (original.critical, original.params)
