@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.service) if args.service else ServiceProfile()
     target = target_from_profile(profile, plan.change.service)
     if args.thresholds:
+        from planner.export.burnrate import burn_rates_from_rules
         from planner.export.compare import comparisons_from_rules
         from planner.thresholds import apply_thresholds, load_thresholds
 
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         target = dataclasses.replace(
             target,
             comparisons=comparisons_from_rules(chosen.rules),
+            burn_rates=burn_rates_from_rules(chosen.rules),
         )
     target = dataclasses.replace(target, interval_minutes=args.interval)
     if args.prometheus_url:

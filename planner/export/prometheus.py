@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from planner.export.burnrate import BurnRate, window_targets
 from planner.export.common import MANAGED_BY, check_reference, number
 from planner.export.compare import Comparison
 from planner.export.names import (
@@ -38,6 +39,7 @@ __all__ = [
     "alert_name",
     "alerting_rule",
     "build_rules",
+    "burn_rate_rule",
     "comparison_rule",
     "record_labels",
     "record_name",
@@ -187,6 +189,55 @@ def comparison_rule(
     }
 
 
+def burn_rate_rule(target: ExportTarget, burn: BurnRate, level: str) -> dict[str, Any]:
+    """The multiwindow burn-rate alert of ``level``'s windows (SRE Workbook), service-wide."""
+    budget = 1.0 - burn.slo
+    pairs = []
+    for w in burn.windows:
+        if w.severity != level:
+            continue
+        limit = number(round(w.factor * budget, 12))
+        sides = []
+        for minutes in (w.long_minutes, w.short_minutes):
+            windowed = replace(target, rate_window_minutes=minutes)
+            sli = sli_selector(windowed, burn.metric, "fleet")
+            # a success rate burns its budget as 1 - success
+            sides.append(
+                f"{sli} > {limit}" if burn.metric != "success_rate" else f"1 - {sli} > {limit}"
+            )
+        pairs.append(f"({sides[0]} and {sides[1]})")
+    windows = ", ".join(
+        f"{duration(w.long_minutes)}/{duration(w.short_minutes)} x{w.factor:g}"
+        for w in burn.windows
+        if w.severity == level
+    )
+    summary = (
+        f"{target.service} in {target.namespace} burns its {burn.slo:.2%} SLO error budget too "
+        f"fast ({burn.metric}; windows {windows})"
+    )
+    return {
+        "alert": camel(target.service, "service") + "ErrorBudgetBurn" + level.capitalize(),
+        "expr": " or ".join(pairs),
+        "labels": {
+            "severity": level,
+            "service": go_template_literal(target.service),
+            "namespace": go_template_literal(target.namespace),
+            "metric": go_template_literal(burn.metric),
+            "slo": number(burn.slo),
+            "managed_by": MANAGED_BY,
+        },
+        "annotations": {"summary": go_template_literal(summary)},
+    }
+
+
+def _burn_rate_records(target: ExportTarget) -> list[dict[str, Any]]:
+    return [
+        recording_rule(windowed, burn.metric, "fleet")
+        for burn in target.burn_rates
+        for windowed in window_targets(target, burn)
+    ]
+
+
 def _comparison_records(target: ExportTarget) -> list[dict[str, Any]]:
     out = []
     for c in target.comparisons:
@@ -207,11 +258,16 @@ def build_rules(plan: Plan, target: ExportTarget) -> dict[str, Any]:
     base = dns_label(target.service, field="service")
     every = duration(target.interval_minutes, "interval_minutes")
     records = [recording_rule(target, w.monitor.metric, w.scope) for w in ws]
-    records += [r for r in _comparison_records(target) if r not in records]
+    for extra in (*_comparison_records(target), *_burn_rate_records(target)):
+        if extra not in records:
+            records.append(extra)
     alerts = [alerting_rule(plan, target, w, lv) for w in ws for lv in LEVELS]
     for c in target.comparisons:
         levels = LEVELS if c.warning < c.critical else ("critical",)
         alerts += [comparison_rule(plan, target, c, lv) for lv in levels]
+    for burn in target.burn_rates:
+        severities = [lv for lv in LEVELS if any(w.severity == lv for w in burn.windows)]
+        alerts += [burn_rate_rule(target, burn, lv) for lv in severities]
     return {
         "groups": [
             {"name": f"{base}-sli", "interval": every, "rules": records},

@@ -12,6 +12,7 @@ from planner.export.names import label_value
 from planner.profile import MetricLabels, ServiceProfile
 
 if TYPE_CHECKING:
+    from planner.export.burnrate import BurnRate
     from planner.export.compare import Comparison
 
 __all__ = ["ExportTarget", "target_from_profile"]
@@ -39,6 +40,7 @@ class ExportTarget:
         mesh: Flagger's mesh or ingress provider (the profile's ``mesh``); None: Flagger's
             default, and no builtin checks.
         comparisons: canary-versus-baseline checks (a thresholds file's ``baseline`` rules).
+        burn_rates: error-budget burn-rate alerts (a thresholds file's ``burn_rate`` rules).
     """
 
     service: str
@@ -55,6 +57,7 @@ class ExportTarget:
     labels: MetricLabels = field(default_factory=MetricLabels)
     mesh: str | None = None
     comparisons: tuple[Comparison, ...] = ()
+    burn_rates: tuple[BurnRate, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.service.strip():

@@ -3,6 +3,7 @@
 Modules:
 
 - ``argo``: Argo Rollouts ``Rollout``s and the ``(Cluster)AnalysisTemplate``s they run.
+- ``comparison``: canary-versus-baseline checks read back as ``baseline`` rules.
 - ``documents``: reading the engines' YAML files; notes on what was skipped and why.
 - ``flagger``: Flagger ``Canary``s with their builtin checks and ``MetricTemplate``s.
 - ``mapping``: from a recognised query and an engine's bounds to a thresholds-file rule.

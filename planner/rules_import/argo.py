@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.profile import MetricLabels
+from planner.rules_import.comparison import baseline_fields, excess
 from planner.rules_import.documents import Document, Note, resource_name
 from planner.rules_import.mapping import Scope, parse_condition, query_scope, rule_fields, sli_of
 from planner.rules_import.sli import Matcher, QueryNotMapped
@@ -118,15 +119,26 @@ def _metric_rule(
     query = prom.get("query") if isinstance(prom, Mapping) else None
     interval_text = metric.get("interval")
     interval = parse_duration(interval_text, f"{where}.interval") if interval_text else 1.0
-    sli = sli_of(
-        _substitute(query, args) if isinstance(query, str) else query,
-        format_duration(interval),
-    )
+    text = _substitute(query, args) if isinstance(query, str) else query
     success = failure = None
     if "successCondition" in metric:
         success = parse_condition(str(metric["successCondition"]), "successCondition")
     if "failureCondition" in metric:
         failure = parse_condition(str(metric["failureCondition"]), "failureCondition")
+    compared = (
+        excess(text, format_duration(interval), _classifier(args, labels))
+        if isinstance(text, str)
+        else None
+    )
+    if compared is not None:
+        bound = failure or success
+        if bound is None:
+            raise QueryNotMapped("a comparison without a success or failure condition")
+        warn = success[1] if success else bound[1]
+        return baseline_fields(
+            str(metric.get("name", "metric")), compared, bound[1], warn, interval
+        )
+    sli = sli_of(text, format_duration(interval))
     limit = metric.get("failureLimit", 0)
     if limit == -1 or (isinstance(limit, str) and limit.strip() == "-1"):
         raise QueryNotMapped("failureLimit -1: the metric never fails the analysis")

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from planner.profile import MetricLabels
+from planner.rules_import.comparison import baseline_fields, excess
 from planner.rules_import.documents import Document, Note, resource_name
 from planner.rules_import.mapping import Bound, Scope, query_scope, rule_fields, sli_of
 from planner.rules_import.sli import Matcher, QueryNotMapped, Sli
@@ -109,7 +110,16 @@ def _metric_rules(
         kind = provider.get("type", "prometheus") if isinstance(provider, Mapping) else "none"
         if kind != "prometheus":
             raise QueryNotMapped(f"{resource_name(doc)} provider {kind} is not Prometheus; skipped")
-        sli = sli_of(spec.get("query"), window)
+        query = spec.get("query")
+        compared = excess(query, window, _classifier(labels)) if isinstance(query, str) else None
+        if compared is not None:
+            rng = metric.get("thresholdRange")
+            top = rng.get("max") if isinstance(rng, Mapping) else None
+            if not isinstance(top, int | float) or isinstance(top, bool):
+                raise QueryNotMapped("a comparison without thresholdRange.max")
+            every = parse_duration(window, "interval")
+            return [baseline_fields(name, compared, float(top), float(top), every)]
+        sli = sli_of(query, window)
         scope = query_scope(sli, _classifier(labels))
     elif name in BUILTINS:
         metric_name, factor = BUILTINS[name]

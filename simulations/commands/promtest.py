@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build every test in memory, then write them; run them with `promtool test rules`."""
+    import sys
     from dataclasses import replace
     from pathlib import Path
 
@@ -51,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         build_promtest(plan, target, trace, incident, tolerance=args.tolerance)
         for incident in trace.incidents
     ]
+    for line in dict.fromkeys(reason for test in tests for reason in test.left_out):
+        print(f"promtest: left out {line}", file=sys.stderr)
     out = Path(args.output)
     for k, test in enumerate(tests, start=1):
         print(write_promtest(out, test, f"incident-{k:02d}"))

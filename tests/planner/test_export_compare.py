@@ -14,7 +14,9 @@ from support.promtool_support import run_promtool
 
 from planner.cli import main
 from planner.export import build_argo, build_flagger, build_rules, dump_yaml
+from planner.export.burnrate import BurnRate
 from planner.export.compare import Comparison
+from planner.thresholds import BurnWindow
 
 # Keptn's "<=+10%" on the error ratio, compared every minute.
 PLUS_10 = Comparison("error_rate", "above", critical=0.1, warning=0.1, interval_minutes=1.0)
@@ -120,3 +122,26 @@ def test_export_thresholds_with_a_baseline_rule(tmp_path: Path) -> None:
     docs = list(yaml.safe_load_all((tmp_path / "argo-rollouts.yaml").read_text(encoding="utf-8")))
     compared = [d for d in docs if d["metadata"]["name"] == "checkout-error-rate-vs-baseline"]
     assert compared and compared[0]["spec"]["metrics"][0]["interval"] == "5m"
+
+
+@pytest.mark.parametrize(("errors", "fires"), [(5.0, True), (0.1, False)])
+def test_burn_rate_alert_stays_service_wide(tmp_path: Path, errors: float, fires: bool) -> None:
+    # SRE Workbook pair on a 99.9 % SLO: page above 14.4 x 0.001 = 1.44 % over 1h and 5m. The
+    # records read both versions (no version matcher): 5 % errors everywhere fires, 0.1 % not.
+    burn = BurnRate("error_rate", 0.999, (BurnWindow(60.0, 5.0, 14.4),))
+    rules = build_rules(fixture_plan(), target(burn_rates=(burn,)))
+    records = [r["record"] for r in rules["groups"][0]["rules"]]
+    assert (
+        "service:sli_error_rate:rate60m" in records and "service:sli_error_rate:rate5m" in records
+    )
+    series = [
+        *_series(f'{SHOP},version="canary"', errors, 100.0),
+        *_series(f'{SHOP},version="stable"', errors * 9, 900.0),
+    ]
+    name = "CheckoutErrorBudgetBurnCritical"
+    expr = f'count(ALERTS{{alertname="{name}",alertstate="firing"}})'
+    expected = [{"labels": "{}", "value": 1}] if fires else []
+    # the 1h window needs an hour of data before its rate covers it whole; check at 90m
+    check = {"expr": expr, "eval_time": "90m", "exp_samples": expected}
+    longer = [{**s, "values": s["values"].replace("x30", "x100")} for s in series]
+    assert _promtool(tmp_path, rules, longer, [check]) == ""

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 import yaml
 from support.export_plans import plan_dict
-from support.paths import FIXTURES
+from support.paths import FIXTURES, ROOT
 
 from planner.cli import main
 from planner.thresholds import load_thresholds
 
 DOCS = FIXTURES / "rules_import"
+DEFAULTS = ROOT / "data" / "thresholds" / "defaults.yaml"
 ENGINES = ("argo-rollouts", "flagger", "prometheus-rules")
 
 
@@ -97,3 +98,56 @@ def test_an_unknown_engine_is_one_line_exit_2(
     assert main([*argv, "-o", str(tmp_path / "t.yaml")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'spinnaker' is not one of argo-rollouts" in err
+
+
+def test_burn_rate_export_imports_back_to_the_same_rule(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    out = tmp_path / "out"
+    argv = ["export", "prometheus-rules", "--plan", str(plan), "--thresholds", str(DEFAULTS)]
+    assert main([*argv, "--rule-set", "sre-burn-rate", "-o", str(out)]) == 0
+    imported = tmp_path / "imported.yaml"
+    assert (
+        main(
+            [
+                "import-rules",
+                "prometheus-rules",
+                str(out / "prometheus-rules.yaml"),
+                "-o",
+                str(imported),
+            ]
+        )
+        == 0
+    )
+    (burn,) = [
+        r for rs in load_thresholds(imported).rule_sets for r in rs.rules if r.family == "burn_rate"
+    ]
+    original = load_thresholds(DEFAULTS).get("sre-burn-rate").rules[0]
+    assert (burn.params, burn.scope, burn.metric) == (
+        original.params,
+        original.scope,
+        original.metric,
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("direction", ["above", "below"])
+def test_a_baseline_comparison_imports_back(tmp_path: Path, engine: str, direction: str) -> None:
+    plan = _plan(tmp_path)
+    metric = "error_ratio" if direction == "above" else "success_rate"
+    rules = tmp_path / "t.yaml"
+    rules.write_text(
+        "rule_sets:\n- name: keptn\n  rules:\n"
+        f"  - {{family: baseline, metric: {metric}, direction: {direction}, critical: 0.1,"
+        " interval: 5m, min_absolute_difference: 0.001}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    argv = ["export", engine, "--plan", str(plan), "--thresholds", str(rules)]
+    assert main([*argv, "-o", str(out)]) == 0
+    imported = tmp_path / "imported.yaml"
+    assert main(["import-rules", engine, str(out / f"{engine}.yaml"), "-o", str(imported)]) == 0
+    back = [r for rs in load_thresholds(imported).rule_sets for r in rs.rules]
+    (baseline,) = [r for r in back if r.family == "baseline"]
+    (original,) = load_thresholds(rules).rule_sets[0].rules
+    assert (baseline.metric, baseline.direction, baseline.scope) == (metric, direction, "canary")
+    assert (baseline.critical, baseline.params) == (original.critical, original.params)

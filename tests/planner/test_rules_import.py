@@ -17,7 +17,13 @@ from support.paths import FIXTURES
 from planner.profile import MetricLabels
 from planner.rules_import import import_rules, recognise
 from planner.rules_import.sli import QueryNotMapped
-from planner.thresholds import ArgoParams, FlaggerParams, StaticParams, ThresholdRule
+from planner.thresholds import (
+    ArgoParams,
+    BurnRateParams,
+    FlaggerParams,
+    StaticParams,
+    ThresholdRule,
+)
 
 DOCS = FIXTURES / "rules_import"
 
@@ -236,3 +242,20 @@ def test_the_profile_version_label_decides_the_prometheus_scope(tmp_path: Path) 
     assert default.thresholds is not None and custom.thresholds is not None
     assert default.thresholds.rule_sets[0].rules[0].scope == "fleet"
     assert custom.thresholds.rule_sets[0].rules[0].scope == "canary"
+
+
+def test_sloth_style_burn_rate_alerts_become_one_burn_rate_rule() -> None:
+    sets, notes = _rules("prometheus-rules", "prometheus-sloth-burn-rate.yaml")
+    assert notes == []
+    (rule,) = sets["sloth-slo-alerts-myservice-requests-availability"]
+    assert (rule.family, rule.metric, rule.scope) == ("burn_rate", "error_ratio", "fleet")
+    params = rule.params
+    assert isinstance(params, BurnRateParams)
+    assert params.slo == pytest.approx(0.999)
+    # The SRE Workbook's table: page 14.4x 1h/5m and 6x 6h/30m, ticket 3x 1d/2h and 1x 3d/6h
+    assert [(w.long_minutes, w.short_minutes, w.factor, w.severity) for w in params.windows] == [
+        (60, 5, 14.4, "critical"),
+        (360, 30, 6, "critical"),
+        (1440, 120, 3, "warning"),
+        (4320, 360, 1, "warning"),
+    ]

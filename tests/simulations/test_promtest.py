@@ -10,6 +10,7 @@ import pytest
 from support.export_plans import fixture_plan, target
 from support.promtool_support import run_promtool
 
+from simulations.loaders.bundled import default_root, load_bundled
 from simulations.promtest import _histogram, build_promtest, histogram_quantile, write_promtest
 from simulations.sources.synthetic import Injection, WebServiceSpec, generate_web_service
 from simulations.traces.model import Trace
@@ -149,3 +150,16 @@ def test_histogram_quantile_follows_prometheus_on_a_worked_example() -> None:
     np.testing.assert_allclose(histogram_quantile(0.5, bounds, rows)[:2], [1.5, 4.0])
     assert histogram_quantile(0.99, bounds, rows[:1])[0] == pytest.approx(3.92)
     assert np.isnan(histogram_quantile(0.5, bounds, rows)[2])
+
+
+@pytest.mark.parametrize("index", [0, 6])
+def test_the_bundled_hourly_crash_rate_series_agrees_exactly(tmp_path: Path, index: int) -> None:
+    # data/raw/ms app2-01: a real hourly error-ratio series with labelled incidents (that
+    # promtest used to reject: "interval_minutes(=1.0) must be a multiple of the trace step").
+    trace = load_bundled("app2-01", default_root())
+    plan, tgt = fixture_plan(), target()
+    test = build_promtest(plan, tgt, trace, trace.incidents[index], tolerance=0)
+    assert any(c.fires_at_minutes is not None for c in test.cases)
+    assert test.left_out == ("latency_p95: the trace has no latency_p95_ms column",)
+    result = run_promtool("test", "rules", write_promtest(tmp_path, test))
+    assert result.returncode == 0, result.stdout + result.stderr
