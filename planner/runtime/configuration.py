@@ -1,0 +1,169 @@
+"""Configuration files, recognised by type and content, and how the project ships them.
+
+Configuration is what a service reads to decide its behaviour, never source code that happens to
+sit under a folder named ``settings`` or ``config``:
+
+- environment files (``.env``, ``.env.production``; templates like ``.env.example`` are not
+  deployed);
+- Spring ``application*.properties|yml`` under ``src/main/resources``;
+- the Django settings module (``DJANGO_SETTINGS_MODULE`` in ``manage.py``, or a module that
+  assigns ``INSTALLED_APPS``/``MIDDLEWARE``/``DATABASES``);
+- Rails ``config/*.yml`` and ``config/environments|initializers/*.rb`` of an app with
+  ``config/application.rb`` (not ``routes.rb`` nor ``locales/``); Laravel ``config/*.php`` of an
+  app with ``artisan``; Elixir ``config/*.exs`` of a mix project;
+- Helm ``values*.yaml`` of a chart; Kubernetes ``kind: ConfigMap`` manifests;
+- feature-flag files (``flags.yml``, ``feature_flags.json``, ``features.yaml``);
+- ``*.ini|*.conf|*.cfg|*.toml|*.yml`` files under ``config/``/``conf/``/``etc/`` that are not a
+  tool's own configuration.
+
+How the change reaches production decides how Level 2 reverts it (:func:`shipping`): ``helm``
+(``helm rollback``), ``configmap`` (re-apply the old ConfigMap, restart), ``restart`` (a checkout
+on the host read at start), or ``rebuild`` when the file is packaged in the artefact (a jar, a
+release, a container image): then reverting it is a rebuild and redeploy, no faster than Level 3.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from planner.runtime.infra import InfraRoot, kind_of
+from planner.runtime.repository import CodeRoot, Repository
+
+__all__ = ["ConfigFile", "Shipping", "find_configuration", "shipping"]
+
+Shipping = Literal["helm", "configmap", "restart", "rebuild"]
+_TEMPLATE = re.compile(r"\.(?:example|sample|template|dist|tmpl|test)$|\.example\.")
+_DJANGO = re.compile(r"^(?:INSTALLED_APPS|MIDDLEWARE|DATABASES|ROOT_URLCONF)\s*=", re.M)
+_SETTINGS_MODULE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]?\s*,\s*['\"]([\w.]+)['\"]")
+_FLAGS = re.compile(r"^(?:feature[-_]?)?(?:flags?|features|toggles)\.(?:json|ya?ml|toml)$", re.I)
+_TOOL_FILES = frozenset(
+    {
+        "pyproject.toml",
+        "Cargo.toml",
+        "setup.cfg",
+        "tox.ini",
+        "mypy.ini",
+        "pytest.ini",
+        ".editorconfig",
+        "rust-toolchain.toml",
+        "netlify.toml",
+        "gradle.properties",
+        "gradle-wrapper.properties",
+        "lerna.json",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A changed configuration file: what it is (``kind``), why (``reason``), where it ships."""
+
+    path: str
+    kind: str
+    reason: str
+    root: CodeRoot | None = None
+    infra: InfraRoot | None = None
+
+
+def find_configuration(
+    repo: Repository, files: tuple[tuple[str, str | None], ...]
+) -> tuple[ConfigFile, ...]:
+    """The configuration among ``files`` (``(path, text at head or base)`` pairs)."""
+    infra_by_path = {p: unit for unit, paths in repo.touched_infra for p in paths}
+    out = []
+    for path, text in files:
+        unit = infra_by_path.get(path)
+        found = _recognise(path, text, repo, unit)
+        if found is not None:
+            kind, reason = found
+            root = None if unit is not None else repo.root_of(path)
+            out.append(ConfigFile(path, kind, reason, root, unit))
+    return tuple(out)
+
+
+def _recognise(
+    path: str, text: str | None, repo: Repository, unit: InfraRoot | None
+) -> tuple[str, str] | None:
+    folder, name = posixpath.split(path)
+    if unit is not None:
+        if unit.kind == "helm" and re.match(r"values[\w.-]*\.ya?ml$", name):
+            return "helm_values", f"values file of chart {unit.name or unit.folder}"
+        if kind_of(text) == "ConfigMap":
+            return "configmap", "a Kubernetes ConfigMap (kind: ConfigMap)"
+        return None
+    if (name == ".env" or name.startswith(".env.")) and not _TEMPLATE.search(name):
+        return "env", "an environment file read at start"
+    if _TEMPLATE.search(name) or name in _TOOL_FILES:
+        return None
+    root = repo.root_of(path)
+    rel = path[len(root.folder) + 1 :] if root is not None and root.folder else path
+    eco = root.ecosystem if root is not None else ""
+    base = root.folder if root is not None else ""
+
+    def at(name: str) -> str:
+        return posixpath.join(base, name)
+
+    if (
+        eco == "java"
+        and "src/main/resources/" in f"/{rel}"
+        and (
+            name.endswith(".properties") or re.match(r"(application|bootstrap)[\w-]*\.ya?ml$", name)
+        )
+    ):
+        return "properties", "Spring configuration under src/main/resources (packaged in the jar)"
+    if eco == "python" and name.endswith(".py") and _django_settings(path, text, repo):
+        return "settings", "the Django settings module"
+    if eco == "ruby" and at("config/application.rb") in repo.paths and _rails_config(rel):
+        return "rails_config", "Rails configuration (config/)"
+    if eco == "php" and at("artisan") in repo.paths and re.match(r"config/[\w-]+\.php$", rel):
+        return "laravel_config", "Laravel configuration (config/*.php)"
+    if eco == "elixir" and re.match(r"config/[\w-]+\.exs$", rel):
+        return "elixir_config", "Mix configuration (config/*.exs, compiled into the release)"
+    if _FLAGS.match(name):
+        return "flags", "a feature-flag file"
+    parts = set(folder.split("/"))
+    if parts & {"config", "conf", "etc"} and name.endswith(
+        (".ini", ".conf", ".cfg", ".toml", ".yml", ".yaml", ".properties")
+    ):
+        if "locales" in parts or "i18n" in parts:
+            return None
+        return "file", f"a {name.rsplit('.', 1)[-1]} file under {folder}/"
+    return None
+
+
+def _django_settings(path: str, text: str | None, repo: Repository) -> bool:
+    module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+    for manage, body in repo.texts.items():
+        if posixpath.basename(manage) in ("manage.py", "wsgi.py", "asgi.py"):
+            m = _SETTINGS_MODULE.search(body)
+            if m and (module.endswith(m.group(1)) or module.startswith(m.group(1) + ".")):
+                return True
+    return text is not None and _DJANGO.search(text) is not None
+
+
+def _rails_config(rel: str) -> bool:
+    if not rel.startswith("config/") or rel.startswith("config/locales/"):
+        return False
+    name = posixpath.basename(rel)
+    if name in ("routes.rb", "application.rb", "boot.rb", "environment.rb", "importmap.rb"):
+        return False
+    if rel.count("/") == 1:
+        return name.endswith((".yml", ".yml.enc"))
+    return rel.startswith(("config/environments/", "config/initializers/")) and name.endswith(".rb")
+
+
+def shipping(config: ConfigFile, platform: str) -> Shipping:
+    """How a reverted ``config`` reaches production on ``platform``."""
+    if config.kind == "helm_values":
+        return "helm"
+    if config.kind == "configmap":
+        return "configmap"
+    root = config.root
+    if config.kind in ("properties", "elixir_config"):
+        return "rebuild"  # compiled into the jar or the release
+    if platform == "kubernetes" and root is not None:
+        return "rebuild"  # a file of the repository reaches a pod only inside its image
+    return "restart"
