@@ -26,6 +26,7 @@ __all__ = ["build_command", "test_command"]
 _NARROW = re.compile(r"coverage|e2e|system|integration|bench|watch|smoke|docker|lint", re.I)
 _GENERIC_TEST = re.compile(r"^(?:make|just)\s+[\w.-]*test[\w.-]*$")
 _NO_TEST = "no test specified"
+_PYTEST_STYLE = re.compile(r"^def test_\w*\(", re.M)
 _RUNNER = {"uv": "uv run ", "poetry": "poetry run ", "pipenv": "pipenv run ", "pip": ""}
 
 
@@ -142,6 +143,9 @@ def _convention_test(root: Manifest, paths: frozenset[str], texts: Mapping[str, 
             return cmd("bin/rails test", at("bin/rails"))
         if at("Rakefile") in paths:
             return cmd("bundle exec rake test", at("Rakefile"))
+    if eco == "node" and root.path not in texts:
+        # a change manifest names package.json without its text: npm's own convention, said so
+        return cmd(f"{_node_runner(root, paths)} test", f"{root.path} (scripts not read)")
     if eco == "go":
         return cmd("go test ./...", root.path)
     if eco == "java":
@@ -181,6 +185,17 @@ def _pytest_evidence(folder: str, paths: frozenset[str], texts: Mapping[str, str
         return pyproject
     if not _has_python_tests(folder, paths):
         return ""  # pytest pulled in by another package is not a test suite
+    prefix = f"{folder}/" if folder else ""
+    for path, text in sorted(texts.items()):
+        # bare `def test_...` functions outside a TestCase run only under pytest
+        if (
+            path.startswith(prefix)
+            and posixpath.basename(path).startswith("test_")
+            and path.endswith(".py")
+            and _PYTEST_STYLE.search(text)
+            and "TestCase" not in text
+        ):
+            return path
     for path, text in sorted(texts.items()):
         base = posixpath.basename(path)
         if (
@@ -226,6 +241,7 @@ def build_command(
     found: Sequence[Found],
     folders: Sequence[str],
     paths: frozenset[str],
+    texts: Mapping[str, str],
 ) -> Command:
     """Install the dependencies and build ``root`` as its own files say."""
     parts: list[str] = []
@@ -244,7 +260,7 @@ def build_command(
         Command(ci[0].text, ci[0].source) if ci else _local(root, found, "build", pattern, paths)
     )
     if step is None:
-        step = _convention_build(root, paths)
+        step = _convention_build(root, paths, texts)
     if step is not None:
         text = step.text
         if root.folder and text.startswith("(cd "):  # already in its folder: unwrap, rewrap once
@@ -277,8 +293,15 @@ def _install(root: Manifest, paths: frozenset[str]) -> tuple[str, str] | None:
     return None
 
 
-def _convention_build(root: Manifest, paths: frozenset[str]) -> Command | None:
+def _convention_build(
+    root: Manifest, paths: frozenset[str], texts: Mapping[str, str]
+) -> Command | None:
     eco = root.ecosystem
+    if eco == "node" and root.path not in texts:
+        pm = _node_runner(root, paths)
+        run = {"npm": "npm run build --if-present", "pnpm": "pnpm run --if-present build"}
+        if pm in run:  # a build script may or may not exist: run it only if it does
+            return Command(run[pm], f"{root.path} (scripts not read)")
     if eco == "go":
         return Command("go build ./...", root.path)
     if eco == "java":

@@ -38,6 +38,8 @@ Shipping = Literal["helm", "configmap", "restart", "rebuild"]
 _TEMPLATE = re.compile(r"\.(?:example|sample|template|dist|tmpl|test)$|\.example\.")
 _DJANGO = re.compile(r"^(?:INSTALLED_APPS|MIDDLEWARE|DATABASES|ROOT_URLCONF)\s*=", re.M)
 _SETTINGS_MODULE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]?\s*,\s*['\"]([\w.]+)['\"]")
+_JS_EXPORT = re.compile(r"^\s*(?:module\.exports\s*=|export\s+default)\s*\{", re.M)
+_JS_CODE = re.compile(r"\bfunction\b|=>|\bclass\s|\bawait\b")
 _FLAGS = re.compile(r"^(?:feature[-_]?)?(?:flags?|features|toggles)\.(?:json|ya?ml|toml)$", re.I)
 _TOOL_FILES = frozenset(
     {
@@ -122,6 +124,8 @@ def _recognise(
         return "laravel_config", "Laravel configuration (config/*.php)"
     if eco == "elixir" and re.match(r"config/[\w-]+\.exs$", rel):
         return "elixir_config", "Mix configuration (config/*.exs, compiled into the release)"
+    if eco == "node" and "config" in rel.split("/")[:-1] and _js_config(text):
+        return "js_config", "a module under config/ that only exports values"
     if _FLAGS.match(name):
         return "flags", "a feature-flag file"
     parts = set(folder.split("/"))
@@ -142,6 +146,13 @@ def _django_settings(path: str, text: str | None, repo: Repository) -> bool:
             if m and (module.endswith(m.group(1)) or module.startswith(m.group(1) + ".")):
                 return True
     return text is not None and _DJANGO.search(text) is not None
+
+
+def _js_config(text: str | None) -> bool:
+    """A JavaScript/TypeScript module that exports an object literal and defines no code."""
+    if not text or not _JS_EXPORT.search(text):
+        return False
+    return _JS_CODE.search(text) is None
 
 
 def _rails_config(rel: str) -> bool:

@@ -106,7 +106,7 @@ def build_repository(changes: ChangeSet) -> Repository:
         CodeRoot(
             m,
             test_command(m, found, folders, paths, texts),
-            build_command(m, found, folders, paths),
+            build_command(m, found, folders, paths, texts),
             _image(m, docker, folders, paths),
         )
         for m in manifests
