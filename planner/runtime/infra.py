@@ -51,7 +51,7 @@ def find_infra(paths: frozenset[str], texts: Mapping[str, str]) -> tuple[InfraRo
     out: dict[str, InfraRoot] = {}
     kustomize: dict[str, str] = {}
     terraform: dict[str, str] = {}
-    for path in paths:
+    for path in sorted(paths):
         folder, name = posixpath.split(path)
         if "/.terraform/" in f"/{path}" or _ignored(folder):
             continue

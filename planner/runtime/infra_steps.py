@@ -1,9 +1,10 @@
 """Check, apply, verify and roll back one infrastructure unit, and what a rollback cannot undo.
 
 - Terraform: ``init`` and ``plan -out`` in the root module, a state backup, ``apply`` of that
-  plan, ``plan -detailed-exitcode`` to verify; rollback is a new plan and apply after the code
-  revert. Provider or Terraform version upgrades, ``moved``/``import``/``removed`` blocks and
-  destroyed resources are named: reverting the code does not undo them.
+  plan as a commented line (a saved plan applies without asking: reading it is the
+  confirmation), ``plan -detailed-exitcode`` to verify; rollback is a new plan and apply after
+  the code revert. Provider or Terraform version upgrades, ``moved``/``import``/``removed``
+  blocks and destroyed resources are named: reverting the code does not undo them.
 - Helm: ``helm lint``, ``helm upgrade --install RELEASE CHART --wait``, ``helm status``;
   rollback ``helm rollback RELEASE`` (no revision: the one before the last upgrade).
 - Kustomize: ``kubectl diff -k``, ``apply -k``, ``get -k``; rollback applies the base commit's
@@ -97,7 +98,11 @@ def _terraform(unit: InfraRoot, files: Sequence[ChangedFile], found: Sequence[Fo
     backup = Command(
         in_folder(t, 'terraform state pull > "pre-deploy-$(date +%Y%m%d%H%M%S).tfstate"'), src
     )
-    apply = Command(in_folder(t, "terraform apply -input=false tfplan"), src)
+    # a saved plan applies without asking: reading it first is the confirmation step
+    apply = Command(
+        "# after reading the plan (no unexpected destroy or replace), run: "
+        + in_folder(t, "terraform apply -input=false tfplan")
+    )
     check = (
         (*_ci(found, unit.folder, "terraform"), init, plan) if unit.folder == t else (init, plan)
     )
