@@ -64,6 +64,7 @@ _EVIDENCE_NAMES = frozenset(
     }
 )
 _SKIP_DIRS = ("node_modules/", "vendor/", "third_party/", "testdata/")
+_INNER_SKIP = tuple(f"/{d}" for d in _SKIP_DIRS)
 _NULL_SHA = "0" * 40
 _REPO_ENV = frozenset(
     {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"}
@@ -257,7 +258,7 @@ def parse_tree(out: str) -> dict[str, str]:
 
 def is_evidence(path: str) -> bool:
     """A file the repository model reads: CI, build and script files, charts, kustomizations."""
-    if path.startswith(_SKIP_DIRS) or any(f"/{d}" in path for d in _SKIP_DIRS):
+    if path.startswith(_SKIP_DIRS) or any(d in path for d in _INNER_SKIP):
         return False
     folder, _, name = path.rpartition("/")
     if name in _EVIDENCE_NAMES:

@@ -40,6 +40,9 @@ _DJANGO = re.compile(r"^(?:INSTALLED_APPS|MIDDLEWARE|DATABASES|ROOT_URLCONF)\s*=
 _SETTINGS_MODULE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]?\s*,\s*['\"]([\w.]+)['\"]")
 _JS_EXPORT = re.compile(r"^\s*(?:module\.exports\s*=|export\s+default)\s*\{", re.M)
 _JS_CODE = re.compile(r"\bfunction\b|=>|\bclass\s|\bawait\b")
+# extensions a rule below can accept: code only inside config/ (or a settings module)
+_CODE_EXT = frozenset({"rb", "php", "exs", "js", "ts", "mjs", "cjs"})
+_DATA_EXT = frozenset({"yml", "yaml", "properties", "json", "toml", "ini", "conf", "cfg", "enc"})
 _FLAGS = re.compile(r"^(?:feature[-_]?)?(?:flags?|features|toggles)\.(?:json|ya?ml|toml)$", re.I)
 _TOOL_FILES = frozenset(
     {
@@ -75,10 +78,11 @@ def find_configuration(
 ) -> tuple[ConfigFile, ...]:
     """The configuration among ``files`` (``(path, text at head or base)`` pairs)."""
     infra_by_path = {p: unit for unit, paths in repo.touched_infra for p in paths}
+    modules = _settings_modules(repo)
     out = []
     for path, text in files:
         unit = infra_by_path.get(path)
-        found = _recognise(path, text, repo, unit)
+        found = _recognise(path, text, repo, unit, modules)
         if found is not None:
             kind, reason = found
             root = None if unit is not None else repo.root_of(path)
@@ -87,9 +91,11 @@ def find_configuration(
 
 
 def _recognise(
-    path: str, text: str | None, repo: Repository, unit: InfraRoot | None
+    path: str, text: str | None, repo: Repository, unit: InfraRoot | None, modules: tuple[str, ...]
 ) -> tuple[str, str] | None:
-    folder, name = posixpath.split(path)
+    folder, _, name = path.rpartition("/")
+    if unit is None and not _candidate(path, name, modules):
+        return None  # cheap test first: most changed files cannot be configuration by type
     if unit is not None:
         if unit.kind == "helm" and re.match(r"values[\w.-]*\.ya?ml$", name):
             return "helm_values", f"values file of chart {unit.name or unit.folder}"
@@ -116,7 +122,7 @@ def _recognise(
         )
     ):
         return "properties", "Spring configuration under src/main/resources (packaged in the jar)"
-    if eco == "python" and name.endswith(".py") and _django_settings(path, text, repo):
+    if eco == "python" and name.endswith(".py") and _django_settings(path, text, modules):
         return "settings", "the Django settings module"
     if eco == "ruby" and at("config/application.rb") in repo.paths and _rails_config(rel):
         return "rails_config", "Rails configuration (config/)"
@@ -138,14 +144,34 @@ def _recognise(
     return None
 
 
-def _django_settings(path: str, text: str | None, repo: Repository) -> bool:
+def _candidate(path: str, name: str, modules: tuple[str, ...]) -> bool:
+    """Whether any rule below could accept ``path`` (a filter on names only)."""
+    if name.startswith(".env"):
+        return True
+    ext = name.rpartition(".")[2]
+    if ext == "py":
+        return "settings" in path or any(m.split(".")[-1] in path for m in modules)
+    if ext in _CODE_EXT:
+        return "config/" in path
+    return ext in _DATA_EXT
+
+
+def _django_settings(path: str, text: str | None, modules: tuple[str, ...]) -> bool:
     module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-    for manage, body in repo.texts.items():
-        if posixpath.basename(manage) in ("manage.py", "wsgi.py", "asgi.py"):
-            m = _SETTINGS_MODULE.search(body)
-            if m and (module.endswith(m.group(1)) or module.startswith(m.group(1) + ".")):
-                return True
+    if any(module.endswith(m) or module.startswith(m + ".") for m in modules):
+        return True
     return text is not None and _DJANGO.search(text) is not None
+
+
+def _settings_modules(repo: Repository) -> tuple[str, ...]:
+    """``DJANGO_SETTINGS_MODULE`` values named in ``manage.py``, ``wsgi.py`` or ``asgi.py``."""
+    out = []
+    for path, body in repo.texts.items():
+        if posixpath.basename(path) in ("manage.py", "wsgi.py", "asgi.py"):
+            m = _SETTINGS_MODULE.search(body)
+            if m:
+                out.append(m.group(1))
+    return tuple(out)
 
 
 def _js_config(text: str | None) -> bool:

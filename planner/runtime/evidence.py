@@ -60,8 +60,7 @@ def is_ci_file(path: str) -> bool:
     """GitHub workflow or GitLab CI file."""
     if path == ".gitlab-ci.yml":
         return True
-    folder, name = posixpath.split(path)
-    return folder == ".github/workflows" and name.endswith((".yml", ".yaml"))
+    return path.startswith(".github/workflows/") and path.endswith((".yml", ".yaml"))
 
 
 def scan_ci(texts: Mapping[str, str]) -> tuple[Found, ...]:

@@ -52,7 +52,7 @@ def find_infra(paths: frozenset[str], texts: Mapping[str, str]) -> tuple[InfraRo
     kustomize: dict[str, str] = {}
     terraform: dict[str, str] = {}
     for path in sorted(paths):
-        folder, name = posixpath.split(path)
+        folder, _, name = path.rpartition("/")
         if "/.terraform/" in f"/{path}" or _ignored(folder):
             continue
         if name.endswith(".tf"):

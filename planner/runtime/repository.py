@@ -18,6 +18,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from planner.change.git import is_evidence
 from planner.change.model import ChangeSet
 from planner.runtime.command import Command
 from planner.runtime.commands import build_command, test_command
@@ -95,8 +96,8 @@ def build_repository(changes: ChangeSet) -> Repository:
     """Roots from the manifests at ``head``, commands from the repository's own files."""
     paths = repo_paths(changes)
     texts = dict(changes.evidence)
-    for f in changes.files:
-        if f.content is not None and f.change != "deleted":
+    for f in changes.files:  # the change's own versions of evidence files, and its test files
+        if f.content is not None and f.change != "deleted" and _readable(f.path):
             texts[f.path] = f.content
     found = (*scan_ci(texts), *scan_targets(texts), *scan_scripts(texts))
     manifests = find_manifests(paths, texts, found)
@@ -141,6 +142,11 @@ def build_repository(changes: ChangeSet) -> Repository:
     )
 
 
+def _readable(path: str) -> bool:
+    name = path.rpartition("/")[2]
+    return is_evidence(path) or (name.startswith("test_") and name.endswith(".py"))
+
+
 def _not_code(path: str, folder: str) -> bool:
     """Documentation and CI files change no running code."""
     rel = path[len(folder) + 1 :] if folder else path
@@ -158,6 +164,8 @@ def _docker_lines(found: Sequence[Found]) -> list[tuple[Image, str]]:
     out = []
     for f in found:
         if f.kind not in ("ci", "script") or f.folder is None:
+            continue
+        if "docker" not in f.text:
             continue
         for part in f.text.split("&&"):
             try:

@@ -63,7 +63,7 @@ def find_manifests(
     """One :class:`Manifest` per code root, root folders first (sorted by depth, then name)."""
     by_folder: dict[str, dict[str, str]] = {}
     for path in paths:
-        folder, name = posixpath.split(path)
+        folder, _, name = path.rpartition("/")
         eco = ecosystem_of(name)
         if eco is None or _ignored(folder):
             continue
