@@ -30,7 +30,6 @@ __all__ = ["Found", "scan_ci", "scan_scripts", "scan_targets"]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _EXPR = re.compile(r"\S*\$\{\{.*?\}\}\S*")
-_CD = re.compile(r"^(?:cd|pushd)\s+(\S+)\s*$")
 _TARGET = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)\s*:(?![=:])")
 _JUST = re.compile(r"^@?([A-Za-z0-9][A-Za-z0-9_-]*)(?:\s+[^:=]*)?:(?!=)")
 
@@ -150,27 +149,43 @@ def _block(path: str, node: yaml.ScalarNode, folder: str | None, kind: str) -> I
     first = node.start_mark.line + 1
     literal = node.style in ("|", ">")
     stack: list[str | None] = []
-    for i, raw in enumerate(node.value.splitlines()):
+    for i, raw in _logical_lines(node.value):
         line = first + i + (1 if literal else 0)
         for part in _parts(raw):
-            moved = _CD.match(part)
-            if moved:
+            moved = _cd(part)
+            if moved is not None:
                 if part.startswith("pushd"):
                     stack.append(folder)
-                folder = _move(folder, moved.group(1))
+                folder = _move(folder, moved)
             elif part == "popd":
                 folder = stack.pop() if stack else folder
             else:
                 yield Found(part, path, line, folder, kind)
 
 
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Lines with ``\\`` continuations joined, each with the index of its first line."""
+    start, parts = 0, []
+    for i, raw in enumerate(text.splitlines()):
+        if not parts:
+            start = i
+        if raw.rstrip().endswith("\\"):
+            parts.append(raw.rstrip()[:-1])
+            continue
+        parts.append(raw)
+        yield start, " ".join(parts)
+        parts = []
+    if parts:
+        yield start, " ".join(parts)
+
+
 def _after(text: str, folder: str | None) -> str | None:
     """The folder after a whole script item has run (GitLab keeps it between items)."""
     for raw in text.splitlines():
         for part in _parts(raw):
-            moved = _CD.match(part)
-            if moved:
-                folder = _move(folder, moved.group(1))
+            moved = _cd(part)
+            if moved is not None:
+                folder = _move(folder, moved)
     return folder
 
 
@@ -180,6 +195,17 @@ def _parts(raw: str) -> list[str]:
     if not text:
         return []
     return [p.strip() for p in re.split(r"\s*&&\s*|\s*;\s*", text) if p.strip()]
+
+
+def _cd(part: str) -> str | None:
+    """The folder of a ``cd DIR``/``pushd DIR`` command (shell-unquoted), else ``None``."""
+    if not part.startswith(("cd ", "pushd ")):
+        return None
+    try:
+        words = shlex.split(part)
+    except ValueError:
+        return None
+    return words[1] if len(words) == 2 else None
 
 
 def _move(folder: str | None, target: str) -> str | None:

@@ -36,6 +36,9 @@ _VERSION = re.compile(r"^\s*(?:required_version|version)\s*=\s*\"[^\"]*\"", re.M
 _NAMESPACE = re.compile(r"^\s*namespace:\s*\S+", re.M)
 _META_NAME = re.compile(r"^metadata:\s*\n(?:\s+.*\n)*?\s+name:\s*['\"]?([\w.-]+)", re.M)
 _ROLLOUT = ("Deployment", "StatefulSet", "DaemonSet")
+_CHECK = re.compile(
+    r"^(?:helm lint\b|terraform (?:validate|fmt -check|init -backend=false)\b)[^>|;&]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,14 @@ def infra_steps(
 
 
 def _ci(found: Sequence[Found], folder: str, tool: str) -> tuple[Command, ...]:
+    """The unit's own CI checks (lint, validate): read-only commands, run in its folder."""
     return tuple(
         Command(in_folder(folder, f.text), f.source)
         for f in found
-        if f.kind == "ci" and f.folder == folder and f.text.split()[:1] == [tool]
+        if f.kind == "ci"
+        and f.folder == folder
+        and _CHECK.match(f.text)
+        and f.text.startswith(tool)
     )
 
 

@@ -357,3 +357,26 @@ def test_gitlab_ci_follows_cd_into_the_service_folder(tmp_path: Path) -> None:
     tc = detect_toolchain(cs)
     assert tc.test == "(cd services/api && uv run pytest -q)  # from .gitlab-ci.yml:4"
     assert tc.build == "(cd services/api && uv sync --frozen)  # from services/api/uv.lock"
+
+
+def test_ci_scanner_joins_continued_lines_and_follows_cd() -> None:
+    from planner.runtime.evidence import scan_ci
+
+    workflow = (
+        "on: [push]\n"  # 1
+        "jobs:\n"  # 2
+        "  t:\n"  # 3
+        "    steps:\n"  # 4
+        "      - run: |\n"  # 5
+        "          helm template . \\\n"  # 6
+        "            --set a=b\n"  # 7
+        "          cd 'sub dir' && make test\n"  # 8
+        "      - working-directory: web\n"  # 9
+        "        run: npm test # unit\n"  # 10
+    )
+    found = scan_ci({".github/workflows/ci.yml": workflow})
+    assert [(f.text, f.line, f.folder) for f in found] == [
+        ("helm template . --set a=b", 6, ""),
+        ("make test", 8, "sub dir"),
+        ("npm test", 10, "web"),
+    ]
