@@ -165,7 +165,7 @@ def _block(path: str, node: yaml.ScalarNode, folder: str | None, kind: str) -> I
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
     """Lines with ``\\`` continuations joined, each with the index of its first line."""
-    start, parts = 0, []
+    start, parts = 0, list[str]()
     for i, raw in enumerate(text.splitlines()):
         if not parts:
             start = i
