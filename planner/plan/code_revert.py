@@ -141,7 +141,12 @@ def _revert(ctx: PlanContext, mainline: tuple[Commit, ...]) -> CodeRevert:
 def _redeploy(ctx: PlanContext, history: History, mainline: tuple[Commit, ...]) -> CodeRevert:
     t = ctx.profile.timings
     base = ctx.base_ref
-    label = history.base_tags[0] if history.base_tags else base[:12]
+    if history.base_tags:
+        label = history.base_tags[0]
+    elif history.previous_release:
+        label = f"{base[:12]} (after {history.previous_release})"
+    else:
+        label = base[:12]
     why = (
         f"spans release tag(s) {', '.join(history.range_tags[:3])}"
         if history.range_tags
