@@ -10,13 +10,14 @@ Modules:
 
 from planner.change.git import read_git_change
 from planner.change.manifest import load_manifest, parse_manifest
-from planner.change.model import CHANGE_KINDS, ChangedFile, ChangeKind, ChangeSet
+from planner.change.model import CHANGE_KINDS, ChangedFile, ChangeKind, ChangeSet, History
 
 __all__ = [
     "CHANGE_KINDS",
     "ChangeKind",
     "ChangeSet",
     "ChangedFile",
+    "History",
     "load_manifest",
     "parse_manifest",
     "read_git_change",

@@ -3,11 +3,17 @@
 Modules:
 
 - ``build``: ``build_plan``: a change, its risk and the service profile in; the :class:`Plan` out.
+- ``code_revert``: Level 3 without the database: take the running code back, by the fastest real
+  path.
+- ``config_revert``: Level 2: revert the configuration the change touched, the way the project
+  ships it.
 - ``context``: Everything the plan builders share about one change, resolved once.
 - ``failures``: Failure modes: what can fail in production, how bad it is, and the trigger it
   becomes.
 - ``guidance``: The human side of the plan: rollback decision matrix, pre-deployment checklist,
   deployment
+- ``infra``: The infrastructure units a change touches, with their commands for this service's
+  namespace.
 - ``monitors``: Default stage monitors: the reference's thresholds, scaled to the service's
   baseline.
 - ``rollback``: The three-level rollback strategy with the real commits, files and commands.

@@ -1,10 +1,11 @@
 """The three-level rollback strategy with the real commits, files and commands.
 
 Level 1 feature flag (target < 5 min) only when a flag exists; Level 2 configuration revert
-(< 10 min) naming the configuration files this change touched; Level 3 code revert (< 15 min)
-with ``git revert --no-edit`` of the range's commits, newest first, after the database steps
-(migration files must still exist to run their ``down``). Estimates add the profile's timings,
-and the arithmetic is shown in ``estimate_explained``.
+(< 10 min) for the files that are configuration by type and content, applied the way the project
+ships them (:mod:`planner.plan.config_revert`); Level 3 code revert (< 15 min) after the database
+steps (migration files must still exist to run their ``down``): ``git revert`` of a small range,
+or for a release the previous release redeployed first (:mod:`planner.plan.code_revert`).
+Estimates add the profile's timings, and the arithmetic is shown in ``estimate_explained``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from planner.plan.monitors import describe_threshold
 __all__ = ["TARGETS", "build_rollback"]
 
 TARGETS = {1: 5.0, 2: 10.0, 3: 15.0}
-COMMIT_PLACEHOLDER = "<commit-sha>"
 
 
 def build_rollback(
@@ -143,10 +143,6 @@ def _level3(ctx: PlanContext) -> RollbackLevel:
 
 def _crit(monitor: Monitor) -> str:
     return describe_threshold(monitor, "critical")
-
-
-def _short(ref: str) -> str:
-    return ref[:12] if len(ref) == 40 else ref
 
 
 def _post(ctx: PlanContext) -> tuple[str, ...]:
