@@ -15,6 +15,7 @@ from planner.model import RollbackLevel, Step
 from planner.plan.context import PlanContext
 from planner.plan.infra import infra_plan
 from planner.runtime.configuration import ConfigFile, find_configuration, shipping
+from planner.runtime.infra_steps import namespace_flags
 from planner.runtime.shell import join, q
 
 __all__ = ["Estimator", "build_level2"]
@@ -58,14 +59,19 @@ def build_level2(ctx: PlanContext, estimate: Estimator) -> RollbackLevel:
             steps += [
                 Step(f"Roll the Helm release back: {unit.label}", c.line()) for c in unit.rollback
             ]
+    by_path = {f.path: f for f in ctx.changes.files}
     for c in maps:
-        if c.path in {f.path for f in ctx.changes.files if f.change == "added"}:
+        changed = by_path[c.path]
+        if changed.change == "added":
             continue
+        text = changed.base_content or ""
         steps.append(
             Step(
                 f"Re-apply the old ConfigMap `{c.path}`",
                 f"git show {q(f'{ctx.base_ref}:{c.path}')} | "
-                + join("kubectl", "-n", ctx.profile.namespace, "apply", "-f", "-"),
+                + join(
+                    "kubectl", "apply", "-f", "-", *namespace_flags(ctx.profile.namespace, text)
+                ),
             )
         )
     if maps or restart:

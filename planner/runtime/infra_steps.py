@@ -28,7 +28,7 @@ from planner.runtime.evidence import Found
 from planner.runtime.infra import InfraRoot, kind_of
 from planner.runtime.shell import join, q
 
-__all__ = ["InfraSteps", "infra_steps"]
+__all__ = ["InfraSteps", "infra_steps", "namespace_flags"]
 
 _RESOURCE = re.compile(r'^\s*resource\s+"([\w-]+)"\s+"([\w-]+)"', re.M)
 _STATE_BLOCK = re.compile(r"^\s*(moved|import|removed)\s*\{", re.M)
@@ -195,7 +195,7 @@ def _helm(
     )
 
 
-def _ns(namespace: str, text: str) -> tuple[str, ...]:
+def namespace_flags(namespace: str, text: str) -> tuple[str, ...]:
     """``-n NS`` unless the file sets its own namespace (kubectl refuses a mismatch)."""
     return () if _NAMESPACE.search(text) else ("-n", namespace)
 
@@ -209,7 +209,7 @@ def _kustomize(
         )
         return InfraSteps(unit, paths, (), (missing,), (), (missing,))
     t = unit.target or "."
-    ns = _ns(
+    ns = namespace_flags(
         namespace,
         "\n".join(f.content or "" for f in files if f.path.endswith("kustomization.yaml")),
     )
@@ -234,7 +234,7 @@ def _manifest(
 ) -> InfraSteps:
     f = files[0]
     text = f.content or f.base_content or ""
-    ns = _ns(namespace, text)
+    ns = namespace_flags(namespace, text)
     kind = kind_of(text)
     m = _META_NAME.search(text)
     verify: tuple[Command, ...]

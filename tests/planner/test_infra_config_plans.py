@@ -253,3 +253,21 @@ def test_every_command_is_shell_parseable_with_its_source_comment(tmp_path: Path
     for command in all_commands(plan):
         shlex.split(command, comments=True)  # balanced quotes: a pasted line ends where it shows
         assert "\n" not in command
+
+
+CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: frontend-config\ndata:\n"
+
+
+def test_configmap_is_reverted_by_reapplying_the_base_and_restarting(tmp_path: Path) -> None:
+    files = {**DEMO, "k8s/frontend-config.yaml": CONFIGMAP + "  MODE: a\n"}
+    plan, base = plan_for(tmp_path, files, {"k8s/frontend-config.yaml": CONFIGMAP + "  MODE: b\n"})
+    level2 = plan.rollback.levels[1]
+    commands = [s.command for s in level2.steps if s.command]
+    assert f"git show {base}:k8s/frontend-config.yaml | kubectl apply -f - -n boutique" in commands
+    assert commands.index("kubectl -n boutique rollout restart deployment/frontend") > 0
+    assert level2.reason == ""  # no rebuild: faster than Level 3
+
+
+def test_an_env_template_is_not_deployed_configuration(tmp_path: Path) -> None:
+    plan, _ = plan_for(tmp_path, {**DJANGO, ".env.example": "A=1\n"}, {".env.example": "A=2\n"})
+    assert not plan.rollback.levels[1].applicable
