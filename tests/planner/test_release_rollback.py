@@ -147,3 +147,26 @@ def test_the_one_commit_restore_refuses_a_dirty_work_tree(tmp_path: Path) -> Non
     done = subprocess.run(["bash", "-c", restore], cwd=clone, env=GIT_ENV, check=False)
     assert done.returncode != 0
     assert (clone / "go.mod").read_text() == "module local-work-in-progress\n"  # not lost
+
+
+def test_history_reads_the_mainline_merges_and_release_tags(tmp_path: Path) -> None:
+    repo, base, tip, merge = merged_feature(tmp_path)
+    git(repo, "tag", "v2.0.0", merge)
+    git(repo, "tag", "v1.0.0", base)
+    history = read_git_change(str(repo), base, merge).history
+    assert history is not None
+    fix = git(repo, "rev-parse", f"{merge}^1")
+    # first parents only: the feature's own commits stay behind the merge
+    assert [c.sha for c in history.mainline] == [fix, merge]
+    assert history.merges == (merge,)
+    assert tip not in [c.sha for c in history.mainline]
+    assert history.base_tags == ("v1.0.0",)
+    assert history.previous_release == "v1.0.0"
+    assert history.range_tags == ("v2.0.0",)
+
+
+def test_evidence_files_are_read_at_head_with_their_text(tmp_path: Path) -> None:
+    repo, base, _, merge = merged_feature(tmp_path)
+    evidence = dict(read_git_change(str(repo), base, merge).evidence)
+    assert set(evidence) == {"Makefile"}  # go.mod, Dockerfile and sources are not evidence
+    assert evidence["Makefile"].startswith("build:\n")
