@@ -21,6 +21,7 @@ _KUSTOMIZATION = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$")
 _K8S = re.compile(r"^apiVersion:\s*\S+", re.M)
 _KIND = re.compile(r"^kind:\s*(\w+)", re.M)
+_LIST_ITEM = re.compile(r"^\s*-\s+([^\s#]+)\s*$", re.M)
 _NAME = re.compile(r"^name:\s*['\"]?([\w.-]+)", re.M)
 
 
@@ -68,15 +69,46 @@ def find_infra(paths: frozenset[str], texts: Mapping[str, str]) -> tuple[InfraRo
             out[path] = InfraRoot("compose", path, path, path)
     for folder, path in terraform.items():
         out[folder] = InfraRoot("terraform", folder, _tf_target(folder, terraform, paths), path)
+    used_by = _referenced(kustomize, texts)
     for folder, path in kustomize.items():
         if folder in out:
             continue
-        target: str | None = folder
-        while target is not None and _component(texts.get(kustomize[target], "")):
-            parents = [f for f in kustomize if f != target and _within(target, f)]
-            target = max(parents, key=len) if parents else None
-        out[folder] = InfraRoot("kustomize", folder, "" if target is None else target, path)
+        out[folder] = InfraRoot(
+            "kustomize", folder, _k_target(folder, kustomize, used_by, texts), path
+        )
     return tuple(sorted(out.values(), key=lambda r: r.folder))
+
+
+def _referenced(kustomize: Mapping[str, str], texts: Mapping[str, str]) -> dict[str, str]:
+    """Kustomization folder -> the Kustomization whose ``resources``/``components`` list it."""
+    used_by: dict[str, str] = {}
+    for folder, path in sorted(kustomize.items()):
+        for item in _LIST_ITEM.findall(texts.get(path, "")):
+            child = posixpath.normpath(posixpath.join(folder, item.strip("'\""))) if item else ""
+            child = "" if child == "." else child
+            if child in kustomize and child != folder:
+                used_by.setdefault(child, folder)
+    return used_by
+
+
+def _k_target(
+    folder: str, kustomize: Mapping[str, str], used_by: Mapping[str, str], texts: Mapping[str, str]
+) -> str:
+    """What to apply for a change in ``folder``: the top Kustomization that includes it.
+
+    Followed through ``resources``/``components`` references; a Component nobody lists is
+    applied through the nearest Kustomization above it; ``""`` when there is none.
+    """
+    seen = {folder}
+    target = folder
+    while target in used_by and used_by[target] not in seen:
+        target = used_by[target]
+        seen.add(target)
+    if _component(texts.get(kustomize[target], "")):
+        parents = [f for f in kustomize if f != target and _within(target, f)]
+        parents = [f for f in parents if not _component(texts.get(kustomize[f], ""))]
+        return max(parents, key=len) if parents else ""
+    return target
 
 
 def _ignored(folder: str) -> bool:

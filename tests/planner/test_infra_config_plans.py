@@ -271,3 +271,18 @@ def test_configmap_is_reverted_by_reapplying_the_base_and_restarting(tmp_path: P
 def test_an_env_template_is_not_deployed_configuration(tmp_path: Path) -> None:
     plan, _ = plan_for(tmp_path, {**DJANGO, ".env.example": "A=1\n"}, {".env.example": "A=2\n"})
     assert not plan.rollback.levels[1].applicable
+
+
+def test_a_kustomize_base_is_applied_through_the_kustomization_that_lists_it(
+    tmp_path: Path,
+) -> None:
+    # kustomize/kustomization.yaml lists `- base`: production applies kustomize/, not the base
+    plan, base = plan_for(
+        tmp_path,
+        DEMO,
+        {"kustomize/base/frontend.yaml": "apiVersion: apps/v1\nkind: Deployment\n#\n"},
+    )
+    assert "kubectl apply -k kustomize -n boutique" in " ".join(plan.stages[0].commands)
+    level3 = " ".join(s.command or "" for s in plan.rollback.levels[2].steps)
+    assert f'git worktree add --detach "$tmp" {base}' in level3
+    assert 'kubectl apply -k "$tmp"/kustomize -n boutique' in level3
