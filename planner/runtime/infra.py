@@ -21,6 +21,8 @@ _KUSTOMIZATION = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$")
 _K8S = re.compile(r"^apiVersion:\s*\S+", re.M)
 _KIND = re.compile(r"^kind:\s*(\w+)", re.M)
+# examples and CI test fixtures are not deployed (kustomize/tests in microservices-demo)
+_IGNORED = frozenset({"examples", "example", "testdata", "fixtures", "tests", ".github"})
 _LIST_ITEM = re.compile(r"^\s*-\s+([^\s#]+)\s*$", re.M)
 _NAME = re.compile(r"^name:\s*['\"]?([\w.-]+)", re.M)
 
@@ -112,9 +114,7 @@ def _k_target(
 
 
 def _ignored(folder: str) -> bool:
-    return any(
-        part in ("examples", "example", "testdata", "fixtures") for part in folder.split("/")
-    )
+    return any(part in _IGNORED for part in folder.split("/"))
 
 
 def _within(path: str, folder: str) -> bool:

@@ -63,7 +63,7 @@ class InfraSteps:
             "manifest": "Kubernetes manifest",
             "compose": "Compose file",
         }
-        return f"{names[self.unit.kind]} `{self.unit.folder or '.'}`"
+        return f"{names[self.unit.kind]} `{self.unit.target or self.unit.folder or '.'}`"
 
 
 def infra_steps(
