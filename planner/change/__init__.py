@@ -2,7 +2,10 @@
 
 Modules:
 
+- ``evidence``: Which files at ``head`` the repository model reads as evidence of how a project
+  ships.
 - ``git``: Reading a change from a real git range into a :class:`ChangeSet`.
+- ``history``: The range as a release: first-parent commits, merges, and release tags.
 - ``manifest``: Change manifests: a YAML or JSON description of a change, read into a
   :class:`ChangeSet`.
 - ``model``: A change set: what a git range or a change manifest says is being shipped.

@@ -22,16 +22,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.change.model import ChangedFile, ChangeKind, ChangeSet, History
+from planner.change.evidence import MAX_EVIDENCE_FILES, is_evidence
+from planner.change.history import read_history
+from planner.change.model import ChangedFile, ChangeKind, ChangeSet
 from planner.exceptions import ChangeError, GitError
 from planner.model import Commit
 
 __all__ = [
     "MAX_CONTENT_BYTES",
     "RawEntry",
-    "is_evidence",
     "parse_cat_file",
-    "parse_first_parent",
     "parse_log",
     "parse_numstat",
     "parse_raw",
@@ -39,32 +39,6 @@ __all__ = [
 ]
 
 MAX_CONTENT_BYTES = 1 << 20  # larger blobs are not read as text (content None)
-MAX_EVIDENCE_FILES = 400  # evidence files read at most (the shallowest first)
-_EVIDENCE_NAMES = frozenset(
-    {
-        "Makefile",
-        "GNUmakefile",
-        "makefile",
-        "justfile",
-        "Justfile",
-        ".justfile",
-        "package.json",
-        "composer.json",
-        "pyproject.toml",
-        "Cargo.toml",
-        "pom.xml",
-        "mix.exs",
-        "Gemfile",
-        "manage.py",
-        "Chart.yaml",
-        "kustomization.yaml",
-        "kustomization.yml",
-        "Kustomization",
-        ".gitlab-ci.yml",
-    }
-)
-_SKIP_DIRS = ("node_modules/", "vendor/", "third_party/", "testdata/")
-_INNER_SKIP = tuple(f"/{d}" for d in _SKIP_DIRS)
 _NULL_SHA = "0" * 40
 _REPO_ENV = frozenset(
     {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"}
@@ -156,7 +130,7 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         log = pool.submit(git.run, [*log_args, f"{base_sha}..{head_sha}"])
         cat = pool.submit(git.run_bytes, ["cat-file", "--batch"], None, batch)
         tree = pool.submit(git.run, ["ls-tree", "-r", "--full-tree", "-z", head_sha])
-        history = pool.submit(_history, git, base_sha, head_sha)
+        history = pool.submit(read_history, git.run, base_sha, head_sha)
         listing = parse_tree(tree.result())
         wanted = sorted((p for p in listing if is_evidence(p)), key=lambda p: (p.count("/"), p))[
             :MAX_EVIDENCE_FILES
@@ -254,60 +228,6 @@ def parse_tree(out: str) -> dict[str, str]:
         if tab:
             files[path] = meta.split()[2]
     return files
-
-
-def is_evidence(path: str) -> bool:
-    """A file the repository model reads: CI, build and script files, charts, kustomizations."""
-    if path.startswith(_SKIP_DIRS) or any(d in path for d in _INNER_SKIP):
-        return False
-    folder, _, name = path.rpartition("/")
-    if name in _EVIDENCE_NAMES:
-        return True
-    if folder == ".github/workflows":
-        return name.endswith((".yml", ".yaml"))
-    return name.startswith("requirements") and name.endswith((".txt", ".in"))
-
-
-def parse_first_parent(out: str) -> tuple[tuple[Commit, ...], tuple[str, ...]]:
-    """Parse ``git log --first-parent --format=%H%x00%P%x00%s``: commits and merges among them."""
-    commits: list[Commit] = []
-    merges: list[str] = []
-    for line in out.splitlines():
-        sha, _, rest = line.partition("\0")
-        parents, _, subject = rest.partition("\0")
-        if sha:
-            commits.append(Commit(sha=sha, subject=subject))
-            if len(parents.split()) > 1:
-                merges.append(sha)
-    return tuple(commits), tuple(merges)
-
-
-def _history(git: _Git, base: str, head: str) -> History:
-    """First-parent commits of ``base..head`` (oldest first), merges, and release tags."""
-    log = git.run(
-        [
-            "log",
-            "--first-parent",
-            "--reverse",
-            "--no-show-signature",
-            "--format=%H%x00%P%x00%s",
-            f"{base}..{head}",
-        ]
-    )
-    mainline, merges = parse_first_parent(log)
-    at_base = git.run(["tag", "--points-at", base, "--sort=-creatordate"]).split()
-    inside = git.run(["tag", "--merged", head, "--no-merged", base, "--sort=creatordate"]).split()
-    try:
-        previous: str | None = git.run(["describe", "--tags", "--abbrev=0", base]).strip() or None
-    except GitError:
-        previous = None  # no tag reachable from base
-    return History(
-        mainline=mainline,
-        merges=merges,
-        base_tags=tuple(at_base),
-        previous_release=previous,
-        range_tags=tuple(inside),
-    )
 
 
 def parse_cat_file(out: bytes) -> dict[str, str | None]:

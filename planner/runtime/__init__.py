@@ -6,6 +6,8 @@ Modules:
 - ``commands``: A code root's test and build commands, taken from the repository's own files.
 - ``configuration``: Configuration files, recognised by type and content, and how the project
   ships them.
+- ``conventions``: Conventional test and build commands, used only where a file of the
+  repository proves them.
 - ``ecosystems``: What each ecosystem's manifests, lock files, test and build commands look like.
 - ``evidence``: Command lines a repository runs itself: CI jobs, Makefile/justfile targets,
   scripts tables.

@@ -18,7 +18,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from planner.change.git import is_evidence
+from planner.change.evidence import is_evidence
 from planner.change.model import ChangeSet
 from planner.runtime.command import Command
 from planner.runtime.commands import build_command, test_command
