@@ -286,3 +286,28 @@ def test_a_kustomize_base_is_applied_through_the_kustomization_that_lists_it(
     level3 = " ".join(s.command or "" for s in plan.rollback.levels[2].steps)
     assert f'git worktree add --detach "$tmp" {base}' in level3
     assert 'kubectl apply -k "$tmp"/kustomize -n boutique' in level3
+
+
+def test_compose_file_change_is_applied_and_rolled_back_with_compose(tmp_path: Path) -> None:
+    # openfga/openfga ships a docker-compose.yaml beside its Go service
+    files = {
+        "go.mod": "module x\n",
+        "main.go": "package main\n",
+        "docker-compose.yaml": "services:\n  openfga:\n    image: openfga/openfga:v1\n",
+    }
+    plan, base = plan_for(
+        tmp_path,
+        files,
+        {"docker-compose.yaml": "services:\n  openfga:\n    image: openfga/openfga:v2\n"},
+    )
+    assert plan.stages[0].commands == (
+        "docker compose -f docker-compose.yaml config --quiet  # from docker-compose.yaml",
+        "docker compose -f docker-compose.yaml up -d  # from docker-compose.yaml",
+        "docker compose -f docker-compose.yaml ps  # from docker-compose.yaml",
+    )
+    level3 = [s.command for s in plan.rollback.levels[2].steps if s.command]
+    assert (
+        f"git show {base}:docker-compose.yaml | docker compose -f - --project-directory . up -d"
+        "  # from docker-compose.yaml"
+    ) in level3
+    assert not any(c.startswith("go ") for c in level3)  # no code root touched: no go test
