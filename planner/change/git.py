@@ -4,8 +4,12 @@ Everything goes through ``git`` itself, run with argument lists (never a shell):
 files with rename detection (``diff --raw -M``), line counts (``diff --numstat -M``), the commits
 of the range (oldest first, merges left out: a revert plan reverts the commits they bring), the
 text of every changed file at ``head`` and ``base`` (one ``cat-file --batch`` process for all
-blobs), the changed lines (``diff -U0``, the hunks risk evidence is read from) and the list of
-files at ``head``. The parsers are pure functions over git's ``-z``
+blobs), the changed lines (``diff -U0``, the hunks risk evidence is read from), the list of
+files at ``head`` and the text of the files the repository model reads as
+evidence (:func:`is_evidence`: CI files, Makefiles, ``package.json``, ...). For releases it also
+reads the first-parent history of the range with its merge commits, the tags at ``base`` and the
+tags inside the range (:class:`~planner.change.model.History`). The deployed version is always
+``head`` itself, a merge commit included. The parsers are pure functions over git's ``-z``
 output; :func:`read_git_change` is the I/O wrapper.
 """
 
@@ -19,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.change.evidence import MAX_EVIDENCE_FILES, is_evidence
+from planner.change.history import read_history
 from planner.change.hunks import Hunk, PatchSection, parse_patch
 from planner.change.model import ChangedFile, ChangeKind, ChangeSet
 from planner.exceptions import ChangeError, GitError
@@ -129,11 +135,22 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         ]
         log = pool.submit(git.run, [*log_args, f"{base_sha}..{head_sha}"])
         cat = pool.submit(git.run_bytes, ["cat-file", "--batch"], None, batch)
-        tree = pool.submit(git.run, ["ls-tree", "-r", "--full-tree", "--name-only", "-z", head_sha])
+        tree = pool.submit(git.run, ["ls-tree", "-r", "--full-tree", "-z", head_sha])
+        history = pool.submit(read_history, git.run, base_sha, head_sha)
+        listing = parse_tree(tree.result())
+        wanted = sorted((p for p in listing if is_evidence(p)), key=lambda p: (p.count("/"), p))[
+            :MAX_EVIDENCE_FILES
+        ]
+        evidence_batch = "".join(f"{listing[p]}\n" for p in wanted)
+        evidence_cat = pool.submit(git.run_bytes, ["cat-file", "--batch"], None, evidence_batch)
         counts = parse_numstat(numstat.result())
         texts = parse_cat_file(cat.result())
         commits = parse_log(log.result())
-        repo_files = tuple(p for p in tree.result().split("\0") if p)
+        repo_files = tuple(listing)
+        evidence_texts = parse_cat_file(evidence_cat.result()) if wanted else {}
+        evidence = tuple(
+            (p, text) for p in wanted if (text := evidence_texts.get(listing[p])) is not None
+        )
         hunks = match_sections(raw, parse_patch(patch.result()))
     files = tuple(
         ChangedFile(
@@ -156,6 +173,8 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         head=head_sha,
         commits=commits,
         repo_files=repo_files,
+        evidence=evidence,
+        history=history.result(),
     )
 
 
@@ -220,6 +239,16 @@ def parse_log(out: str) -> tuple[Commit, ...]:
         if sha:
             commits.append(Commit(sha=sha, subject=subject))
     return tuple(commits)
+
+
+def parse_tree(out: str) -> dict[str, str]:
+    """Parse ``git ls-tree -r -z`` into ``{path: blob id}`` (submodules keep their commit id)."""
+    files: dict[str, str] = {}
+    for record in out.split("\0"):
+        meta, tab, path = record.partition("\t")
+        if tab:
+            files[path] = meta.split()[2]
+    return files
 
 
 def parse_cat_file(out: bytes) -> dict[str, str | None]:

@@ -13,7 +13,7 @@ from typing import Literal
 from planner.change.hunks import Hunk
 from planner.model import Commit
 
-__all__ = ["CHANGE_KINDS", "ChangeKind", "ChangeSet", "ChangedFile"]
+__all__ = ["CHANGE_KINDS", "ChangeKind", "ChangeSet", "ChangedFile", "History"]
 
 ChangeKind = Literal["added", "modified", "deleted", "renamed"]
 CHANGE_KINDS: tuple[str, ...] = ("added", "modified", "deleted", "renamed")
@@ -45,6 +45,24 @@ class ChangedFile:
 
 
 @dataclass(frozen=True)
+class History:
+    """The range as a release (git only).
+
+    ``mainline`` is the first-parent chain of ``base..head``, oldest first, merge commits
+    included (``merges`` lists their SHAs): reverting a merge with ``-m 1`` undoes what it
+    brought. ``base_tags`` point at ``base``; ``previous_release`` is the nearest tag reachable
+    from ``base``; ``range_tags`` are reachable from ``head`` but not from ``base`` (the range
+    spans a release).
+    """
+
+    mainline: tuple[Commit, ...] = ()
+    merges: tuple[str, ...] = ()
+    base_tags: tuple[str, ...] = ()
+    previous_release: str | None = None
+    range_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ChangeSet:
     """Everything known about a change. ``repo_files`` lists every path at ``head`` (git only);
     it tells which package manager and migration tool the repository uses."""
@@ -60,3 +78,7 @@ class ChangeSet:
     feature_flag: str | None = None
     integration_points: tuple[str, ...] = ()
     repo_files: tuple[str, ...] = ()
+    # (path, text at head) of the files read as evidence of how the repository builds, tests
+    # and deploys: CI files, Makefiles, package.json, ... (git only; see planner.change.git)
+    evidence: tuple[tuple[str, str], ...] = ()
+    history: History | None = None

@@ -33,8 +33,8 @@ __all__ = ["build_plan", "resolve_refs"]
 def resolve_refs(changes: ChangeSet) -> tuple[str, str]:
     """The base and head refs commands use: real SHAs where known, else marked placeholders."""
     if changes.source == "git" and changes.base and changes.head:
-        head = changes.commits[-1].sha if changes.commits else changes.head
-        return changes.base, head
+        # the deployed version is head itself: a merge commit's tree, never a parent's
+        return changes.base, changes.head
     if changes.commits:
         return changes.base or f"{changes.commits[0].sha}^", changes.commits[-1].sha
     return changes.base or BASE_PLACEHOLDER, changes.head or HEAD_PLACEHOLDER
@@ -59,7 +59,7 @@ def build_plan(
     """
     if profile is None:
         profile = ServiceProfile(service=changes.service or "app")
-    toolchain = detect_toolchain(changes)
+    toolchain = detect_toolchain(changes, changes.service or profile.service)
     base, head = resolve_refs(changes)
     flag = changes.feature_flag or profile.feature_flag.name
     watched = dict(default_monitors(profile.baseline))

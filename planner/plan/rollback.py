@@ -1,24 +1,25 @@
 """The three-level rollback strategy with the real commits, files and commands.
 
 Level 1 feature flag (target < 5 min) only when a flag exists; Level 2 configuration revert
-(< 10 min) naming the configuration files this change touched; Level 3 code revert (< 15 min)
-with ``git revert --no-edit`` of the range's commits, newest first, after the database steps
-(migration files must still exist to run their ``down``). Estimates add the profile's timings,
-and the arithmetic is shown in ``estimate_explained``.
+(< 10 min) for the files that are configuration by type and content, applied the way the project
+ships them (:mod:`planner.plan.config_revert`); Level 3 code revert (< 15 min) after the database
+steps (migration files must still exist to run their ``down``): ``git revert`` of a small range,
+or for a release the previous release redeployed first (:mod:`planner.plan.code_revert`).
+Estimates add the profile's timings, and the arithmetic is shown in ``estimate_explained``.
 """
 
 from __future__ import annotations
 
 from planner.model import Monitor, Rollback, RollbackFiles, RollbackLevel, Step, Triggers
+from planner.plan.code_revert import build_code_revert
+from planner.plan.config_revert import build_level2
 from planner.plan.context import PlanContext
 from planner.plan.hazards import build_hazards
 from planner.plan.monitors import describe_threshold
-from planner.runtime.shell import join
 
 __all__ = ["TARGETS", "build_rollback"]
 
 TARGETS = {1: 5.0, 2: 10.0, 3: 15.0}
-COMMIT_PLACEHOLDER = "<commit-sha>"
 
 
 def build_rollback(
@@ -108,83 +109,7 @@ def _level1(ctx: PlanContext) -> RollbackLevel:
 
 
 def _level2(ctx: PlanContext) -> RollbackLevel:
-    config_paths = {r.path for r in ctx.with_category("config")}
-    configs = [f for f in ctx.changes.files if f.path in config_paths]
-    if not configs:
-        return RollbackLevel(
-            2,
-            "Configuration revert",
-            False,
-            TARGETS[2],
-            None,
-            (),
-            reason="This change touches no configuration files: nothing to revert at Level 2.",
-        )
-    base = ctx.base_ref
-    restore = [f.old_path or f.path for f in configs if f.change != "added"]
-    remove = [f.path for f in configs if f.change in ("added", "renamed")]
-    steps: list[Step] = []
-    if restore:
-        steps.append(
-            Step(
-                f"Restore the configuration as it was at {_short(base)}",
-                join("git", "checkout", base, "--", *restore),
-            )
-        )
-    if remove:
-        steps.append(
-            Step(
-                "Remove configuration files the change added",
-                join("git", "rm", "--quiet", "--", *remove),
-            )
-        )
-    steps.append(
-        Step(
-            "Commit the configuration revert",
-            join(
-                "git",
-                "commit",
-                "-m",
-                f"Revert configuration of {ctx.changes.feature or 'the change'}",
-                "--",
-                *restore,
-                *remove,
-            ),
-        )
-    )
-    p = ctx.profile
-    if p.platform == "kubernetes":
-        cm = f"{p.deployment_name}-config"
-        create = join(
-            "kubectl",
-            "-n",
-            p.namespace,
-            "create",
-            "configmap",
-            cm,
-            *(f"--from-file={f}" for f in restore),
-            "--dry-run=client",
-            "-o",
-            "yaml",
-        )
-        steps.append(
-            Step(
-                f"Apply the reverted files (assumes they are mounted from ConfigMap {cm})",
-                f"{create} | {join('kubectl', '-n', p.namespace, 'apply', '-f', '-')}",
-            )
-        )
-    steps += [
-        Step("Restart with the reverted configuration", ctx.platform.restart()),
-        Step("Run the health check", ctx.platform.verify()),
-        Step("Monitor: all metrics stable"),
-    ]
-    t = p.timings
-    minutes, explained, over = _estimate(
-        2, [("config reload", t.config_reload), ("restart", t.restart), ("verify", t.verify)]
-    )
-    return RollbackLevel(
-        2, "Configuration revert", True, TARGETS[2], minutes, tuple(steps), "", explained, over
-    )
+    return build_level2(ctx, _estimate)
 
 
 def _level3(ctx: PlanContext) -> RollbackLevel:
@@ -209,69 +134,18 @@ def _level3(ctx: PlanContext) -> RollbackLevel:
             )
         )
         note = " + restore of the backup (not estimated: depends on table size)"
-    shas = [c.sha for c in reversed(ctx.changes.commits)]
-    if shas:
-        steps.append(
-            Step(
-                f"Revert the {len(shas)} commit(s) of the change, newest first",
-                join("git", "revert", "--no-edit", *shas),
-            )
-        )
-    else:
-        steps.append(
-            Step(
-                f"Revert the change's commits, newest first (PLACEHOLDER: the manifest lists no "
-                f"commits; replace {COMMIT_PLACEHOLDER} with their SHAs)",
-                join("git", "revert", "--no-edit", COMMIT_PLACEHOLDER),
-            )
-        )
-    tc = ctx.toolchain
-    steps.append(
-        Step(
-            "Run the tests (must pass)", tc.test or "# no test command detected: run the test suite"
-        )
-    )
-    parts.append(("test", t.test))
-    if ctx.profile.platform == "kubernetes" and not tc.has_dockerfile and tc.build:
-        steps.append(Step("Build (CI publishes the image for the revert commit)", tc.build))
-    steps.append(Step("Push the revert", join("git", "push")))
-    steps += [Step(_deploy_action(c), c) for c in ctx.platform.deploy(None)]
-    parts += [("build", t.build), ("deploy", t.deploy)]
-    steps += [
-        Step("Verify the deployed version", ctx.platform.verify()),
-        Step("Monitor the dashboard for 1 hour"),
-    ]
-    parts.append(("verify", t.verify))
+    code = build_code_revert(ctx)
+    steps += code.steps
+    parts += code.parts
+    steps.append(Step("Monitor the dashboard for 1 hour"))
     minutes, explained, over = _estimate(3, parts, note)
-    reason = (
-        "" if shas else "Commit SHAs unknown (manifest without commits): replace the placeholder."
-    )
     return RollbackLevel(
-        3, "Code revert", True, TARGETS[3], minutes, tuple(steps), reason, explained, over
+        3, "Code revert", True, TARGETS[3], minutes, tuple(steps), code.reason, explained, over
     )
-
-
-def _deploy_action(command: str) -> str:
-    for marker, action in (
-        ("docker build", "Build the image of the revert"),
-        ("docker push", "Push the image"),
-        ("set image", "Deploy the revert"),
-        ("rollout status", "Wait for the rollout to finish"),
-        ("git checkout", "Check out the revert"),
-    ):
-        if marker in command:
-            return action
-    if command.startswith("#") or "restart" in command or "reload" in command:
-        return "Restart with the reverted code"
-    return "Build the revert"
 
 
 def _crit(monitor: Monitor) -> str:
     return describe_threshold(monitor, "critical")
-
-
-def _short(ref: str) -> str:
-    return ref[:12] if len(ref) == 40 else ref
 
 
 def _post(ctx: PlanContext) -> tuple[str, ...]:

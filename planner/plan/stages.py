@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from planner.model import Monitor, Stage, Wait
 from planner.plan.context import PlanContext, listing
+from planner.plan.infra import infra_plan
 from planner.plan.monitors import default_monitors, fmt_value
 
 __all__ = ["STAGE_NAMES", "WAITS", "build_stages"]
@@ -140,14 +141,31 @@ def _infrastructure(ctx: PlanContext) -> Stage:
         files = [f.path for f in ctx.with_category(*cats)]
         if files:
             deploy.append(f"{label}: {listing(files)}")
+    for unit in infra_plan(ctx):
+        deploy.append(f"Apply {unit.label}: {listing(list(unit.files))}")
+        deploy += [f"Cannot be undone by a rollback: {w}" for w in unit.irreversible]
+        commands += [c.line() for c in (*unit.check, *unit.apply, *unit.verify)]
+    tc = ctx.toolchain
+    others = [r.folder or "." for r in tc.other_roots]
+    if others:
+        deploy.append(
+            f"Also changed, shipped with their own plans: {listing(others)} (this plan deploys "
+            f"`{tc.root.folder if tc.root and tc.root.folder else '.'}`)"
+        )
     note = ""
-    if ctx.flag:
+    if not tc.ships_code:
+        deploy.append(
+            "No application build or deploy: the change touches no code root (documentation, "
+            "CI or infrastructure only); only the steps above ship"
+        )
+        level: int | None = 3
+    elif ctx.flag:
         deploy.append(f"Code: all files with `{ctx.flag}=false` (dormant)")
         commands += [
             *ctx.platform.flag(ctx.flag, on=False, percent=0),
             *ctx.platform.deploy(ctx.head_ref),
         ]
-        level: int | None = None
+        level = None
     elif ctx.overall == "ZERO":
         deploy.append("Code: every changed file (nothing with new runtime behaviour)")
         commands += ctx.platform.deploy(ctx.head_ref)
@@ -225,6 +243,9 @@ def _exposure(ctx: PlanContext, name: str) -> Stage:
     commands: tuple[str, ...]
     if ctx.overall == "ZERO":
         deploy: tuple[str, ...] = ("Nothing: everything shipped in Stage 1",)
+        commands = ()
+    elif not ctx.toolchain.ships_code:
+        deploy = ("Nothing to expose: the change touches no application code (applied in Stage 1)",)
         commands = ()
     elif ctx.flag:
         deploy = (f"Enable `{ctx.flag}=true` for {pct:g}% of users",)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from planner.profile import ServiceProfile
+from planner.runtime.command import Command
 from planner.runtime.shell import join, q
 from planner.runtime.toolchain import Toolchain
 
@@ -85,11 +86,20 @@ class Platform:
         return q(f"{image}:") + f'"{HEAD_TAG}"', q(f"{p.container_name}={image}:") + f'"{HEAD_TAG}"'
 
     def build_image(self, tag: str | None) -> tuple[str, ...]:
-        """``docker build`` and ``push`` when the repository has a Dockerfile (Kubernetes)."""
-        if self.profile.platform != "kubernetes" or not self.toolchain.has_dockerfile:
+        """``docker build`` and ``push`` of the shipped root's Dockerfile (Kubernetes).
+
+        The Dockerfile and build context are the ones the repository's CI or scripts use, else
+        the root's own ``Dockerfile`` in its folder; none: nothing is built here.
+        """
+        image = self.toolchain.image
+        if self.profile.platform != "kubernetes" or image is None:
             return ()
         built, _ = self._image(tag)
-        return (f"docker build -t {built} .", f"docker push {built}")
+        build = Command(
+            f"docker build -f {q(image.dockerfile)} -t {built} {q(image.context or '.')}",
+            image.source,
+        )
+        return (build.line(), f"docker push {built}")
 
     def deploy(self, tag: str | None, build: bool = True) -> tuple[str, ...]:
         """Deploy commit ``tag`` (a SHA or marked placeholder); ``None`` deploys the checkout.

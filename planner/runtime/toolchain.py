@@ -1,26 +1,32 @@
-"""The repository's package manager and its install, test and build commands.
+"""The code root a change ships, with its package manager and its test and build commands.
 
-Detected from the files at ``head`` (``ChangeSet.repo_files``, plus the changed paths for a
-manifest): lock files first (``uv.lock``, ``poetry.lock``, ``pnpm-lock.yaml``, ``yarn.lock``,
-``package-lock.json``), then build files (``go.mod``, ``pom.xml``, ``build.gradle``, ``Gemfile``),
-then plain manifests (``pyproject.toml``, ``requirements.txt``, ``package.json``). The marker
-closest to the repository root wins; a marker in a sub-folder prefixes ``cd <dir> &&``.
+Built on :mod:`planner.runtime.repository`: the roots the change touches, the one that is the
+service (its folder named like the service, else the first touched), and its commands as the
+repository's own CI, Makefile or scripts run them, each line ending in ``# from file:line``. A
+change that touches no code root (documentation, CI, Terraform, Helm) has no test or build
+command and ``ships_code`` False; code outside every root gets marked placeholders.
 """
 
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from planner.change.model import ChangeSet
-from planner.runtime.shell import q
+from planner.runtime.command import placeholder
+from planner.runtime.repository import CodeRoot, Image, Repository, build_repository, repo_paths
 
 __all__ = ["Toolchain", "detect_toolchain", "repo_paths"]
 
 
 @dataclass(frozen=True)
 class Toolchain:
-    """How to test and build the repository. Commands are ``None`` when nothing was detected."""
+    """How to test and build what the change ships. Commands are ``None`` when it ships no code.
+
+    ``test`` and ``build`` are pasteable lines (a ``# from`` comment names their source, or a
+    ``# fill in:`` placeholder); ``root`` is the code root they belong to and ``image`` how its
+    container image is built (``None``: no Dockerfile builds it).
+    """
 
     language: str
     package_manager: str | None
@@ -28,105 +34,50 @@ class Toolchain:
     build: str | None
     evidence: str = ""
     has_dockerfile: bool = False
+    repository: Repository = field(default_factory=Repository, compare=False, repr=False)
+    root: CodeRoot | None = None
+    ships_code: bool = True
+
+    @property
+    def image(self) -> Image | None:
+        """How the root's container image is built, if a Dockerfile does."""
+        return self.root.image if self.root is not None else None
+
+    @property
+    def other_roots(self) -> tuple[CodeRoot, ...]:
+        """Other code roots the change touches (each ships with its own plan)."""
+        return tuple(r for r in self.repository.touched_roots() if r is not self.root)
 
 
-# marker file name -> (language, package manager); earlier entries win at the same depth.
-_MARKERS: tuple[tuple[str, str, str], ...] = (
-    ("uv.lock", "python", "uv"),
-    ("poetry.lock", "python", "poetry"),
-    ("pnpm-lock.yaml", "javascript", "pnpm"),
-    ("yarn.lock", "javascript", "yarn"),
-    ("package-lock.json", "javascript", "npm"),
-    ("go.mod", "go", "go"),
-    ("pom.xml", "java", "maven"),
-    ("build.gradle.kts", "java", "gradle"),
-    ("build.gradle", "java", "gradle"),
-    ("Gemfile", "ruby", "bundle"),
-    ("pyproject.toml", "python", "pip"),
-    ("requirements.txt", "python", "pip"),
-    ("setup.py", "python", "pip"),
-    ("package.json", "javascript", "npm"),
-)
-_RANK = {name: i for i, (name, _, _) in enumerate(_MARKERS)}
-
-
-def repo_paths(changes: ChangeSet) -> frozenset[str]:
-    """Every path known at ``head``: the repository listing plus the non-deleted changed files."""
-    paths = set(changes.repo_files)
-    paths.update(f.path for f in changes.files if f.change != "deleted")
-    return frozenset(paths)
-
-
-def detect_toolchain(changes: ChangeSet) -> Toolchain:
-    """Find the package manager and its test and build commands."""
-    paths = repo_paths(changes)
-    found = [
-        (p.count("/"), _RANK[posixpath.basename(p)], p)
-        for p in paths
-        if posixpath.basename(p) in _RANK
-    ]
-    docker = any(posixpath.basename(p) == "Dockerfile" for p in paths)
-    if not found:
-        return Toolchain("unknown", None, None, None, "no package manager file", docker)
-    _, rank, marker = min(found)
-    language, manager = _MARKERS[rank][1], _MARKERS[rank][2]
-    folder = posixpath.dirname(marker)
-    if manager == "pip" and _is_poetry(changes, folder):
-        manager = "poetry"
-    test, build = _commands(manager, folder, paths)
-    if folder:
-        # a subshell: the next pasted line still runs in the repository root
-        test, build = f"(cd {q(folder)} && {test})", f"(cd {q(folder)} && {build})"
-    return Toolchain(language, manager, test, build, marker, docker)
-
-
-def _is_poetry(changes: ChangeSet, folder: str) -> bool:
-    pyproject = posixpath.join(folder, "pyproject.toml")
-    return any(
-        f.path == pyproject and f.content is not None and "[tool.poetry]" in f.content
-        for f in changes.files
-    )
-
-
-def _commands(manager: str, folder: str, paths: frozenset[str]) -> tuple[str, str]:
-    def has(name: str) -> bool:
-        return posixpath.join(folder, name) in paths
-
-    def under(name: str) -> bool:
-        prefix = posixpath.join(folder, name) + "/"
-        return any(p.startswith(prefix) for p in paths)
-
-    if manager == "uv":
-        return "uv run pytest", "uv sync --frozen"
-    if manager == "poetry":
-        return "poetry run pytest", "poetry install --no-interaction"
-    if manager == "pip":
-        install = (
-            "python -m pip install -r requirements.txt"
-            if has("requirements.txt")
-            else "python -m pip install ."
+def detect_toolchain(changes: ChangeSet, service: str = "") -> Toolchain:
+    """The toolchain of the code root ``changes`` ships (``service`` picks among several)."""
+    repo = build_repository(changes)
+    touched = repo.touched_roots()
+    if touched:
+        named = [r for r in touched if service and posixpath.basename(r.folder) == service]
+        root = (named or list(touched))[0]
+        manager = root.manifest.manager.replace("npm-nolock", "npm")
+        return Toolchain(
+            root.ecosystem,
+            manager,
+            root.test.line(),
+            root.build.line(),
+            root.manifest.path,
+            root.image is not None,
+            repo,
+            root,
         )
-        return "python -m pytest", install
-    if manager == "pnpm":
-        return "pnpm test", "pnpm install --frozen-lockfile && pnpm run --if-present build"
-    if manager == "yarn":
-        return "yarn test", "yarn install --frozen-lockfile && yarn build"
-    if manager == "npm":
-        install = "npm ci" if has("package-lock.json") else "npm install"
-        return "npm test", f"{install} && npm run build --if-present"
-    if manager == "go":
-        return "go test ./...", "go build ./..."
-    if manager == "maven":
-        mvn = "./mvnw" if has("mvnw") else "mvn"
-        return f"{mvn} -B test", f"{mvn} -B package -DskipTests"
-    if manager == "gradle":
-        gradle = "./gradlew" if has("gradlew") else "gradle"
-        return f"{gradle} test", f"{gradle} build -x test"
-    # bundle
-    if under("spec"):
-        test = "bundle exec rspec"
-    elif has("bin/rails"):
-        test = "bin/rails test"
-    else:
-        test = "bundle exec rake test"
-    return test, "bundle install"
+    if repo.unrooted:
+        where = repo.unrooted[0]
+        return Toolchain(
+            "unknown",
+            None,
+            placeholder(f"the test command (no project manifest holds {where})").line(),
+            placeholder(f"the build command (no project manifest holds {where})").line(),
+            "no package manager file",
+            False,
+            repo,
+        )
+    return Toolchain(
+        "none", None, None, None, "the change touches no code root", False, repo, ships_code=False
+    )

@@ -34,7 +34,7 @@ def change(
         service="app",
         feature_flag=flag,
         integration_points=points,
-        repo_files=("pyproject.toml", "uv.lock", *(f.path for f in files)),
+        repo_files=("pyproject.toml", "uv.lock", "tests/conftest.py", *(f.path for f in files)),
     )
 
 
@@ -209,7 +209,9 @@ def test_failure_modes_from_integration_points_and_files() -> None:
 def test_checklist_names_the_test_command_and_security_review() -> None:
     files = (ChangedFile("src/auth/login.py", "modified"),)
     plan = build_plan(change(files=files), risk("HIGH", files, ("auth",)), K8S)
-    assert plan.checklist[0] == "All tests passing (unit, integration, E2E): `uv run pytest`"
+    assert plan.checklist[0] == (
+        "All tests passing (unit, integration, E2E): `uv run pytest  # from tests/conftest.py`"
+    )
     assert "Security review complete (no CRITICAL issues)" in plan.checklist
 
 
@@ -280,7 +282,7 @@ def test_without_a_flag_the_canary_builds_the_image_it_deploys() -> None:
     plan = build_plan(cs, risk("MEDIUM"), K8S)
     canary, full = plan.stages[2].commands, plan.stages[4].commands
     assert canary[:3] == (
-        "docker build -t app:222222222222 .",
+        "docker build -f Dockerfile -t app:222222222222 .  # from Dockerfile",
         "docker push app:222222222222",
         "kubectl -n shop set image deployment/app-canary app=app:222222222222",
     )

@@ -87,7 +87,8 @@ def test_python_service_with_alembic(tmp_path: Path) -> None:
     ]
     db = data["rollback"]["database"]
     assert (db["tool"], db["target"], db["destructive"]) == ("alembic", "a1", False)
-    assert "uv run pytest" in steps(data, 3)
+    # pytest because the suite's test files are bare pytest functions (no pytest config here)
+    assert "uv run pytest  # from tests/test_discount.py" in steps(data, 3)
     base = git(repo, "rev-parse", "main")
     assert steps(data, 2)[0] == f"git checkout {base} -- config/settings.yaml"
     assert levels(data)["tests/test_discount.py"] == "ZERO"
@@ -154,7 +155,7 @@ def test_node_service_with_knex_and_a_destructive_migration(tmp_path: Path) -> N
     assert db["backup"]["command"] in data["stages"][0]["commands"]  # backup before deploy
     assert steps(data, 3)[:2] == ["npx knex migrate:down", db["restore"]["command"]]
     assert f"git revert --no-edit {sha}" in steps(data, 3)
-    assert "npm test" in steps(data, 3)
+    assert "npm test  # from package.json:1" in steps(data, 3)
     assert "pm2 reload web-api --update-env" in steps(data, 3)
     assert any(
         m["severity"] == "CRITICAL" and "Destructive migration" in m["scenario"]

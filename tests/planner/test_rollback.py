@@ -98,13 +98,27 @@ def test_level2_not_applicable_without_config_files() -> None:
     assert not level2.applicable and "no configuration files" in level2.reason
 
 
+SYSTEMD = parse_profile({"platform": "systemd", "service": "api"})
+
+
 def test_estimates_show_their_arithmetic() -> None:
-    levels = plan_for(change(FILES)).rollback.levels
+    levels = plan_for(change(FILES), SYSTEMD).rollback.levels
     assert [lvl.estimated_minutes for lvl in levels] == [4, 8, 12]
     assert levels[0].estimate_explained == "flag toggle 1 + restart 2 + verify 1 = 4 min"
     assert levels[1].estimate_explained == "config reload 5 + restart 2 + verify 1 = 8 min"
     assert levels[2].estimate_explained == "test 4 + build 3 + deploy 4 + verify 1 = 12 min"
     assert not any(lvl.over_target for lvl in levels)
+
+
+def test_configuration_inside_the_image_is_no_faster_than_level_3() -> None:
+    # On Kubernetes a file of the repository reaches the pods only inside the image: reverting
+    # config/app.yaml means rebuilding and redeploying, and the level says so.
+    level2 = plan_for(change(FILES)).rollback.levels[1]
+    assert level2.estimate_explained == (
+        "config reload 5 + build 3 + deploy 4 + verify 1 = 13 min (over the 10 min target)"
+    )
+    assert level2.reason.startswith("Level 2 is not faster than Level 3 here: `config/app.yaml`")
+    assert not any(s.command and "configmap" in s.command for s in level2.steps)
 
 
 def test_flag_service_toggle_needs_no_restart() -> None:

@@ -1,4 +1,4 @@
-"""Package manager, test/build commands and migration rollback targets read from the repository."""
+"""Migration rollback targets read from the repository (commands: test_toolchain_commands.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from planner.change.model import ChangedFile, ChangeSet
 from planner.migrations.plan import DatabasePlan, plan_database
 from planner.model import FileRisk, Risk
-from planner.runtime.toolchain import detect_toolchain
 
 
 def change(files: tuple[ChangedFile, ...], repo_files: tuple[str, ...] = ()) -> ChangeSet:
@@ -36,74 +35,6 @@ def database(
     plan = plan_database(cs, risk_of(cs, destructive), cs.base or "", "jwt auth", engine)
     assert plan is not None
     return plan
-
-
-@pytest.mark.parametrize(
-    ("repo_files", "manager", "test", "build"),
-    [
-        (("uv.lock", "pyproject.toml"), "uv", "uv run pytest", "uv sync --frozen"),
-        (
-            ("poetry.lock", "pyproject.toml"),
-            "poetry",
-            "poetry run pytest",
-            "poetry install --no-interaction",
-        ),
-        (
-            ("requirements.txt",),
-            "pip",
-            "python -m pytest",
-            "python -m pip install -r requirements.txt",
-        ),
-        (("pyproject.toml",), "pip", "python -m pytest", "python -m pip install ."),
-        # Many Node services have no build script: `npm run build` would then fail the rollback
-        # ("Missing script"); --if-present skips it (for pnpm, before the script name).
-        (
-            ("package.json", "pnpm-lock.yaml"),
-            "pnpm",
-            "pnpm test",
-            "pnpm install --frozen-lockfile && pnpm run --if-present build",
-        ),
-        (
-            ("package.json", "yarn.lock"),
-            "yarn",
-            "yarn test",
-            "yarn install --frozen-lockfile && yarn build",
-        ),
-        (
-            ("package.json", "package-lock.json"),
-            "npm",
-            "npm test",
-            "npm ci && npm run build --if-present",
-        ),
-        (("package.json",), "npm", "npm test", "npm install && npm run build --if-present"),
-        (("go.mod", "go.sum"), "go", "go test ./...", "go build ./..."),
-        (("pom.xml", "mvnw"), "maven", "./mvnw -B test", "./mvnw -B package -DskipTests"),
-        (("pom.xml",), "maven", "mvn -B test", "mvn -B package -DskipTests"),
-        (("build.gradle.kts", "gradlew"), "gradle", "./gradlew test", "./gradlew build -x test"),
-        (("Gemfile", "spec/user_spec.rb"), "bundle", "bundle exec rspec", "bundle install"),
-        (("Gemfile", "bin/rails"), "bundle", "bin/rails test", "bundle install"),
-    ],
-)
-def test_package_manager_and_commands(
-    repo_files: tuple[str, ...], manager: str, test: str, build: str
-) -> None:
-    tc = detect_toolchain(change((ChangedFile("README.md", "modified"),), repo_files))
-    assert (tc.package_manager, tc.test, tc.build) == (manager, test, build)
-
-
-def test_root_marker_wins_over_a_nested_one() -> None:
-    tc = detect_toolchain(change((), ("go.mod", "web/package.json", "web/package-lock.json")))
-    assert tc.package_manager == "go"
-
-
-def test_nested_marker_runs_in_its_folder() -> None:
-    tc = detect_toolchain(
-        change((), ("services/api x/package-lock.json", "services/api x/package.json"))
-    )
-    # A subshell: the test and build lines are pasted one after the other, and a bare `cd` on
-    # the first would make the second `cd 'services/api x'` fail.
-    assert tc.test == "(cd 'services/api x' && npm test)"
-    assert tc.build == "(cd 'services/api x' && npm ci && npm run build --if-present)"
 
 
 def test_alembic_in_a_subfolder_runs_there_for_upgrade_and_downgrade() -> None:
@@ -150,16 +81,6 @@ def test_migration_tools_of_a_subproject_run_in_its_folder(
     db = database(change(files, (*tool_files, migration)))
     assert db.upgrade == upgrade
     assert [s.command for s in db.steps if s.command] == [undo]
-
-
-def test_poetry_project_without_lock_is_read_from_pyproject_content() -> None:
-    files = (ChangedFile("pyproject.toml", "modified", content="[tool.poetry]\nname = 'x'\n"),)
-    assert detect_toolchain(change(files)).package_manager == "poetry"
-
-
-def test_nothing_detected_gives_no_commands() -> None:
-    tc = detect_toolchain(change((ChangedFile("notes.txt", "added"),)))
-    assert (tc.package_manager, tc.test, tc.build) == (None, None, None)
 
 
 ALEMBIC_1 = (
