@@ -81,6 +81,11 @@ _SQL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "drop_view",
         ),
         (r"^DROP\s+(?:TYPE|DOMAIN|FUNCTION|PROCEDURE|TRIGGER|SEQUENCE)\b", "drop_other"),
+        (
+            r"^CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+)?(?:TEMP(?:ORARY)?\s+)?(\w+)\s+(?:INDEX\s+)?"
+            r"(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([\w.\"`]+)",
+            "create",
+        ),
     )
 )
 
@@ -284,6 +289,8 @@ def _statement(stmt: str) -> list[SchemaStep]:
             return [
                 SchemaStep("rewrite", f"truncate {t}", t, (), "rows") for t in _names(m.group(1))
             ]
+        if tag == "create":
+            return [SchemaStep("expand", f"create {m.group(1).lower()} {_unquote(m.group(2))}")]
         if tag == "drop_schema":
             return [SchemaStep("contract", "drop a schema or database", None, (), "unknown")]
         if tag == "drop_view":
@@ -461,6 +468,9 @@ def _django(call: ast.Call, op: str, app: str, models: tuple[str, ...]) -> list[
                 steps += sql_steps(t)[0]
         return steps
     if op == "RunPython":
+        forward = _kw(call, "code", 0)
+        if forward is not None and _attr(forward) == "noop":
+            return []
         reverse = _kw(call, "reverse_code", 1)
         one_way = reverse is None or _attr(reverse) == "noop"
         where = ", ".join(models) or "tables not read"
@@ -593,9 +603,60 @@ def _rails(text: str) -> list[SchemaStep]:
     return steps + _embedded_sql(text)
 
 
+_Q = r"\s*['\"`](\w+)['\"`]"
+_ORM: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), tag)
+    for p, tag in (
+        (rf"\b(?:dropTable|dropTableIfExists|Schema::drop|Schema::dropIfExists)\({_Q}", "table"),
+        (rf"\bremoveColumn\({_Q}\s*,{_Q}", "column"),  # sequelize (table, column)
+        (rf"\brenameColumn\({_Q}\s*,{_Q}", "rename"),  # sequelize (table, old, new)
+        (rf"\bchangeColumn\({_Q}\s*,{_Q}", "type"),
+        (rf"\bbulkDelete\({_Q}", "rows"),
+        (rf"\bbulkUpdate\({_Q}", "rewrite"),
+        (rf"\b(?:alterTable|table|Schema::table)\({_Q}", "context"),  # knex, Laravel
+        (rf"(?:\.|->)dropColumns?\({_Q}", "drop_in_context"),
+    )
+)
+
+
+def _orm(text: str) -> list[SchemaStep]:
+    """knex, sequelize, TypeORM and Laravel schema-builder calls that name their table."""
+    hits = sorted((m.start(), tag, m) for pattern, tag in _ORM for m in pattern.finditer(text))
+    steps: list[SchemaStep] = []
+    context: str | None = None
+    for _, tag, m in hits:
+        if tag == "context":
+            context = m.group(1)
+        elif tag == "table":
+            t = m.group(1)
+            steps.append(SchemaStep("contract", f"drop table {t}", t, (), "rows", (t,)))
+        elif tag == "column":
+            t, c = m.group(1), m.group(2)
+            steps.append(SchemaStep("contract", f"drop column {t}.{c}", t, (c,), "columns", (c,)))
+        elif tag == "rename":
+            t, c = m.group(1), m.group(2)
+            steps.append(SchemaStep("contract", f"rename column {t}.{c}", t, (c,), "none", (c,)))
+        elif tag == "type":
+            t, c = m.group(1), m.group(2)
+            steps.append(SchemaStep("contract", f"change column {t}.{c}", t, (c,), "columns"))
+        elif tag == "rows":
+            t = m.group(1)
+            steps.append(SchemaStep("rewrite", f"delete rows of {t}", t, (), "rows"))
+        elif tag == "rewrite":
+            t = m.group(1)
+            steps.append(SchemaStep("rewrite", f"rewrite rows of {t}", t, (), "table"))
+        elif tag == "drop_in_context" and context:
+            c = m.group(1)
+            steps.append(
+                SchemaStep("contract", f"drop column {context}.{c}", context, (c,), "columns", (c,))
+            )
+    return steps
+
+
 def _other(text: str) -> list[SchemaStep]:
-    """knex, sequelize, TypeORM, Laravel, Ecto, Liquibase: embedded SQL, else destructive words."""
-    steps = _embedded_sql(text)
+    """knex, sequelize, TypeORM, Laravel, Ecto, Liquibase: builder calls, embedded SQL, else
+    destructive words (tables not read)."""
+    steps = _orm(text) + _embedded_sql(text)
     if steps:
         return steps
     m = DESTRUCTIVE.search(text)

@@ -125,7 +125,8 @@ def _infrastructure(ctx: PlanContext) -> Stage:
     if db is not None and db.upgrade:
         held = {p for d in db.deferred for p in d.files}
         early = [m.path for m in db.migrations if m.path not in held]
-        deploy.append(f"Database migrations ({db.tool}), expand only: {listing(early)}")
+        only = ", expand only" if held else ""
+        deploy.append(f"Database migrations ({db.tool}){only}: {listing(early)}")
         commands.append(db.upgrade)
     for d in db.deferred if db is not None else ():
         where = "in a later release" if d.later_release else "after Full 100 % and its bake"
