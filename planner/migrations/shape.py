@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from planner.risk.migrations import DESTRUCTIVE, up_sections
+from planner.risk.migrations import DESTRUCTIVE, migration_problem, split_sql, up_sections
 
 __all__ = ["Kind", "Loss", "SchemaStep", "Shape", "read_shape"]
 
@@ -96,55 +96,6 @@ def _unquote(name: str) -> str:
 
 def _names(listing: str) -> list[str]:
     return [_unquote(n) for n in listing.split(",") if n.strip()]
-
-
-def _split_sql(sql: str) -> tuple[list[str], str]:
-    """Statements of ``sql`` (comments removed) and a problem when quoting never closes."""
-    out: list[str] = []
-    buf: list[str] = []
-    i, n = 0, len(sql)
-    while i < n:
-        c = sql[i]
-        if sql.startswith("--", i):
-            j = sql.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        if sql.startswith("/*", i):
-            j = sql.find("*/", i + 2)
-            if j < 0:
-                return out, "a /* comment is never closed"
-            i = j + 2
-            buf.append(" ")
-            continue
-        if c in "'\"`":
-            j = i + 1
-            while True:
-                j = sql.find(c, j)
-                if j < 0:
-                    return out, f"a {c} quote opened near character {i} is never closed"
-                if sql.startswith(c + c, j):
-                    j += 2
-                    continue
-                break
-            buf.append(sql[i : j + 1])
-            i = j + 1
-            continue
-        if c == "$" and (m := re.match(r"\$(\w*)\$", sql[i:])):
-            tag = m.group(0)
-            j = sql.find(tag, i + len(tag))
-            if j < 0:
-                return out, f"the {tag} quote opened near character {i} is never closed"
-            buf.append(sql[i : j + len(tag)])
-            i = j + len(tag)
-            continue
-        if c == ";":
-            out.append("".join(buf).strip())
-            buf = []
-        else:
-            buf.append(c)
-        i += 1
-    out.append("".join(buf).strip())
-    return [s for s in out if s], ""
 
 
 _ADD_COL = re.compile(
@@ -248,7 +199,7 @@ def _short(table: str) -> str:
 
 def sql_steps(sql: str) -> tuple[tuple[SchemaStep, ...], str]:
     """The schema steps of forward SQL, and a problem when it cannot be split into statements."""
-    statements, problem = _split_sql(sql)
+    statements, problem = split_sql(sql)
     steps: list[SchemaStep] = []
     for stmt in statements:
         steps += _statement(" ".join(stmt.split()))
@@ -308,8 +259,9 @@ def read_shape(path: str, text: str | None, tool: str) -> Shape:
     ``tool`` is the migration tool the plan recognised (``django``, ``alembic``, ``rails``, a
     SQL tool, ...): it says how the file is read.
     """
-    if text is None:
-        return Shape((), "content not available (binary, too large or not in the change)")
+    problem = migration_problem(path, text)
+    if text is None or problem:
+        return Shape((), problem)
     forward = up_sections(path, text)
     name = path.lower()
     if name.endswith(".py"):
