@@ -96,7 +96,8 @@ def plan_group(
     held_steps = [st for f in held for st in _steps(shape_of[f.path])]
     loss, unknown = losses(held_steps)
     backup = backup_step(engine, loss, feature)
-    apply = _upgrade(tool, added, engine, paths)
+    # a tool skips what it already applied; plain SQL files are applied one by one
+    apply = _upgrade(tool, late if tool == "sql" else added, engine, paths)
     commands = [*backup]
     if not later_release and apply:
         commands.append(Step("Apply the held-back migrations", in_folder(folder, apply)))
