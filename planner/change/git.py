@@ -11,6 +11,7 @@ output; :func:`read_git_change` is the I/O wrapper.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -128,6 +129,7 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         texts = parse_cat_file(cat.result())
         commits = parse_log(log.result())
         repo_files = tuple(p for p in tree.result().split("\0") if p)
+    context = _context_files(git, head_sha, repo_files)
     files = tuple(
         ChangedFile(
             path=e.path,
@@ -148,7 +150,57 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         head=head_sha,
         commits=commits,
         repo_files=repo_files,
+        context_files=context,
     )
+
+
+# Tool configuration the database plan reads (migration tool versions, locations, runners).
+CONTEXT_NAMES = frozenset(
+    {
+        "package.json",
+        "flyway.conf",
+        "flyway.toml",
+        "application.properties",
+        "application.yml",
+        "application.yaml",
+        "build.gradle",
+        "build.gradle.kts",
+        "pom.xml",
+        "prisma.config.ts",
+        "alembic.ini",
+    }
+)
+_CONTEXT_CODE = r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b"
+_MAX_CONTEXT = 40
+
+
+def _context_files(
+    git: _Git, head: str, repo_files: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """Texts at ``head`` of the configuration files in :data:`CONTEXT_NAMES` (shallowest
+    first) and of the Go files that configure goose, at most ``_MAX_CONTEXT`` files."""
+    wanted = sorted(
+        (p for p in repo_files if posixpath.basename(p) in CONTEXT_NAMES),
+        key=lambda p: (p.count("/"), p),
+    )[:_MAX_CONTEXT]
+    if any(p.endswith(".go") for p in repo_files):
+        try:
+            found = git.run(["grep", "-l", "-I", "-E", _CONTEXT_CODE, head, "--", "*.go"], "")
+        except GitError:
+            found = ""  # git grep exits 1 when nothing matches
+        prefix = f"{head}:"
+        wanted += [p.removeprefix(prefix) for p in found.splitlines()][:10]
+    if not wanted:
+        return ()
+    listing = git.run(["ls-tree", "-z", "--full-tree", head, "--", *wanted])
+    blobs: dict[str, str] = {}
+    for entry in listing.split("\0"):
+        meta, _, path = entry.partition("\t")
+        if path and meta.split()[1:2] == ["blob"]:
+            blobs[path] = meta.split()[2]
+    batch = "".join(f"{blobs[p]}\n" for p in wanted if p in blobs)
+    texts = parse_cat_file(git.run_bytes(["cat-file", "--batch"], None, batch))
+    return tuple((p, t) for p in wanted if p in blobs and (t := texts.get(blobs[p])) is not None)
 
 
 def parse_raw(out: str) -> tuple[RawEntry, ...]:

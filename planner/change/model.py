@@ -43,7 +43,10 @@ class ChangedFile:
 @dataclass(frozen=True)
 class ChangeSet:
     """Everything known about a change. ``repo_files`` lists every path at ``head`` (git only);
-    it tells which package manager and migration tool the repository uses."""
+    it tells which package manager and migration tool the repository uses. ``context_files``
+    holds (path, text at ``head``) of the tool configuration files the database plan reads
+    (``package.json``, Flyway and Spring configuration, Go files that configure goose; git
+    only)."""
 
     source: Literal["git", "manifest"]
     files: tuple[ChangedFile, ...]
@@ -56,3 +59,4 @@ class ChangeSet:
     feature_flag: str | None = None
     integration_points: tuple[str, ...] = ()
     repo_files: tuple[str, ...] = ()
+    context_files: tuple[tuple[str, str], ...] = ()

@@ -8,10 +8,11 @@ undo covers what Stage 1 ran.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile
 from planner.migrations.backup import Loss, Recovery, backup_step, losses, recovery
+from planner.migrations.config import ToolConfig
 from planner.migrations.folder import in_folder, steps_in_folder, tool_folder
 from planner.migrations.placement import Deferred, upgrade_to
 from planner.migrations.shape import SchemaStep, Shape
@@ -20,6 +21,7 @@ from planner.migrations.sql_tools import SQL_TOOLS, sql_tool_upgrade
 from planner.migrations.undo import UPGRADE, alembic_command, undo_steps
 from planner.model import Step
 from planner.risk.migrations import is_down_migration
+from planner.runtime.shell import q
 
 __all__ = ["Group", "GroupPlan", "plan_group"]
 
@@ -54,9 +56,25 @@ def plan_group(
     base_ref: str,
     feature: str,
     evidence: dict[str, tuple[str, ...]],
+    config: ToolConfig | None = None,
 ) -> GroupPlan:
     """Plan ``group``; ``evidence`` maps a removed name to base files that still use it."""
+    config = config or ToolConfig()
+    plan = _plan(group, paths, base_ref, feature, evidence, config)
+    folder = posixpath.dirname(group.files[0].path)
+    return _configured(plan, group.tool, config, folder, paths)
+
+
+def _plan(
+    group: Group,
+    paths: frozenset[str],
+    base_ref: str,
+    feature: str,
+    evidence: dict[str, tuple[str, ...]],
+    config: ToolConfig,
+) -> GroupPlan:
     tool, engine = group.tool, group.engine
+    major = config.prisma_major
     shape_of = {f.path: s for f, s in zip(group.files, group.shapes, strict=True)}
     added = sorted(
         (f for f in group.files if f.change == "added"), key=lambda f: posixpath.basename(f.path)
@@ -65,7 +83,7 @@ def plan_group(
     held = [f for f in ups if (s := shape_of[f.path]) is not None and s.kind != "expand"]
     folder = tool_folder(tool, added, paths)
     if not held:
-        target, steps = undo_steps(tool, added, paths, base_ref, engine)
+        target, steps = undo_steps(tool, added, paths, base_ref, engine, major)
         return GroupPlan(
             in_folder(folder, _upgrade(tool, added, engine, paths)),
             steps_in_folder(folder, steps),
@@ -86,9 +104,10 @@ def plan_group(
         for h in held
     )
     stop = upgrade_to(tool, early, paths, engine) if early else None
-    later_release = not in_order or (bool(early) and stop is None)
+    at_startup = tool in config.runs_at_startup
+    later_release = at_startup or not in_order or (bool(early) and stop is None)
     if early:
-        target, steps = undo_steps(tool, early, paths, base_ref, engine)
+        target, steps = undo_steps(tool, early, paths, base_ref, engine, major)
         upgrade = stop if not later_release else _upgrade(tool, early, engine, paths)
     else:
         target, steps = None, (Step("No migration runs before Full 100 %: nothing to undo"),)
@@ -101,11 +120,17 @@ def plan_group(
     commands = [*backup]
     if not later_release and apply:
         commands.append(Step("Apply the held-back migrations", in_folder(folder, apply)))
-    _, held_undo = undo_steps(tool, late, paths, base_ref, engine)
+    _, held_undo = undo_steps(tool, late, paths, base_ref, engine, major)
     deferred = Deferred(
         tuple(f.path for f in held),
         later_release,
-        _reason(held, shape_of, evidence, later_release, in_order),
+        _reason(held, shape_of, evidence, later_release, in_order)
+        + (
+            f" The application runs {tool} itself at start-up, so every migration present in "
+            "a release runs as soon as it starts."
+            if at_startup
+            else ""
+        ),
         tuple(commands),
         steps_in_folder(folder, held_undo),
     )
@@ -124,6 +149,37 @@ def plan_group(
         loss,
         one_way,
     )
+
+
+def _configured(
+    plan: GroupPlan, tool: str, config: ToolConfig, folder: str, paths: frozenset[str]
+) -> GroupPlan:
+    """Every command with the project's tool configuration: goose's renamed version table,
+    Flyway's locations when no flyway.conf/toml gives them."""
+    flags = ""
+    if tool == "goose" and config.goose_table:
+        flags = f"-table {q(config.goose_table)} "
+        word = "goose "
+    elif tool == "flyway" and not any(
+        posixpath.basename(p) in ("flyway.conf", "flyway.toml") for p in paths
+    ):
+        flags = f"{q('-locations=filesystem:' + folder)} "
+        word = "flyway "
+    if not flags:
+        return plan
+
+    def fix(command: str | None) -> str | None:
+        return None if command is None else command.replace(word, word + flags)
+
+    def fix_all(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        return tuple(Step(s.action, fix(s.command)) for s in steps)
+
+    deferred = plan.deferred
+    if deferred is not None:
+        deferred = replace(
+            deferred, commands=fix_all(deferred.commands), undo=fix_all(deferred.undo)
+        )
+    return replace(plan, upgrade=fix(plan.upgrade), steps=fix_all(plan.steps), deferred=deferred)
 
 
 def _steps(shape: Shape | None) -> tuple[SchemaStep, ...]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile, ChangeSet
 from planner.migrations.backup import Loss, Recovery
+from planner.migrations.config import read_config
 from planner.migrations.discover import engine_of, recognise
 from planner.migrations.group import Group, GroupPlan, plan_group
 from planner.migrations.placement import Deferred
@@ -164,6 +165,7 @@ def plan_database(
         key = (tool, _group_folder(f.path, tool), engine_of(f.path) or engine)
         groups.setdefault(key, []).append((f, shape))
     evidence = _evidence(changes, {f.path for f, _ in found})
+    config = read_config(changes)
     plans = [
         (
             key,
@@ -173,6 +175,7 @@ def plan_database(
                 base_ref,
                 feature,
                 evidence,
+                config,
             ),
         )
         for key, g in groups.items()
@@ -182,7 +185,11 @@ def plan_database(
         for key, plan in plans
         for f, shape in groups[key]
     )
-    return _merge(plans, migrations, engine)
+    merged = _merge(plans, migrations, engine)
+    if not config.evidence:
+        return merged
+    note = "Tool configuration read: " + "; ".join(config.evidence)
+    return replace(merged, warnings=(*merged.warnings, note))
 
 
 def _merge(

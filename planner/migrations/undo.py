@@ -39,8 +39,12 @@ def undo_steps(
     paths: frozenset[str],
     base: str,
     engine: str = "postgresql",
+    prisma_major: int | None = None,
 ) -> tuple[str | None, tuple[Step, ...]]:
-    """The rollback target (``None`` when the tool has none) and the steps, in order."""
+    """The rollback target (``None`` when the tool has none) and the steps, in order.
+
+    ``prisma_major`` (from the project's package.json) picks Prisma 7's flags from 7 on.
+    """
     if not added:
         return None, (Step("No migration was added: nothing to undo in the database"),)
     names = [posixpath.basename(f.path) for f in added]
@@ -77,7 +81,7 @@ def undo_steps(
     if tool in SQL_TOOLS:
         return sql_tool_undo(tool, added, paths, engine)
     if tool == "prisma":
-        return _prisma(added, paths, base)
+        return _prisma(added, paths, base, prisma_major)
     return None, tuple(step for f in newest_first for step in _plain_sql(f, engine))
 
 
@@ -197,7 +201,7 @@ def _flyway(added: list[ChangedFile], paths: frozenset[str]) -> tuple[str | None
 
 
 def _prisma(
-    added: list[ChangedFile], paths: frozenset[str], base: str
+    added: list[ChangedFile], paths: frozenset[str], base: str, major: int | None
 ) -> tuple[str | None, tuple[Step, ...]]:
     schema = min(
         (p for p in paths if posixpath.basename(p) == "schema.prisma"),
@@ -205,9 +209,17 @@ def _prisma(
         default="prisma/schema.prisma",
     )
     names = [posixpath.basename(posixpath.dirname(f.path)) for f in added]
+    if major is not None and major >= 7:
+        # Prisma 7: the URL comes from prisma.config.ts; `--schema` is gone from db execute
+        diff = ["--from-config-datasource", "--to-schema", "schema.base.prisma"]
+        target: list[str] = []
+    else:
+        diff = ["--from-schema-datasource", schema, "--to-schema-datamodel", "schema.base.prisma"]
+        target = ["--schema", schema]
     steps = [
         Step(
-            "Prisma has no down migrations: restore the pre-deploy backup or generate a down script"
+            "Prisma has no down migrations: generate a down script from the schema before the "
+            "change (data a drop removed comes back only through the recovery procedure)"
         ),
         Step(
             "Fetch the schema before the change",
@@ -215,27 +227,16 @@ def _prisma(
         ),
         Step(
             "Generate the SQL that takes the database back to it",
-            join(
-                "npx",
-                "prisma",
-                "migrate",
-                "diff",
-                "--from-schema-datasource",
-                schema,
-                "--to-schema-datamodel",
-                "schema.base.prisma",
-                "--script",
-            )
-            + " > down.sql",
+            join("npx", "prisma", "migrate", "diff", *diff, "--script") + " > down.sql",
         ),
         Step(
             "Review down.sql, then run it",
-            join("npx", "prisma", "db", "execute", "--file", "down.sql", "--schema", schema),
+            join("npx", "prisma", "db", "execute", "--file", "down.sql", *target),
         ),
     ]
     # `migrate resolve --rolled-back` accepts only failed migrations (P3012 on an applied one):
     # forget the history row, so deploying the migration again re-applies it.
-    execute = join("npx", "prisma", "db", "execute", "--stdin", "--schema", schema)
+    execute = join("npx", "prisma", "db", "execute", "--stdin", *target)
     steps += [
         Step(
             f"Forget {n} in Prisma's migration history",

@@ -253,3 +253,96 @@ def test_sqlite_snapshot_command_runs_with_sqlite3(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(path) as con:
         assert con.execute('SELECT legacy FROM "rollback_backup__users__f"').fetchall() == [("x",)]
+
+
+def test_goose_version_table_renamed_in_code_reaches_every_goose_command(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path,
+        {
+            "go.mod": "module example.com/svc\n",
+            "internal/db/migrate.go": (
+                'package db\n\nfunc Migrate() {\n\tgoose.SetTableName("schema_migrations")\n'
+                '\tgoose.Up(db, "migrations")\n}\n'
+            ),
+            "internal/db/migrations/001_init.sql": GOOSE_INIT,
+        },
+    )
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(repo, {"internal/db/migrations/002_add.sql": GOOSE_ADD}, "add revoked_at")
+    db = plan_of(repo).rollback.database
+    assert db is not None
+    goose = [db["upgrade"], *(s["command"] for s in db["steps"] if s["command"])]
+    assert goose and all(c.startswith("goose -table schema_migrations -dir ") for c in goose)
+    assert any("'schema_migrations' set in internal/db/migrate.go" in w for w in db["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("version", "diff", "execute"),
+    [
+        ("^6.19.3", "--from-schema-datasource", "--schema"),
+        ("^7.0.1", "--from-config-datasource", None),
+    ],
+)
+def test_prisma_commands_follow_the_major_version_in_package_json(
+    tmp_path: Path, version: str, diff: str, execute: str | None
+) -> None:
+    repo = make_repo(
+        tmp_path,
+        {
+            "package.json": f'{{"devDependencies": {{"prisma": "{version}"}}}}\n',
+            "prisma/schema.prisma": 'datasource db { provider = "postgresql" }\n',
+        },
+    )
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(
+        repo,
+        {"prisma/migrations/20240101000000_a/migration.sql": 'ALTER TABLE "u" ADD "n" TEXT;'},
+        "add n",
+    )
+    db = plan_of(repo).rollback.database
+    assert db is not None
+    commands = " ".join(s["command"] or "" for s in db["steps"])
+    assert diff in commands
+    executes = [c for s in db["steps"] if "db execute" in (c := s["command"] or "")]
+    assert executes and all((execute in c) if execute else ("--schema" not in c) for c in executes)
+
+
+def test_spring_boot_flyway_at_startup_asks_for_a_later_release(tmp_path: Path) -> None:
+    # gothinkster/spring-boot-realworld-example-app: flyway-core in build.gradle, migrations
+    # under src/main/resources/db/migration, run by the application when it starts
+    folder = "src/main/resources/db/migration"
+    repo = make_repo(
+        tmp_path,
+        {
+            "build.gradle": "dependencies {\n    implementation 'org.flywaydb:flyway-core'\n}\n",
+            f"{folder}/V1__create_tables.sql": "CREATE TABLE users (id int, bio text);\n",
+        },
+    )
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(
+        repo,
+        {
+            f"{folder}/V2__add_image.sql": "ALTER TABLE users ADD COLUMN image text;\n",
+            f"{folder}/V3__drop_bio.sql": "ALTER TABLE users DROP COLUMN bio;\n",
+        },
+        "image, drop bio",
+    )
+    db = plan_of(repo).rollback.database
+    assert db is not None
+    [held] = db["deferred"]
+    assert (held["files"], held["when"]) == ([f"{folder}/V3__drop_bio.sql"], "later_release")
+    assert "start-up" in held["reason"]
+    undo = [s["command"] for s in db["steps"] if s["command"]]
+    assert undo == [f"flyway -locations=filesystem:{folder} undo -target=1"]
+
+
+def test_edited_applied_flyway_migration_gets_the_repair_guidance(tmp_path: Path) -> None:
+    folder = "src/main/resources/db/migration"
+    repo = make_repo(tmp_path, {f"{folder}/V1__init.sql": "CREATE TABLE a (id int);\n"})
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(repo, {f"{folder}/V1__init.sql": "CREATE TABLE a (id bigint);\n"}, "edit V1")
+    plan = plan_of(repo)
+    assert {f.path: f.level for f in plan.risk.files}[f"{folder}/V1__init.sql"] == "HIGH"
+    db = plan.rollback.database
+    assert db is not None
+    assert any("checksum" in w and "flyway repair" in w for w in db["warnings"])
