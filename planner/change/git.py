@@ -26,6 +26,7 @@ from planner.model import Commit
 __all__ = [
     "MAX_CONTENT_BYTES",
     "RawEntry",
+    "grep_base",
     "parse_cat_file",
     "parse_log",
     "parse_numstat",
@@ -201,6 +202,29 @@ def _context_files(
     batch = "".join(f"{blobs[p]}\n" for p in wanted if p in blobs)
     texts = parse_cat_file(git.run_bytes(["cat-file", "--batch"], None, batch))
     return tuple((p, t) for p in wanted if p in blobs and (t := texts.get(blobs[p])) is not None)
+
+
+def grep_base(
+    repo: str, ref: str, names: Sequence[str], exclude: Sequence[str] = ()
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The files at ``ref`` that contain each of ``names`` as a whole word (``git grep -w``),
+    leaving out the folders in ``exclude`` (the migrations themselves) and Markdown.
+
+    Raises:
+        GitError: git is missing or ``ref`` is unknown.
+    """
+    git = _Git(repo)
+    skip = [f":(exclude){d}/**" if d else ":(exclude)*.sql" for d in dict.fromkeys(exclude)]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for name in names:
+        args = ["grep", "-l", "-w", "-F", "-I", "-e", name, ref, "--", ".", ":(exclude)*.md"]
+        try:
+            found = git.run([*args, *skip], "")
+        except GitError:
+            found = ""  # git grep exits 1 when nothing matches
+        prefix = f"{ref}:"
+        out.append((name, tuple(p.removeprefix(prefix) for p in found.splitlines() if p)))
+    return tuple(out)
 
 
 def parse_raw(out: str) -> tuple[RawEntry, ...]:

@@ -46,7 +46,8 @@ class ChangeSet:
     it tells which package manager and migration tool the repository uses. ``context_files``
     holds (path, text at ``head``) of the tool configuration files the database plan reads
     (``package.json``, Flyway and Spring configuration, Go files that configure goose; git
-    only)."""
+    only). ``base_uses`` maps names a contract migration removes to the files of the base
+    version that still contain them (``None``: the base was not searched)."""
 
     source: Literal["git", "manifest"]
     files: tuple[ChangedFile, ...]
@@ -60,3 +61,4 @@ class ChangeSet:
     integration_points: tuple[str, ...] = ()
     repo_files: tuple[str, ...] = ()
     context_files: tuple[tuple[str, str], ...] = ()
+    base_uses: tuple[tuple[str, tuple[str, ...]], ...] | None = None

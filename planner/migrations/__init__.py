@@ -13,10 +13,11 @@ Modules:
 - ``undo``: Per-tool database rollback steps: the exact target read from the migration files.
 """
 
-from planner.migrations.plan import DatabasePlan, MigrationFile, plan_database
+from planner.migrations.plan import DatabasePlan, MigrationFile, plan_database, removed_names
 
 __all__ = [
     "DatabasePlan",
     "MigrationFile",
     "plan_database",
+    "removed_names",
 ]

@@ -57,10 +57,12 @@ def plan_group(
     feature: str,
     evidence: dict[str, tuple[str, ...]],
     config: ToolConfig | None = None,
+    searched: bool = False,
 ) -> GroupPlan:
-    """Plan ``group``; ``evidence`` maps a removed name to base files that still use it."""
+    """Plan ``group``; ``evidence`` maps a removed name to base files that still use it
+    (``searched``: the whole base version was searched, not only the change's files)."""
     config = config or ToolConfig()
-    plan = _plan(group, paths, base_ref, feature, evidence, config)
+    plan = _plan(group, paths, base_ref, feature, evidence, config, searched)
     folder = posixpath.dirname(group.files[0].path)
     return _configured(plan, group.tool, config, folder, paths)
 
@@ -72,6 +74,7 @@ def _plan(
     feature: str,
     evidence: dict[str, tuple[str, ...]],
     config: ToolConfig,
+    searched: bool,
 ) -> GroupPlan:
     tool, engine = group.tool, group.engine
     major = config.prisma_major
@@ -124,7 +127,7 @@ def _plan(
     deferred = Deferred(
         tuple(f.path for f in held),
         later_release,
-        _reason(held, shape_of, evidence, later_release, in_order)
+        _reason(held, shape_of, evidence, later_release, in_order, searched)
         + (
             f" The application runs {tool} itself at start-up, so every migration present in "
             "a release runs as soon as it starts."
@@ -205,6 +208,7 @@ def _reason(
     evidence: dict[str, tuple[str, ...]],
     later_release: bool,
     in_order: bool,
+    searched: bool,
 ) -> str:
     what = "; ".join(
         f"{posixpath.basename(f.path)}: "
@@ -218,14 +222,12 @@ def _reason(
     if used:
         proof = "the base version's code still uses " + "; ".join(used)
     elif names:
-        proof = (
-            "no use of "
-            + ", ".join(f"`{n}`" for n in dict.fromkeys(names))
-            + (
-                " found in the base version's files the change touches (the rest of the base was "
-                "not searched)"
-            )
+        where = (
+            "in the base version's code (searched with git grep)"
+            if searched
+            else "in the base version's files the change touches (the rest was not searched)"
         )
+        proof = "no use of " + ", ".join(f"`{n}`" for n in dict.fromkeys(names)) + f" {where}"
     else:
         proof = "the old code reads or writes these rows while it is live"
     when = (

@@ -27,7 +27,7 @@ from planner.migrations.undo import FLYWAY
 from planner.model import Risk, Step
 from planner.runtime.toolchain import repo_paths
 
-__all__ = ["DatabasePlan", "MigrationFile", "plan_database"]
+__all__ = ["DatabasePlan", "MigrationFile", "plan_database", "removed_names"]
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,7 @@ def plan_database(
         key = (tool, _group_folder(f.path, tool), engine_of(f.path) or engine)
         groups.setdefault(key, []).append((f, shape))
     evidence = _evidence(changes, {f.path for f, _ in found})
+    searched = changes.base_uses is not None
     config = read_config(changes)
     plans = [
         (
@@ -176,6 +177,7 @@ def plan_database(
                 feature,
                 evidence,
                 config,
+                searched,
             ),
         )
         for key, g in groups.items()
@@ -263,14 +265,35 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _evidence(changes: ChangeSet, migration_paths: set[str]) -> dict[str, tuple[str, ...]]:
-    """Names used by the base version of the change's non-migration files: name -> paths."""
+    """Names the base version still uses: name -> paths. From the base-wide search when the
+    change came from git (``ChangeSet.base_uses``), else from the base version of the
+    change's own non-migration files."""
     out: dict[str, list[str]] = {}
+    for name, found in changes.base_uses or ():
+        out.setdefault(name, []).extend(found)
     for f in changes.files:
         if f.path in migration_paths or not f.base_content:
             continue
         for word in set(_WORD.findall(f.base_content)):
-            out.setdefault(word, []).append(f.path)
+            if f.path not in out.setdefault(word, []):
+                out[word].append(f.path)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def removed_names(changes: ChangeSet) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the change's migrations remove (columns, tables, models the old code may still
+    use) and the folders that hold migrations (to leave out of a search of the base)."""
+    names: list[str] = []
+    folders: list[str] = []
+    for f in changes.files:
+        if f.change == "deleted" or f.content is None:
+            continue
+        tool = recognise(f.path, f.content)
+        if tool is None:
+            continue
+        folders.append(posixpath.dirname(f.path))
+        names += [n for s in read_shape(f.path, f.content, tool).steps for n in s.removes]
+    return tuple(dict.fromkeys(n for n in names if n)), tuple(dict.fromkeys(folders))
 
 
 def _migration(

@@ -346,3 +346,32 @@ def test_edited_applied_flyway_migration_gets_the_repair_guidance(tmp_path: Path
     db = plan.rollback.database
     assert db is not None
     assert any("checksum" in w and "flyway repair" in w for w in db["warnings"])
+
+
+def test_contract_step_quotes_the_base_code_that_still_uses_the_column(tmp_path: Path) -> None:
+    from planner.usecase import PlanRequest, plan_change
+
+    repo = make_repo(
+        tmp_path,
+        {
+            "go.mod": "module example.com/svc\n",
+            "db/migrations/001_init.sql": GOOSE_INIT,
+            "internal/users/store.go": 'package users\n\nconst q = "SELECT legacy_email"\n',
+            "internal/users/other.go": "package users\n\n// no column here\n",
+        },
+    )
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(repo, {"db/migrations/002_drop.sql": CONTRACT_GOOSE}, "drop legacy_email")
+    plan = plan_change(PlanRequest(repo=str(repo), base="main", head="feature"))
+    db = plan.rollback.database
+    assert db is not None
+    [held] = db["deferred"]
+    assert "`legacy_email` in internal/users/store.go" in held["reason"]
+    assert "other.go" not in held["reason"]
+    assert "searched" not in held["reason"]  # found, so no "nothing found" sentence
+
+
+CONTRACT_GOOSE = (
+    "-- +goose Up\nALTER TABLE users DROP COLUMN legacy_email;\n"
+    "-- +goose Down\nALTER TABLE users ADD COLUMN legacy_email text;\n"
+)
