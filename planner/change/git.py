@@ -204,11 +204,28 @@ def _context_files(
     return tuple((p, t) for p in wanted if p in blobs and (t := texts.get(blobs[p])) is not None)
 
 
+# Left out of the base search: migrations, docs and tests (they do not break in production).
+_NOT_CODE = (
+    ":(exclude)*.md",
+    ":(exclude)*.sql",
+    ":(exclude,glob)**/migrations/**",
+    ":(exclude,glob)**/migrate/**",
+    ":(exclude,glob)**/test/**",
+    ":(exclude,glob)**/tests/**",
+    ":(exclude,glob)**/spec/**",
+    ":(exclude,glob)**/*_test.*",
+    ":(exclude,glob)**/test_*",
+    ":(exclude,glob)**/*.test.*",
+    ":(exclude,glob)**/*.spec.*",
+)
+
+
 def grep_base(
     repo: str, ref: str, names: Sequence[str], exclude: Sequence[str] = ()
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The files at ``ref`` that contain each of ``names`` as a whole word (``git grep -w``),
-    leaving out the folders in ``exclude`` (the migrations themselves) and Markdown.
+    leaving out the folders in ``exclude`` (the migrations themselves), migrations, Markdown and
+    tests.
 
     Raises:
         GitError: git is missing or ``ref`` is unknown.
@@ -217,7 +234,7 @@ def grep_base(
     skip = [f":(exclude){d}/**" if d else ":(exclude)*.sql" for d in dict.fromkeys(exclude)]
     out: list[tuple[str, tuple[str, ...]]] = []
     for name in names:
-        args = ["grep", "-l", "-w", "-F", "-I", "-e", name, ref, "--", ".", ":(exclude)*.md"]
+        args = ["grep", "-l", "-w", "-F", "-I", "-e", name, ref, "--", ".", *_NOT_CODE]
         try:
             found = git.run([*args, *skip], "")
         except GitError:

@@ -7,7 +7,8 @@
   would otherwise read ``goose_db_version`` and see no migration applied.
 - Flyway's locations (``flyway.locations`` in flyway.conf/toml, ``spring.flyway.locations``)
   and whether the application runs Flyway at start-up (Spring Boot with ``flyway-core``).
-- goose run by the application itself (``goose.Up`` in Go code): its own ``migrate`` command.
+- goose run by the application itself (``goose.Up`` in Go code): named, as openfga's
+  ``openfga migrate`` runs the same embedded files.
 """
 
 from __future__ import annotations
@@ -60,9 +61,11 @@ def read_config(changes: ChangeSet) -> ToolConfig:
             if table is None and (m := _GOOSE_TABLE.search(text)):
                 table = m.group(1)
                 evidence.append(f"goose version table {table!r} set in {path}")
-            if _GOOSE_RUN.search(text) and "goose" not in startup:
-                startup.append("goose")
-                evidence.append(f"the application runs goose itself ({path})")
+            if _GOOSE_RUN.search(text) and not any("runs goose" in e for e in evidence):
+                evidence.append(
+                    f"the application runs goose itself ({path}): its own migrate command "
+                    "applies the same files"
+                )
         elif name in (
             "flyway.conf",
             "flyway.toml",

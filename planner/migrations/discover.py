@@ -39,7 +39,8 @@ ENGINES = {
 
 _FLYWAY = re.compile(r"(?:^|/)[VUR]\d*(?:[._]\d+)*__[^/]+\.sql$")
 _POPX = re.compile(
-    r"(?:^|/)\d+_[^/]*\.(?:postgres|mysql|sqlite3?|cockroach)(?:\.autocommit)?\.(?:up|down)\.sql$"
+    r"(?:^|/)\d+_[^/]*(?:\.(?:postgres|mysql|sqlite3?|cockroach)(?:\.autocommit)?"
+    r"|\.autocommit)\.(?:up|down)\.sql$"
 )
 _GOLANG_MIGRATE = re.compile(r"(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$")
 _PRISMA = re.compile(r"(?:^|/)(?:prisma/)?migrations/\d{8,}[^/]*/migration\.sql$")

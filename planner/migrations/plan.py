@@ -164,6 +164,17 @@ def plan_database(
         shape = None if f.change == "deleted" else read_shape(f.path, f.content, tool)
         key = (tool, _group_folder(f.path, tool), engine_of(f.path) or engine)
         groups.setdefault(key, []).append((f, shape))
+    # one deployment runs one engine per tool: openfga ships the same goose change for
+    # postgres, mysql and sqlite folders; plan the profile's and name the others
+    served = {k[0] for k in groups if k[2] == engine}
+    other = sorted(k for k in groups if k[0] in served and k[2] != engine)
+    for key in other:
+        del groups[key]
+    skipped = [
+        f"{folder or '.'} ({tool}, {eng}): not this deployment's engine (the service profile "
+        f"says {engine}); plan it with a profile for {eng}"
+        for tool, folder, eng in other
+    ]
     evidence = _evidence(changes, {f.path for f, _ in found})
     searched = changes.base_uses is not None
     config = read_config(changes)
@@ -188,10 +199,10 @@ def plan_database(
         for f, shape in groups[key]
     )
     merged = _merge(plans, migrations, engine)
-    if not config.evidence:
-        return merged
-    note = "Tool configuration read: " + "; ".join(config.evidence)
-    return replace(merged, warnings=(*merged.warnings, note))
+    notes = [*skipped]
+    if config.evidence:
+        notes.append("Tool configuration read: " + "; ".join(config.evidence))
+    return replace(merged, warnings=(*merged.warnings, *notes)) if notes else merged
 
 
 def _merge(

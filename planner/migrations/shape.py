@@ -95,7 +95,9 @@ def _unquote(name: str) -> str:
 
 
 def _names(listing: str) -> list[str]:
-    return [_unquote(n) for n in listing.split(",") if n.strip()]
+    """Table names of a DROP/TRUNCATE list, without ClickHouse's ``ON CLUSTER x`` or ``SYNC``."""
+    listing = re.split(r"\s+(?:ON\s+CLUSTER|SYNC|PERMANENTLY)\b", listing, flags=re.I)[0]
+    return [_unquote(n.split()[0]) for n in listing.split(",") if n.strip()]
 
 
 _ADD_COL = re.compile(

@@ -30,6 +30,7 @@ UPGRADE = {
     "flyway": "flyway migrate",
     "knex": "npx knex migrate:latest",
     "sequelize": "npx sequelize-cli db:migrate",
+    "popx": "# fill in: the application's own migrate command (ory: <app> migrate sql -e --yes)",
 }
 
 
@@ -80,6 +81,13 @@ def undo_steps(
         return _flyway(added, paths)
     if tool in SQL_TOOLS:
         return sql_tool_undo(tool, added, paths, engine)
+    if tool == "popx":
+        return None, (
+            Step(
+                f"Undo the {len(added)} added migration file(s) with the application's own popx "
+                "command (ory: `<app> migrate sql down`; # fill in: the binary and its flags)"
+            ),
+        )
     if tool == "prisma":
         return _prisma(added, paths, base, prisma_major)
     return None, tuple(step for f in newest_first for step in _plain_sql(f, engine))

@@ -375,3 +375,24 @@ CONTRACT_GOOSE = (
     "-- +goose Up\nALTER TABLE users DROP COLUMN legacy_email;\n"
     "-- +goose Down\nALTER TABLE users ADD COLUMN legacy_email text;\n"
 )
+
+
+def test_one_engine_per_deployment_when_the_same_change_ships_for_several(tmp_path: Path) -> None:
+    # openfga ships each goose change in assets/migrations/{postgres,mysql}/
+    repo = make_repo(tmp_path, {"go.mod": "module example.com/fga\n"})
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(
+        repo,
+        {
+            "assets/migrations/postgres/002_add.sql": GOOSE_ADD,
+            "assets/migrations/mysql/002_add.sql": GOOSE_ADD.replace("TIMESTAMPTZ", "DATETIME"),
+        },
+        "add revoked_at",
+    )
+    db = plan_of(repo, database="mysql").rollback.database
+    assert db is not None
+    assert db["upgrade"] == 'goose -dir assets/migrations/mysql mysql "$DATABASE_URL" up'
+    assert any(
+        w.startswith("assets/migrations/postgres (goose, postgresql): not this")
+        for w in db["warnings"]
+    )

@@ -136,3 +136,17 @@ def test_migrations_are_recognised_by_content(path: str, text: str, tool: str | 
 )
 def test_the_engine_is_read_from_the_folder_or_file_name(path: str, engine: str | None) -> None:
     assert engine_of(path) == engine
+
+
+def test_clickhouse_on_cluster_is_not_part_of_the_table_name() -> None:
+    # langfuse/langfuse packages/shared/clickhouse/migrations/clustered/0045_*.up.sql
+    sql = "DROP TABLE IF EXISTS project_environments ON CLUSTER default SYNC;"
+    [step] = read_shape("0045_drop.up.sql", sql, "golang-migrate").steps
+    assert (step.table, step.loses) == ("project_environments", "rows")
+
+
+def test_ory_popx_autocommit_files_are_popx_not_golang_migrate() -> None:
+    # ory/kratos persistence/sql/migrations/sql/<ts>_<name>[.<dialect>].autocommit.up.sql
+    assert recognise("sql/20260703000000000000_idx.autocommit.up.sql", "") == "popx"
+    assert recognise("sql/20260703000000000000_idx.postgres.autocommit.up.sql", "") == "popx"
+    assert recognise("db/migrations/000002_nick.up.sql", "") == "golang-migrate"
