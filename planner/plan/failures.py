@@ -68,7 +68,10 @@ _FILES: tuple[tuple[str, str, str, str], ...] = (
         "migration_destructive",
         "Destructive migration drops or rewrites data that a code revert cannot bring back",
         "CRITICAL",
-        "Data loss or corruption: " + _IMMEDIATE + " (Level 3) and restore the pre-deploy backup",
+        "Data loss or corruption: "
+        + _IMMEDIATE
+        + " (Level 3: the migration's own undo), then the database recovery procedure if data "
+        "is missing",
     ),
     (
         "auth",
