@@ -105,12 +105,19 @@ def is_migration(norm_path: str, content: str | None = None) -> bool:
     Django ``migrations.Migration`` class, an alembic ``down_revision``, a Rails
     ``ActiveRecord::Migration``, an Ecto migration or a Liquibase ``databaseChangeLog``.
     """
-    if (
-        content is not None
-        and any(k in content for k in _MARKER_WORDS)
-        and _MARKERS.search(content)
-    ):
+    if _by_path(norm_path):
         return True
+    if content is None:
+        return False
+    words = _MARKER_WORDS.get(norm_path.rsplit(".", 1)[-1])
+    return (
+        words is not None
+        and any(w in content for w in words)
+        and _MARKERS.search(content) is not None
+    )
+
+
+def _by_path(norm_path: str) -> bool:
     if (
         "migrat" not in norm_path
         and "versions/" not in norm_path
@@ -121,15 +128,18 @@ def is_migration(norm_path: str, content: str | None = None) -> bool:
     return bool(_MIGRATION_PATH.search(norm_path)) and not _NOT_MIGRATION.search(norm_path)
 
 
-_MARKER_WORDS = (
-    "+goose",
-    "migrate:up",
-    "migrations.Migration",
-    "down_revision",
-    "ActiveRecord::Migration",
-    "Ecto.Migration",
-    "databaseChangeLog",
-)
+# The content markers each file type can carry (one or two substring scans per file).
+_MARKER_WORDS = {
+    "sql": ("+goose", "migrate:up"),
+    "py": ("migrations.Migration", "down_revision"),
+    "rb": ("ActiveRecord::Migration",),
+    "ex": ("Ecto.Migration",),
+    "exs": ("Ecto.Migration",),
+    "xml": ("databaseChangeLog",),
+    "yaml": ("databaseChangeLog",),
+    "yml": ("databaseChangeLog",),
+    "json": ("databaseChangeLog",),
+}
 _MARKERS = re.compile(
     r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b"
     r"|^[ \t]*--[ \t]*migrate:up\b"
