@@ -227,7 +227,13 @@ def _merge(
     warnings += not_understood
     warnings += [w for _, p in plans for w in p.one_way]
     warnings += [
-        ("Held back: " if not d.later_release else "Ship later: ") + d.reason
+        (
+            "Ship in a later release: "
+            if d.later_release
+            else "Held back until after Full 100 % and its bake: "
+        )
+        + ", ".join(posixpath.basename(f) for f in d.files)
+        + " (contract or rewrite steps; see the held-back migrations)"
         for _, p in plans
         if (d := p.deferred) is not None
     ]

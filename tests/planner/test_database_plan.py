@@ -396,3 +396,17 @@ def test_one_engine_per_deployment_when_the_same_change_ships_for_several(tmp_pa
         w.startswith("assets/migrations/postgres (goose, postgresql): not this")
         for w in db["warnings"]
     )
+
+
+def test_markdown_shows_the_recovery_apart_from_the_level3_block(tmp_path: Path) -> None:
+    from planner.render import render_plan
+
+    repo = make_repo(tmp_path, {"go.mod": "module x\n", "db/migrations/001_init.sql": GOOSE_INIT})
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(repo, {"db/migrations/002_drop.sql": CONTRACT_GOOSE}, "drop legacy_email")
+    md = render_plan(plan_of(repo), "markdown")
+    level3 = md[md.index("Level 3") : md.index("**Database Rollback")]
+    assert "RECONCILE" not in level3 and "pg_restore" not in level3
+    recovery = md[md.index("**Database recovery (disaster recovery, NOT part of Level 3):**") :]
+    assert "What it loses: changes made to users.legacy_email after the backup" in recovery
+    assert "read -r -p 'Type RECONCILE users" in recovery
