@@ -31,6 +31,17 @@ UPGRADE = {
     "knex": "npx knex migrate:latest",
     "sequelize": "npx sequelize-cli db:migrate",
     "popx": "# fill in: the application's own migrate command (ory: <app> migrate sql -e --yes)",
+    "laravel": "php artisan migrate --force",
+    "ecto": "mix ecto.migrate",
+    "liquibase": "liquibase update",
+    "typeorm": "# fill in: npx typeorm migration:run -d <datasource>",
+}
+_CHANGESET = re.compile(r"<changeSet\b|^\s*-\s*changeSet\s*:|^--\s*changeset\b", re.M | re.I)
+# Tools that undo the latest N migrations with one command.
+_COUNTED = {
+    "laravel": ("php artisan migrate:rollback --force --step={n}", "Laravel's down()"),
+    "ecto": ("mix ecto.rollback --step {n}", "Ecto's down/0 or change/0"),
+    "liquibase": ("liquibase rollback-count --count={n}", "each changeSet's rollback"),
 }
 
 
@@ -81,6 +92,28 @@ def undo_steps(
         return _flyway(added, paths)
     if tool in SQL_TOOLS:
         return sql_tool_undo(tool, added, paths, engine)
+    if tool in _COUNTED:
+        command, what = _COUNTED[tool]
+        n = len(added)
+        if tool == "liquibase":  # a changelog file holds any number of changeSets
+            n = sum(len(_CHANGESET.findall(f.content or "")) for f in added)
+            if n == 0:
+                return None, (
+                    Step(
+                        "Undo the added changeSets with `liquibase rollback-count` "
+                        "(# fill in: how many; their count was not readable)"
+                    ),
+                )
+        return None, (Step(f"Undo the {n} added migration(s) ({what})", command.format(n=n)),)
+    if tool == "typeorm":
+        return None, tuple(
+            Step(
+                f"Undo {posixpath.basename(f.path)} (TypeORM reverts the latest migration; "
+                "# fill in: -d <path of the DataSource file>)",
+                "# fill in: npx typeorm migration:revert -d <datasource>",
+            )
+            for f in newest_first
+        )
     if tool == "popx":
         return None, (
             Step(

@@ -150,3 +150,44 @@ def test_ory_popx_autocommit_files_are_popx_not_golang_migrate() -> None:
     assert recognise("sql/20260703000000000000_idx.autocommit.up.sql", "") == "popx"
     assert recognise("sql/20260703000000000000_idx.postgres.autocommit.up.sql", "") == "popx"
     assert recognise("db/migrations/000002_nick.up.sql", "") == "golang-migrate"
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "undo"),
+    [
+        (
+            "database/migrations/2024_01_01_000000_drop_votes.php",
+            "<?php\nreturn new class extends Migration {\n  public function up(): void {\n"
+            "    Schema::table('users', function (Blueprint $table) {\n"
+            "      $table->dropColumn('votes');\n    });\n  }\n};\n",
+            "php artisan migrate:rollback --force --step=1",
+        ),
+        (
+            "priv/repo/migrations/20240101_add.exs",
+            "defmodule Repo.Migrations.Add do\n  use Ecto.Migration\n  def change do\n"
+            "    alter table(:users) do\n      add :nick, :string\n    end\n  end\nend\n",
+            "mix ecto.rollback --step 1",
+        ),
+        (
+            "src/main/resources/db/changelog/002.xml",
+            '<databaseChangeLog>\n<changeSet id="1" author="a"/>\n<changeSet id="2" author="a"/>\n'
+            "</databaseChangeLog>\n",
+            "liquibase rollback-count --count=2",
+        ),
+    ],
+)
+def test_laravel_ecto_and_liquibase_are_undone_by_their_own_tool(
+    path: str, text: str, undo: str
+) -> None:
+    from planner.change.model import ChangedFile, ChangeSet
+    from planner.migrations import plan_database
+    from planner.model import FileRisk, Risk
+
+    cs = ChangeSet("git", (ChangedFile(path, "added", content=text),), base="b" * 40)
+    risk = Risk("MEDIUM", 1, (FileRisk(path, "added", "MEDIUM", ("x",), ("migration",)),))
+    db = plan_database(cs, risk, "b" * 40, "f", "postgresql")
+    assert db is not None
+    commands = [s.command for s in db.steps if s.command] + [
+        s.command for d in db.deferred for s in d.undo if s.command
+    ]
+    assert commands == [undo]
