@@ -169,6 +169,10 @@ CONTEXT_NAMES = frozenset(
         "pom.xml",
         "prisma.config.ts",
         "alembic.ini",
+        "Dockerfile",
+        "Procfile",
+        "docker-entrypoint.sh",
+        "entrypoint.sh",
     }
 )
 _CONTEXT_CODE = r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b"

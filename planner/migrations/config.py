@@ -7,6 +7,9 @@
   would otherwise read ``goose_db_version`` and see no migration applied.
 - Flyway's locations (``flyway.locations`` in flyway.conf/toml, ``spring.flyway.locations``)
   and whether the application runs Flyway at start-up (Spring Boot with ``flyway-core``).
+- Migrations run when the application starts: a Dockerfile ``CMD``/``ENTRYPOINT``, a
+  ``Procfile`` process or release phase, an entrypoint script (``prisma migrate deploy &&
+  node server.js``): every migration present in a release then runs at deploy.
 - goose run by the application itself (``goose.Up`` in Go code): named, as openfga's
   ``openfga migrate`` runs the same embedded files.
 """
@@ -43,6 +46,31 @@ _FLYWAY_LOC = re.compile(
 _SPRING_FLYWAY = re.compile(r"org\.flywaydb[:\"'/ ]|<artifactId>flyway-core</artifactId>")
 
 
+_STARTUP_FILES = ("Dockerfile", "Procfile", "docker-entrypoint.sh", "entrypoint.sh")
+_STARTUP_RUNS = {
+    tool: re.compile(p)
+    for tool, p in (
+        ("prisma", r"\bprisma\s+migrate\s+deploy\b"),
+        ("django", r"\bmanage\.py\s+migrate\b"),
+        ("rails", r"\brails\s+db:(?:migrate|prepare)\b"),
+        ("alembic", r"\balembic\b.*\bupgrade\b"),
+        ("flyway", r"\bflyway\b.*\bmigrate\b"),
+        ("knex", r"\bknex\s+migrate:latest\b"),
+        ("sequelize", r"\bsequelize(?:-cli)?\s+db:migrate\b"),
+        ("goose", r"\bgoose\b.*\bup\b"),
+        ("golang-migrate", r"\bmigrate\b.*-path\b.*\bup\b"),
+    )
+}
+
+
+def _starts(name: str, line: str) -> bool:
+    """Whether ``line`` runs when a container or release starts (a Dockerfile's CMD or
+    ENTRYPOINT, a Procfile process or release phase, any line of an entrypoint script)."""
+    if name == "Dockerfile":
+        return line.lstrip().upper().startswith(("CMD", "ENTRYPOINT"))
+    return not line.lstrip().startswith("#")
+
+
 def read_config(changes: ChangeSet) -> ToolConfig:
     """The tool configuration found in the change's context files (git input only)."""
     prisma: int | None = None
@@ -76,6 +104,12 @@ def read_config(changes: ChangeSet) -> ToolConfig:
             if locations is None and (m := _FLYWAY_LOC.search(text)):
                 locations = m.group(1).strip()
                 evidence.append(f"Flyway locations {locations!r} from {path}")
+        elif name in _STARTUP_FILES:
+            for tool, pattern in _STARTUP_RUNS.items():
+                lines = [ln for ln in text.splitlines() if _starts(name, ln)]
+                if tool not in startup and any(pattern.search(ln) for ln in lines):
+                    startup.append(tool)
+                    evidence.append(f"{path} runs {tool} when the application starts")
         elif (
             name in ("build.gradle", "build.gradle.kts", "pom.xml")
             and _SPRING_FLYWAY.search(text)

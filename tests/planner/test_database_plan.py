@@ -410,3 +410,27 @@ def test_markdown_shows_the_recovery_apart_from_the_level3_block(tmp_path: Path)
     recovery = md[md.index("**Database recovery (disaster recovery, NOT part of Level 3):**") :]
     assert "What it loses: changes made to users.legacy_email after the backup" in recovery
     assert "read -r -p 'Type RECONCILE users" in recovery
+
+
+def test_migrations_run_by_the_container_at_start_ask_for_a_later_release(tmp_path: Path) -> None:
+    # a common Node layout: the image's CMD applies Prisma migrations, then starts the server
+    repo = make_repo(
+        tmp_path,
+        {
+            "package.json": '{"dependencies": {"@prisma/client": "^6.1.0"}}\n',
+            "Dockerfile": 'FROM node:22\nRUN npm ci\nCMD ["sh", "-c", '
+            '"npx prisma migrate deploy && node dist/server.js"]\n',
+            "prisma/schema.prisma": 'datasource db { provider = "postgresql" }\n',
+        },
+    )
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(
+        repo,
+        {"prisma/migrations/20240101000000_drop/migration.sql": 'ALTER TABLE "u" DROP COLUMN "x";'},
+        "drop x",
+    )
+    db = plan_of(repo).rollback.database
+    assert db is not None
+    [held] = db["deferred"]
+    assert held["when"] == "later_release"
+    assert any("Dockerfile runs prisma when the application starts" in w for w in db["warnings"])
