@@ -265,7 +265,11 @@ def recovery(engine: str, loss: tuple[Loss, ...], feature: str) -> Recovery:
         )
     dump = f"backup-before-{slug}.dump"
     steps: list[Step] = []
-    for x in loss:
+    # rows come back parents first: a migration drops children before the tables they
+    # reference, so the reverse of its order is the order foreign keys accept
+    columns = [x for x in loss if x.mode == "columns"]
+    rows = [x for x in loss if x.mode != "columns"]
+    for x in (*columns, *reversed(rows)):
         snap = _snap(x.table, slug)
         missing = (
             join("psql", "-tA", "-c", f"SELECT to_regclass({_literal(snap)}) IS NULL")

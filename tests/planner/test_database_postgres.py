@@ -145,3 +145,24 @@ def test_a_lost_snapshot_is_loaded_back_from_the_off_database_copy(pg: Postgres)
     for step in recovery("postgresql", loss, FEATURE).steps:
         _ok(pg, step.command, "RECONCILE users\n")
     assert pg.sql("SELECT legacy_email FROM users ORDER BY id").split() == ["old-a", "old-b"]
+
+
+def test_dropped_tables_linked_by_a_foreign_key_come_back_parents_first(pg: Postgres) -> None:
+    # the migration drops the child before the table it references, as it must
+    drop = "-- +goose Up\nDROP TABLE orders;\nDROP TABLE users;\n-- +goose Down\n"
+    loss, _ = losses(read_shape("db/migrations/0003_drop.sql", drop, "goose").steps)
+    assert [x.table for x in loss] == ["orders", "users"]
+    for step in backup_step("postgresql", loss, FEATURE):
+        _ok(pg, step.command)
+    pg.sql("DROP TABLE orders; DROP TABLE users")
+    # the undo re-creates both tables, empty, with their foreign key
+    pg.sql(
+        "CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, legacy_email text);"
+        "CREATE TABLE orders (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users (id),"
+        " note text);"
+    )
+    for step in recovery("postgresql", loss, FEATURE).steps:
+        answer = "RECONCILE users\n" if "users" in step.action else "RECONCILE orders\n"
+        _ok(pg, step.command, answer)
+    assert pg.sql("SELECT count(*) FROM users") == "2"
+    assert pg.sql("SELECT string_agg(note, ',' ORDER BY id) FROM orders") == "first,second"
