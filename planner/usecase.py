@@ -66,7 +66,7 @@ def plan_change(request: PlanRequest) -> Plan:
     from planner.profile import load_profile
     from planner.risk import classify, load_policy
 
-    changes = read_change(request)
+    changes = _with_base_uses(read_change(request))
     risk = classify(changes, load_policy(request.policy) if request.policy else None)
     profile = load_profile(request.service) if request.service else None
     plan = build_plan(changes, risk, profile)
@@ -92,3 +92,18 @@ def plan_change(request: PlanRequest) -> Plan:
 
         plan = schedule_plan(plan, request.start, calendar)
     return plan
+
+
+def _with_base_uses(changes: ChangeSet) -> ChangeSet:
+    """``changes`` with the base files that still use what its migrations remove (git only)."""
+    if changes.source != "git" or not changes.repo or not changes.base:
+        return changes
+    from dataclasses import replace
+
+    from planner.change.git import grep_base
+    from planner.migrations import removed_names
+
+    names, folders = removed_names(changes)
+    if not names:
+        return changes
+    return replace(changes, base_uses=grep_base(changes.repo, changes.base, names[:10], folders))

@@ -16,6 +16,7 @@ output; :func:`read_git_change` is the I/O wrapper.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from planner.model import Commit
 __all__ = [
     "MAX_CONTENT_BYTES",
     "RawEntry",
+    "grep_base",
     "match_sections",
     "parse_cat_file",
     "parse_log",
@@ -152,6 +154,7 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
             (p, text) for p in wanted if (text := evidence_texts.get(listing[p])) is not None
         )
         hunks = match_sections(raw, parse_patch(patch.result()))
+    context = _context_files(git, head_sha, repo_files)
     files = tuple(
         ChangedFile(
             path=e.path,
@@ -175,7 +178,101 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         repo_files=repo_files,
         evidence=evidence,
         history=history.result(),
+        context_files=context,
     )
+
+
+# Tool configuration the database plan reads (migration tool versions, locations, runners).
+CONTEXT_NAMES = frozenset(
+    {
+        "package.json",
+        "flyway.conf",
+        "flyway.toml",
+        "application.properties",
+        "application.yml",
+        "application.yaml",
+        "build.gradle",
+        "build.gradle.kts",
+        "pom.xml",
+        "prisma.config.ts",
+        "alembic.ini",
+        "Dockerfile",
+        "Procfile",
+        "docker-entrypoint.sh",
+        "entrypoint.sh",
+    }
+)
+_CONTEXT_CODE = r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b"
+_MAX_CONTEXT = 40
+
+
+def _context_files(
+    git: _Git, head: str, repo_files: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """Texts at ``head`` of the configuration files in :data:`CONTEXT_NAMES` (shallowest
+    first) and of the Go files that configure goose, at most ``_MAX_CONTEXT`` files."""
+    wanted = sorted(
+        (p for p in repo_files if posixpath.basename(p) in CONTEXT_NAMES),
+        key=lambda p: (p.count("/"), p),
+    )[:_MAX_CONTEXT]
+    if any(p.endswith(".go") for p in repo_files):
+        try:
+            found = git.run(["grep", "-l", "-I", "-E", _CONTEXT_CODE, head, "--", "*.go"], "")
+        except GitError:
+            found = ""  # git grep exits 1 when nothing matches
+        prefix = f"{head}:"
+        wanted += [p.removeprefix(prefix) for p in found.splitlines()][:10]
+    if not wanted:
+        return ()
+    listing = git.run(["ls-tree", "-z", "--full-tree", head, "--", *wanted])
+    blobs: dict[str, str] = {}
+    for entry in listing.split("\0"):
+        meta, _, path = entry.partition("\t")
+        if path and meta.split()[1:2] == ["blob"]:
+            blobs[path] = meta.split()[2]
+    batch = "".join(f"{blobs[p]}\n" for p in wanted if p in blobs)
+    texts = parse_cat_file(git.run_bytes(["cat-file", "--batch"], None, batch))
+    return tuple((p, t) for p in wanted if p in blobs and (t := texts.get(blobs[p])) is not None)
+
+
+# Left out of the base search: migrations, docs and tests (they do not break in production).
+_NOT_CODE = (
+    ":(exclude)*.md",
+    ":(exclude)*.sql",
+    ":(exclude,glob)**/migrations/**",
+    ":(exclude,glob)**/migrate/**",
+    ":(exclude,glob)**/test/**",
+    ":(exclude,glob)**/tests/**",
+    ":(exclude,glob)**/spec/**",
+    ":(exclude,glob)**/*_test.*",
+    ":(exclude,glob)**/test_*",
+    ":(exclude,glob)**/*.test.*",
+    ":(exclude,glob)**/*.spec.*",
+)
+
+
+def grep_base(
+    repo: str, ref: str, names: Sequence[str], exclude: Sequence[str] = ()
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The files at ``ref`` that contain each of ``names`` as a whole word (``git grep -w``),
+    leaving out the folders in ``exclude`` (the migrations themselves), migrations, Markdown and
+    tests.
+
+    Raises:
+        GitError: git is missing or ``ref`` is unknown.
+    """
+    git = _Git(repo)
+    skip = [f":(exclude){d}/**" if d else ":(exclude)*.sql" for d in dict.fromkeys(exclude)]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for name in names:
+        args = ["grep", "-l", "-w", "-F", "-I", "-e", name, ref, "--", ".", *_NOT_CODE]
+        try:
+            found = git.run([*args, *skip], "")
+        except GitError:
+            found = ""  # git grep exits 1 when nothing matches
+        prefix = f"{ref}:"
+        out.append((name, tuple(p.removeprefix(prefix) for p in found.splitlines() if p)))
+    return tuple(out)
 
 
 def parse_raw(out: str) -> tuple[RawEntry, ...]:

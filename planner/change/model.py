@@ -65,7 +65,11 @@ class History:
 @dataclass(frozen=True)
 class ChangeSet:
     """Everything known about a change. ``repo_files`` lists every path at ``head`` (git only);
-    it tells which package manager and migration tool the repository uses."""
+    it tells which package manager and migration tool the repository uses. ``context_files``
+    holds (path, text at ``head``) of the tool configuration files the database plan reads
+    (``package.json``, Flyway and Spring configuration, Go files that configure goose; git
+    only). ``base_uses`` maps names a contract migration removes to the files of the base
+    version that still contain them (``None``: the base was not searched)."""
 
     source: Literal["git", "manifest"]
     files: tuple[ChangedFile, ...]
@@ -82,3 +86,5 @@ class ChangeSet:
     # and deploys: CI files, Makefiles, package.json, ... (git only; see planner.change.git)
     evidence: tuple[tuple[str, str], ...] = ()
     history: History | None = None
+    context_files: tuple[tuple[str, str], ...] = ()
+    base_uses: tuple[tuple[str, tuple[str, ...]], ...] | None = None

@@ -1,44 +1,69 @@
-"""The database migration tool a repository uses, and how to undo this change's migrations.
+"""The database migrations of a change: tools, when each runs, its undo, backup and recovery.
 
-Recognised tools: alembic, Django, knex, sequelize, prisma, flyway, rails, goose, dbmate and
-golang-migrate, from the files at ``head``. The rollback target is read from the migration files
-where the tool allows it (see :mod:`planner.migrations.undo`). Tables touched by destructive
-migrations are read from their content, for the backup-before-deploy step.
+Migrations are found by content wherever they live (:mod:`planner.migrations.discover`), then
+grouped by tool, folder and engine: a langfuse change may carry Prisma (PostgreSQL) and
+golang-migrate (ClickHouse) migrations at once. Per group (:mod:`planner.migrations.group`):
+the Stage 1 upgrade (expand migrations only), the routine undo of what Stage 1 ran (it keeps
+every row written since), the held-back contract and rewrite migrations with the backup of the
+tables they touch, and, when an undo cannot bring data back, a separate recovery procedure
+(:mod:`planner.migrations.backup`) that is never part of Level 3.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile, ChangeSet
-from planner.migrations.folder import in_folder, steps_in_folder, tool_folder
-from planner.migrations.inverse import apply_command
-from planner.migrations.runners import SQL_TOOLS, detect_sql_tool, sql_tool_upgrade
-from planner.migrations.undo import FLYWAY, UPGRADE, alembic_command, undo_steps
+from planner.migrations.backup import Loss, Recovery
+from planner.migrations.config import read_config
+from planner.migrations.discover import engine_of, recognise
+from planner.migrations.group import Group, GroupPlan, plan_group
+from planner.migrations.placement import Deferred
+from planner.migrations.runners import detect_sql_tool
+from planner.migrations.shape import Shape, read_shape
+from planner.migrations.undo import FLYWAY
 from planner.model import Risk, Step
-from planner.risk.migrations import is_down_migration
-from planner.runtime.shell import join, q
 from planner.runtime.toolchain import repo_paths
 
-__all__ = ["DatabasePlan", "MigrationFile", "plan_database"]
+__all__ = ["DatabasePlan", "MigrationFile", "plan_database", "removed_names"]
 
 
 @dataclass(frozen=True)
 class MigrationFile:
-    """One migration file of the change."""
+    """One migration file of the change: its tool, engine and what its forward part does."""
 
     path: str
     change: str
     destructive: bool
     tables: tuple[str, ...] = ()
+    tool: str = ""
+    engine: str = ""
+    kind: str = "expand"
+    steps: tuple[str, ...] = ()
+    problem: str = ""
+
+    def to_mapping(self) -> dict[str, object]:
+        """One entry of ``rollback.database.files``."""
+        return {
+            "path": self.path,
+            "tool": self.tool,
+            "engine": self.engine,
+            "kind": self.kind,
+            "steps": list(self.steps),
+            "problem": self.problem,
+        }
 
 
 @dataclass(frozen=True)
 class DatabasePlan:
-    """How to apply, back up and undo the change's migrations."""
+    """How to apply, back up and undo the change's migrations.
+
+    ``upgrade`` runs in Stage 1 (expand migrations only); ``steps`` are the routine undo of
+    what it ran (Level 3); ``deferred`` the held-back contract and rewrite migrations;
+    ``recovery`` the disaster-recovery procedure, only when an undo cannot bring data back.
+    """
 
     tool: str
     migrations: tuple[MigrationFile, ...]
@@ -48,6 +73,10 @@ class DatabasePlan:
     backup: Step | None
     restore: Step | None
     warnings: tuple[str, ...]
+    deferred: tuple[Deferred, ...] = ()
+    recovery: Recovery | None = None
+    backup_steps: tuple[Step, ...] = ()
+    not_understood: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -61,7 +90,7 @@ class DatabasePlan:
 
     @property
     def tables(self) -> tuple[str, ...]:
-        """Tables the destructive migrations touch, in first-seen order."""
+        """Tables the backup covers (those a step drops or rewrites), in first-seen order."""
         return tuple(dict.fromkeys(t for m in self.migrations for t in m.tables))
 
     def to_mapping(self) -> dict[str, object]:
@@ -77,6 +106,11 @@ class DatabasePlan:
             "restore": None if self.restore is None else _step(self.restore),
             "steps": [_step(s) for s in self.steps],
             "warnings": list(self.warnings),
+            "files": [m.to_mapping() for m in self.migrations],
+            "backup_steps": [_step(s) for s in self.backup_steps],
+            "deferred": [d.to_mapping() for d in self.deferred],
+            "recovery": None if self.recovery is None else self.recovery.to_mapping(),
+            "not_understood": list(self.not_understood),
         }
 
 
@@ -103,72 +137,200 @@ def plan_database(
     """The database rollback for ``changes``, or ``None`` when no migration changed.
 
     Args:
-        changes: the change set (contents are used for targets and tables).
+        changes: the change set (contents are used for tools, shapes, targets and tables).
         risk: its classification (``migration``/``migration_destructive`` categories).
         base_ref: the ref before the change (a SHA, or a marked placeholder).
-        feature: feature name, used for the backup file name.
-        engine: ``postgresql`` or ``mysql`` (backup and restore commands).
+        feature: feature name, used for the backup names.
+        engine: the profile's engine, for migrations whose folder or name names none.
     """
     paths = repo_paths(changes)
     categories = {f.path: set(f.categories) for f in risk.files}
-    tool = _tool(changes, paths)
-    pattern = _PATTERNS.get("js" if tool in ("knex", "sequelize") else tool, _PATTERNS["sql"])
-    files = [
-        f
-        for f in changes.files
-        if pattern.search(f.path) or categories.get(f.path, set()) & _MIGRATION_CATEGORIES
-    ]
-    if not files:
+    fallback = _tool(changes, paths)
+    pattern = _PATTERNS.get("js" if fallback in ("knex", "sequelize") else fallback)
+    pattern = pattern or _PATTERNS["sql"]
+    found: list[tuple[ChangedFile, str]] = []
+    for f in changes.files:
+        tool = recognise(f.path, f.content if f.content is not None else f.base_content)
+        if tool in (None, "sql") and (
+            pattern.search(f.path) or categories.get(f.path, set()) & _MIGRATION_CATEGORIES
+        ):
+            tool = fallback
+        if tool is not None:
+            found.append((f, tool))
+    if not found:
         return None
-    migrations = tuple(_migration(f, categories.get(f.path, set()), tool) for f in files)
-    added = sorted(
-        (f for f in files if f.change == "added"), key=lambda f: posixpath.basename(f.path)
+    groups: dict[tuple[str, str, str], list[tuple[ChangedFile, Shape | None]]] = {}
+    for f, tool in found:
+        shape = None if f.change == "deleted" else read_shape(f.path, f.content, tool)
+        key = (tool, _group_folder(f.path, tool), engine_of(f.path) or engine)
+        groups.setdefault(key, []).append((f, shape))
+    # one deployment runs one engine per tool: openfga ships the same goose change for
+    # postgres, mysql and sqlite folders; plan the profile's and name the others
+    served = {k[0] for k in groups if k[2] == engine}
+    other = sorted(k for k in groups if k[0] in served and k[2] != engine)
+    for key in other:
+        del groups[key]
+    skipped = [
+        f"{folder or '.'} ({tool}, {eng}): not this deployment's engine (the service profile "
+        f"says {engine}); plan it with a profile for {eng}"
+        for tool, folder, eng in other
+    ]
+    evidence = _evidence(changes, {f.path for f, _ in found})
+    searched = changes.base_uses is not None
+    config = read_config(changes)
+    plans = [
+        (
+            key,
+            plan_group(
+                Group(key[0], key[2], tuple(f for f, _ in g), tuple(s for _, s in g)),
+                paths,
+                base_ref,
+                feature,
+                evidence,
+                config,
+                searched,
+            ),
+        )
+        for key, g in groups.items()
+    ]
+    migrations = tuple(
+        _migration(f, shape, key[0], key[2], plan.loss)
+        for key, plan in plans
+        for f, shape in groups[key]
     )
-    target, steps = undo_steps(tool, added, paths, base_ref, engine)
-    folder = tool_folder(tool, added, paths)
-    steps = steps_in_folder(folder, steps)
+    merged = _merge(plans, migrations, engine)
+    notes = [*skipped]
+    if config.evidence:
+        notes.append("Tool configuration read: " + "; ".join(config.evidence))
+    return replace(merged, warnings=(*merged.warnings, *notes)) if notes else merged
+
+
+def _merge(
+    plans: list[tuple[tuple[str, str, str], GroupPlan]],
+    migrations: tuple[MigrationFile, ...],
+    engine: str,
+) -> DatabasePlan:
+    tools = list(dict.fromkeys(k[0] + ("" if k[2] == engine else f" ({k[2]})") for k, _ in plans))
+    upgrades = [p.upgrade for _, p in plans if p.upgrade]
+    targets = [p.target for _, p in plans if p.target]
+    backups = tuple(s for _, p in plans for s in p.backup)
+    recoveries = [p.recovery for _, p in plans if p.recovery is not None]
     warnings = [
         f"{m.path} was {m.change}: a database that already ran it is not changed by reverting it"
         for m in migrations
         if m.change in ("modified", "deleted", "renamed")
     ]
-    backup = restore = None
-    if any(m.destructive for m in migrations):
-        tables = tuple(dict.fromkeys(t for m in migrations for t in m.tables))
-        backup, restore = _backup(engine, tables, feature)
-        warnings.append(
-            "Destructive migration: a code revert (Level 3) cannot bring dropped or rewritten data "
-            "back; take the backup before deploying and restore it if Level 3 runs (the restore "
-            "returns the tables to their pre-deploy rows: reconcile writes made since)"
+    warnings += [_FLYWAY_EDIT.format(path=m.path) for m in migrations if _edited_flyway(m)]
+    not_understood = tuple(
+        f"{m.path}: not understood, review by hand ({m.problem})" for m in migrations if m.problem
+    )
+    warnings += not_understood
+    warnings += [w for _, p in plans for w in p.one_way]
+    warnings += [
+        (
+            "Ship in a later release: "
+            if d.later_release
+            else "Held back until after Full 100 % and its bake: "
+        )
+        + ", ".join(posixpath.basename(f) for f in d.files)
+        + " (contract or rewrite steps; see the held-back migrations)"
+        for _, p in plans
+        if (d := p.deferred) is not None
+    ]
+    recovery = None
+    if recoveries:
+        recovery = Recovery(
+            recoveries[0].when if len(recoveries) == 1 else " ".join(r.when for r in recoveries),
+            " ".join(r.loses for r in recoveries),
+            tuple(s for r in recoveries for s in r.steps),
         )
     return DatabasePlan(
-        tool,
+        " + ".join(tools),
         migrations,
-        in_folder(folder, _upgrade(tool, added, engine, paths)),
-        steps,
-        target,
-        backup,
-        restore,
-        tuple(warnings),
+        " && ".join(upgrades) or None,
+        tuple(s for _, p in plans for s in p.steps),
+        "; ".join(targets) or None,
+        backups[0] if backups else None,
+        None,
+        tuple(dict.fromkeys(warnings)),
+        tuple(d for _, p in plans if (d := p.deferred) is not None),
+        recovery,
+        backups,
+        not_understood,
     )
 
 
-def _upgrade(tool: str, added: list[ChangedFile], engine: str, paths: frozenset[str]) -> str | None:
-    if tool == "alembic":
-        return alembic_command(paths, "upgrade", "head")
-    if tool in UPGRADE:
-        return UPGRADE[tool]
-    if tool in SQL_TOOLS:
-        return sql_tool_upgrade(tool, added, engine)
-    # a rollback-only file (*.down.sql) is never applied on deploy
-    sql = [
-        f
-        for f in added
-        if f.path.lower().endswith(".sql") and not is_down_migration(f.path.lower())
-    ]
-    if not sql:  # no tool recognised and nothing psql/mysql can run as it is
-        return None
-    return " && ".join(apply_command(engine, f.path) for f in sql)
+_FLYWAY_EDIT = (
+    "{path} is an applied Flyway migration that was edited: Flyway refuses to start on the "
+    "checksum mismatch (validate fails) and reverting the edit does not undo it. Forward fix: "
+    "revert the edit and put the change in a new V<next>__ migration; only if the edit must "
+    "stay (comments, formatting), run `flyway repair` on each database after review"
+)
+
+
+def _edited_flyway(m: MigrationFile) -> bool:
+    name = posixpath.basename(m.path)
+    return m.tool == "flyway" and m.change == "modified" and name[:1] in "Vv"
+
+
+def _group_folder(path: str, tool: str) -> str:
+    folder = posixpath.dirname(path)
+    return posixpath.dirname(folder) if tool == "prisma" else folder
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _evidence(changes: ChangeSet, migration_paths: set[str]) -> dict[str, tuple[str, ...]]:
+    """Names the base version still uses: name -> paths. From the base-wide search when the
+    change came from git (``ChangeSet.base_uses``), else from the base version of the
+    change's own non-migration files."""
+    out: dict[str, list[str]] = {}
+    for name, found in changes.base_uses or ():
+        out.setdefault(name, []).extend(found)
+    for f in changes.files:
+        if f.path in migration_paths or not f.base_content:
+            continue
+        for word in set(_WORD.findall(f.base_content)):
+            if f.path not in out.setdefault(word, []):
+                out[word].append(f.path)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def removed_names(changes: ChangeSet) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the change's migrations remove (columns, tables, models the old code may still
+    use) and the folders that hold migrations (to leave out of a search of the base)."""
+    names: list[str] = []
+    folders: list[str] = []
+    for f in changes.files:
+        if f.change == "deleted" or f.content is None:
+            continue
+        tool = recognise(f.path, f.content)
+        if tool is None:
+            continue
+        folders.append(posixpath.dirname(f.path))
+        names += [n for s in read_shape(f.path, f.content, tool).steps for n in s.removes]
+    return tuple(dict.fromkeys(n for n in names if n)), tuple(dict.fromkeys(folders))
+
+
+def _migration(
+    f: ChangedFile, shape: Shape | None, tool: str, engine: str, loss: tuple[Loss, ...]
+) -> MigrationFile:
+    steps = () if shape is None else shape.steps
+    touched = {s.table for s in steps if s.loses != "none"}
+    tables = tuple(x.table for x in loss if x.table in touched)
+    destructive = shape is not None and (shape.loses_data or shape.kind == "rewrite")
+    return MigrationFile(
+        f.path,
+        f.change,
+        destructive,
+        tables,
+        tool,
+        engine,
+        "expand" if shape is None else shape.kind,
+        tuple(s.what for s in steps),
+        "" if shape is None else shape.problem,
+    )
 
 
 def _tool(changes: ChangeSet, paths: frozenset[str]) -> str:
@@ -194,68 +356,3 @@ def _tool(changes: ChangeSet, paths: frozenset[str]) -> str:
     ):
         return "knex"
     return detect_sql_tool(changes.files) or "sql"
-
-
-def _backup(engine: str, tables: tuple[str, ...], feature: str) -> tuple[Step, Step]:
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", feature).strip("-") or "change"
-    what = ", ".join(tables) or "the database"
-    if engine == "mysql":
-        dump = f"backup-before-{slug}.sql"
-        words = ["mysqldump", "--single-transaction", "--routines"]
-        backup = join(*words) + ' "$DB_NAME"' + "".join(f" {q(t)}" for t in tables)
-        return (
-            Step(f"Back up {what} before deploying", f"{backup} > {q(dump)}"),
-            Step(
-                "Restore the backup (Level 3 with a destructive migration)",
-                f'mysql "$DB_NAME" < {q(dump)}',
-            ),
-        )
-    dump = f"backup-before-{slug}.dump"
-    words = ["pg_dump", "--format=custom", f"--file={dump}", *(f"--table={t}" for t in tables)]
-    restore = join("pg_restore", "--clean", "--if-exists", "--single-transaction")
-    return (
-        Step(f"Back up {what} before deploying", join(*words) + ' "$DATABASE_URL"'),
-        Step(
-            "Restore the backup (Level 3 with a destructive migration)",
-            f'{restore} --dbname="$DATABASE_URL" {q(dump)}',
-        ),
-    )
-
-
-_TABLE_RULES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.I | re.S)
-    for p in (
-        r"\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?([\w.\"`\[\]]+)",
-        r"\bALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?([\w.\"`\[\]]+)[^;]*?\b(?:DROP|RENAME)\b",
-        r"\bDELETE\s+FROM\s+([\w.\"`\[\]]+)",
-        r"\bTRUNCATE\s+(?:TABLE\s+)?([\w.\"`\[\]]+)",
-        r"\bUPDATE\s+([\w.\"`\[\]]+)\s+SET\b",
-        r"\bop\.(?:drop_column|drop_table|alter_column|drop_constraint)\(\s*['\"](\w+)['\"]",
-        r"\b(?:dropTable|dropTableIfExists|removeColumn|bulkDelete|bulkUpdate|changeColumn)"
-        r"\(\s*['\"](\w+)['\"]",
-        r"\balterTable\(\s*['\"](\w+)['\"][^;]*?\bdrop",
-        r"\b(?:drop_table|remove_column|change_column|remove_reference)\s*\(?\s*:(\w+)",
-    )
-)
-_DJANGO_MODEL = re.compile(
-    r"\b(?:RemoveField|AlterField|DeleteModel)\(\s*(?:model_)?name=['\"](\w+)['\"]"
-)
-
-
-def _migration(f: ChangedFile, categories: set[str], tool: str) -> MigrationFile:
-    destructive = "migration_destructive" in categories
-    tables: list[str] = []
-    if destructive and f.content:
-        tables = list(_tables(f.content))
-        if tool == "django":
-            app = posixpath.basename(posixpath.dirname(posixpath.dirname(f.path)))
-            tables += [f"{app}_{m.lower()}" for m in _DJANGO_MODEL.findall(f.content)]
-    return MigrationFile(f.path, f.change, destructive, tuple(dict.fromkeys(tables)))
-
-
-def _tables(text: str) -> Iterable[str]:
-    for rule in _TABLE_RULES:
-        for match in rule.finditer(text):
-            name = match.group(1).strip('"`[]')
-            if name and name.upper() not in {"IF", "ONLY", "TABLE", "SET"}:
-                yield name

@@ -16,7 +16,14 @@ from planner.change.model import ChangedFile
 from planner.model import Step
 from planner.runtime.shell import join
 
-__all__ = ["SQL_TOOLS", "detect_sql_tool", "sql_tool_undo", "sql_tool_upgrade"]
+__all__ = [
+    "SQL_TOOLS",
+    "detect_sql_tool",
+    "sql_tool_undo",
+    "sql_tool_upgrade",
+    "sql_tool_upgrade_to",
+    "url",
+]
 
 SQL_TOOLS = ("goose", "dbmate", "golang-migrate")
 
@@ -44,10 +51,31 @@ def sql_tool_upgrade(tool: str, added: list[ChangedFile], engine: str) -> str:
     """The command that applies the added migrations with ``tool``."""
     folder = _folder(added)
     if tool == "goose":
-        return join("goose", "-dir", folder, _goose_driver(engine)) + ' "$DATABASE_URL" up'
+        return join("goose", "-dir", folder, _goose_driver(engine)) + f" {url(engine)} up"
     if tool == "dbmate":
         return join("dbmate", "--migrations-dir", folder, "migrate")
-    return join("migrate", "-path", folder, "-database") + ' "$DATABASE_URL" up'
+    return join("migrate", "-path", folder, "-database") + f" {url(engine)} up"
+
+
+def sql_tool_upgrade_to(tool: str, added: list[ChangedFile], engine: str) -> str | None:
+    """The command that applies migrations up to the last of ``added`` only (``None``: the tool
+    cannot stop at a version, as dbmate)."""
+    version = _VERSION.match(posixpath.basename(added[-1].path))
+    if version is None:
+        return None
+    folder = _folder(added)
+    if tool == "goose":
+        command = join("goose", "-dir", folder, _goose_driver(engine))
+        return f"{command} {url(engine)} up-to {int(version.group(1))}"
+    if tool == "golang-migrate":
+        command = join("migrate", "-path", folder, "-database")
+        return f"{command} {url(engine)} goto {int(version.group(1))}"
+    return None
+
+
+def url(engine: str) -> str:
+    """The environment variable holding the connection URL of ``engine``'s database, quoted."""
+    return '"$CLICKHOUSE_URL"' if engine == "clickhouse" else '"$DATABASE_URL"'
 
 
 def sql_tool_undo(
@@ -63,11 +91,11 @@ def sql_tool_undo(
         return target, (
             Step(
                 f"Undo the {len(ups)} added migration(s) with their .down.sql ({names})",
-                f'{command} "$DATABASE_URL" down {len(ups)}',
+                f"{command} {url(engine)} down {len(ups)}",
             ),
         )
     if tool == "goose":
-        command = join("goose", "-dir", folder, _goose_driver(engine)) + ' "$DATABASE_URL" down'
+        command = join("goose", "-dir", folder, _goose_driver(engine)) + f" {url(engine)} down"
         what = "its -- +goose Down section; goose undoes the latest migration"
     else:
         command = join("dbmate", "--migrations-dir", folder, "rollback")
@@ -83,7 +111,8 @@ def _folder(added: list[ChangedFile]) -> str:
 
 
 def _goose_driver(engine: str) -> str:
-    return "mysql" if engine == "mysql" else "postgres"
+    drivers = {"mysql": "mysql", "sqlite": "sqlite3", "clickhouse": "clickhouse"}
+    return drivers.get(engine, "postgres")
 
 
 def _previous(ups: list[ChangedFile], paths: frozenset[str], folder: str) -> str | None:

@@ -30,6 +30,18 @@ UPGRADE = {
     "flyway": "flyway migrate",
     "knex": "npx knex migrate:latest",
     "sequelize": "npx sequelize-cli db:migrate",
+    "popx": "# fill in: the application's own migrate command (ory: <app> migrate sql -e --yes)",
+    "laravel": "php artisan migrate --force",
+    "ecto": "mix ecto.migrate",
+    "liquibase": "liquibase update",
+    "typeorm": "# fill in: npx typeorm migration:run -d <datasource>",
+}
+_CHANGESET = re.compile(r"<changeSet\b|^\s*-\s*changeSet\s*:|^--\s*changeset\b", re.M | re.I)
+# Tools that undo the latest N migrations with one command.
+_COUNTED = {
+    "laravel": ("php artisan migrate:rollback --force --step={n}", "Laravel's down()"),
+    "ecto": ("mix ecto.rollback --step {n}", "Ecto's down/0 or change/0"),
+    "liquibase": ("liquibase rollback-count --count={n}", "each changeSet's rollback"),
 }
 
 
@@ -39,8 +51,12 @@ def undo_steps(
     paths: frozenset[str],
     base: str,
     engine: str = "postgresql",
+    prisma_major: int | None = None,
 ) -> tuple[str | None, tuple[Step, ...]]:
-    """The rollback target (``None`` when the tool has none) and the steps, in order."""
+    """The rollback target (``None`` when the tool has none) and the steps, in order.
+
+    ``prisma_major`` (from the project's package.json) picks Prisma 7's flags from 7 on.
+    """
     if not added:
         return None, (Step("No migration was added: nothing to undo in the database"),)
     names = [posixpath.basename(f.path) for f in added]
@@ -76,8 +92,37 @@ def undo_steps(
         return _flyway(added, paths)
     if tool in SQL_TOOLS:
         return sql_tool_undo(tool, added, paths, engine)
+    if tool in _COUNTED:
+        command, what = _COUNTED[tool]
+        n = len(added)
+        if tool == "liquibase":  # a changelog file holds any number of changeSets
+            n = sum(len(_CHANGESET.findall(f.content or "")) for f in added)
+            if n == 0:
+                return None, (
+                    Step(
+                        "Undo the added changeSets with `liquibase rollback-count` "
+                        "(# fill in: how many; their count was not readable)"
+                    ),
+                )
+        return None, (Step(f"Undo the {n} added migration(s) ({what})", command.format(n=n)),)
+    if tool == "typeorm":
+        return None, tuple(
+            Step(
+                f"Undo {posixpath.basename(f.path)} (TypeORM reverts the latest migration; "
+                "# fill in: -d <path of the DataSource file>)",
+                "# fill in: npx typeorm migration:revert -d <datasource>",
+            )
+            for f in newest_first
+        )
+    if tool == "popx":
+        return None, (
+            Step(
+                f"Undo the {len(added)} added migration file(s) with the application's own popx "
+                "command (ory: `<app> migrate sql down`; # fill in: the binary and its flags)"
+            ),
+        )
     if tool == "prisma":
-        return _prisma(added, paths, base)
+        return _prisma(added, paths, base, prisma_major)
     return None, tuple(step for f in newest_first for step in _plain_sql(f, engine))
 
 
@@ -197,7 +242,7 @@ def _flyway(added: list[ChangedFile], paths: frozenset[str]) -> tuple[str | None
 
 
 def _prisma(
-    added: list[ChangedFile], paths: frozenset[str], base: str
+    added: list[ChangedFile], paths: frozenset[str], base: str, major: int | None
 ) -> tuple[str | None, tuple[Step, ...]]:
     schema = min(
         (p for p in paths if posixpath.basename(p) == "schema.prisma"),
@@ -205,9 +250,17 @@ def _prisma(
         default="prisma/schema.prisma",
     )
     names = [posixpath.basename(posixpath.dirname(f.path)) for f in added]
+    if major is not None and major >= 7:
+        # Prisma 7: the URL comes from prisma.config.ts; `--schema` is gone from db execute
+        diff = ["--from-config-datasource", "--to-schema", "schema.base.prisma"]
+        target: list[str] = []
+    else:
+        diff = ["--from-schema-datasource", schema, "--to-schema-datamodel", "schema.base.prisma"]
+        target = ["--schema", schema]
     steps = [
         Step(
-            "Prisma has no down migrations: restore the pre-deploy backup or generate a down script"
+            "Prisma has no down migrations: generate a down script from the schema before the "
+            "change (data a drop removed comes back only through the recovery procedure)"
         ),
         Step(
             "Fetch the schema before the change",
@@ -215,27 +268,16 @@ def _prisma(
         ),
         Step(
             "Generate the SQL that takes the database back to it",
-            join(
-                "npx",
-                "prisma",
-                "migrate",
-                "diff",
-                "--from-schema-datasource",
-                schema,
-                "--to-schema-datamodel",
-                "schema.base.prisma",
-                "--script",
-            )
-            + " > down.sql",
+            join("npx", "prisma", "migrate", "diff", *diff, "--script") + " > down.sql",
         ),
         Step(
             "Review down.sql, then run it",
-            join("npx", "prisma", "db", "execute", "--file", "down.sql", "--schema", schema),
+            join("npx", "prisma", "db", "execute", "--file", "down.sql", *target),
         ),
     ]
     # `migrate resolve --rolled-back` accepts only failed migrations (P3012 on an applied one):
     # forget the history row, so deploying the migration again re-applies it.
-    execute = join("npx", "prisma", "db", "execute", "--stdin", "--schema", schema)
+    execute = join("npx", "prisma", "db", "execute", "--stdin", *target)
     steps += [
         Step(
             f"Forget {n} in Prisma's migration history",

@@ -78,7 +78,10 @@ _GENERIC: tuple[tuple[str, str, Severity, str], ...] = (
         "migration_destructive",
         "Destructive migration drops or rewrites data that a code revert cannot bring back",
         "CRITICAL",
-        "Data loss or corruption: " + IMMEDIATE + " (Level 3) and restore the pre-deploy backup",
+        "Data loss or corruption: "
+        + IMMEDIATE
+        + " (Level 3: the migration's own undo), then the database recovery procedure if data "
+        "is missing",
     ),
     (
         "auth",

@@ -32,7 +32,13 @@ def build_decision_matrix(ctx: PlanContext) -> tuple[DecisionRow, ...]:
         _row("Security incident", now, f"{first} + incident response"),
     ]
     if ctx.database is not None and ctx.database.destructive:
-        rows.append(_row("Data loss or corruption", now, "Level 3 + restore the pre-deploy backup"))
+        rows.append(
+            _row(
+                "Data loss or corruption",
+                now,
+                "Level 3 (migration undo), then the database recovery procedure if data is missing",
+            )
+        )
     rows.append(
         _row(
             "10+ user complaints",
@@ -62,7 +68,10 @@ def build_checklist(ctx: PlanContext) -> tuple[str, ...]:
         if rehearse:
             items.append(f"Database rollback rehearsed: `{' && '.join(rehearse)}`")
         if db.backup is not None and db.backup.command:
-            items.append(f"Backup taken and restore tested: `{db.backup.command}`")
+            items.append(
+                "Backup steps and the recovery procedure rehearsed on a copy of production "
+                f"data: `{db.backup.command}`"
+            )
     if ctx.placeholder_refs:
         items.append(
             "Replace the `<base-sha>`/`<head-sha>`/`<commit-sha>` placeholders with real SHAs"

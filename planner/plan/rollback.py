@@ -118,22 +118,24 @@ def _level3(ctx: PlanContext) -> RollbackLevel:
     parts: list[tuple[str, float]] = []
     note = ""
     db = ctx.database
-    # a target is a database undo, even one that cannot be spelled out as a command
+    # a target is a database undo, even one that cannot be spelled out as a command. Only the
+    # migrations' own undo runs here: it keeps every row written since the deploy. A restore
+    # never does (see the database recovery procedure, shown apart).
     if db is not None and (any(s.command for s in db.steps) or db.target is not None):
-        when = "if needed" if not db.destructive else "required"
         steps += [
-            Step(f"Database first, {when} (migration files still present): {s.action}", s.command)
+            Step(
+                f"Database first, if needed (migration files still present): {s.action}", s.command
+            )
             for s in db.steps
         ]
         parts.append(("migrate down", t.migrate))
-    if db is not None and db.restore is not None:
+    if db is not None and db.deferred:
         steps.append(
             Step(
-                f"If data was dropped or rewritten: {db.restore.action.split(' (')[0].lower()}",
-                db.restore.command,
+                "Held-back contract/rewrite migrations have not run during the rollout: nothing "
+                "to undo for them (after they run, use their own undo in the database section)"
             )
         )
-        note = " + restore of the backup (not estimated: depends on table size)"
     code = build_code_revert(ctx)
     steps += code.steps
     parts += code.parts
@@ -158,6 +160,10 @@ def _post(ctx: PlanContext) -> tuple[str, ...]:
     ]
     if ctx.flag:
         out.insert(1, f"Keep `{ctx.flag}` off until a fix is verified in staging")
-    if ctx.database is not None and ctx.database.destructive:
-        out.insert(1, "Check restored row counts against the backup before reopening writes")
+    if ctx.database is not None and ctx.database.recovery is not None:
+        out.insert(
+            1,
+            "If the database recovery procedure ran: compare row counts with the snapshot (its "
+            "last step) before reopening writes",
+        )
     return tuple(out)

@@ -123,16 +123,15 @@ def _infrastructure(ctx: PlanContext) -> Stage:
     deploy: list[str] = []
     commands: list[str] = []
     db = ctx.database
-    if db is not None and db.backup is not None and db.backup.command:
-        deploy.append(
-            f"Backup of {', '.join(db.tables) or 'the database'} before the destructive migration"
-        )
-        commands.append(db.backup.command)
     if db is not None and db.upgrade:
-        deploy.append(
-            f"Database migrations ({db.tool}): {listing([m.path for m in db.migrations])}"
-        )
+        held = {p for d in db.deferred for p in d.files}
+        early = [m.path for m in db.migrations if m.path not in held]
+        only = ", expand only" if held else ""
+        deploy.append(f"Database migrations ({db.tool}){only}: {listing(early)}")
         commands.append(db.upgrade)
+    for d in db.deferred if db is not None else ():
+        where = "in a later release" if d.later_release else "after Full 100 % and its bake"
+        deploy.append(f"Held back ({where}): {listing(list(d.files))}")
     for label, cats in (
         ("Tests", ("test",)),
         ("Documentation", ("docs",)),
@@ -178,10 +177,11 @@ def _infrastructure(ctx: PlanContext) -> Stage:
             "the old code must keep working with them."
         )
         level = 3
-    if db is not None and db.destructive:
+    if db is not None and db.deferred:
         note = (
-            f"{note} Destructive migration: back up first; Level 3 then needs the restore.".strip()
-        )
+            f"{note} Contract and rewrite migrations never run here while the old code is live "
+            "(see Full and the database section)."
+        ).strip()
     criteria = (
         "Deployment completes without errors",
         _starts(ctx.platform.status()),
@@ -253,6 +253,8 @@ def _exposure(ctx: PlanContext, name: str) -> Stage:
     else:
         deploy = (f"New version to {pct:g}% of traffic",)
         commands = ctx.platform.traffic(pct, ctx.head_ref, first=name == "Canary")
+    if name == "Full":
+        deploy = (*deploy, *_held_back(ctx))
     defaults = default_monitors(ctx.profile.baseline)
     monitors = tuple(defaults[m] for m in _CORE)
     note = _zero_note(ctx, name) or _NOTES.get((ctx.overall, name), "")
@@ -268,6 +270,21 @@ def _exposure(ctx: PlanContext, name: str) -> Stage:
         ctx.first_level,
         note,
     )
+
+
+def _held_back(ctx: PlanContext) -> tuple[str, ...]:
+    """Held-back database migrations: run only once the Full bake is over (no old code live)."""
+    out: list[str] = []
+    for d in ctx.database.deferred if ctx.database is not None else ():
+        if d.later_release:
+            out.append(
+                f"Not in this release: ship {listing(list(d.files))} in a later release, after "
+                "this one is baked at 100%"
+            )
+            continue
+        run = " then ".join(f"`{s.command}`" for s in d.commands if s.command)
+        out.append(f"After the bake above, with no old code live: {listing(list(d.files))} ({run})")
+    return tuple(out)
 
 
 def _criteria(ctx: PlanContext, name: str, wait: Wait) -> tuple[str, ...]:

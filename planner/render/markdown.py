@@ -314,11 +314,23 @@ def _database(plan: Plan, out: list[str]) -> None:
     out += [f"> {_one_line(str(w))}" for w in db.get("warnings", [])]
     if db.get("warnings"):
         out.append("")
-    steps = []
-    for key in ("backup",):
-        if db.get(key):
-            steps.append((f"Before deploying: {db[key]['action']}", db[key]["command"]))
-    steps += [(s["action"], s["command"]) for s in db.get("steps", [])]
-    if db.get("restore"):
-        steps.append((db["restore"]["action"], db["restore"]["command"]))
-    _bash(_steps(steps), out)
+    # the routine undo only: it keeps rows written since the deploy (no restore here)
+    _bash(_steps((s["action"], s["command"]) for s in db.get("steps", [])), out)
+    for held in db.get("deferred") or []:
+        when = "a later release" if held["when"] == "later_release" else "after Full 100% + bake"
+        out += [f"**Held-back migrations ({when}):** {_one_line(str(held['reason']))}", ""]
+        if held.get("commands"):
+            _bash(_steps((s["action"], s["command"]) for s in held["commands"]), out)
+        if held.get("undo"):
+            out += ["Their own undo, once they have run:", ""]
+            _bash(_steps((s["action"], s["command"]) for s in held["undo"]), out)
+    recovery = db.get("recovery")
+    if recovery:
+        out += [
+            "**Database recovery (disaster recovery, NOT part of Level 3):** "
+            f"{_one_line(str(recovery['when']))} "
+            f"What it loses: {_one_line(str(recovery['loses']))} "
+            "Each step that writes asks for a typed confirmation.",
+            "",
+        ]
+        _bash(_steps((s["action"], s["command"]) for s in recovery["steps"]), out)

@@ -116,12 +116,33 @@ DEFAULT_RULES: tuple[RiskRule, ...] = (
         needs="unintegrated",
     ),
     RiskRule(
+        "migration_edited",
+        "HIGH",
+        "migration_destructive",
+        "edited applied migration",
+        "Flyway validates the checksum of every applied migration: an edited one stops the "
+        "application at start-up, and reverting the edit does not change a database that ran "
+        "it. Forward fix: revert the edit and add a new migration (or `flyway repair`).",
+        role="final",
+        needs="edited_migration",
+    ),
+    RiskRule(
+        "migration_unreadable",
+        "HIGH",
+        "migration_destructive",
+        "migration not understood",
+        "A migration whose content cannot be read or parsed cannot be checked for drops or "
+        "rewrites: review it by hand.",
+        role="final",
+        needs="unreadable_migration",
+    ),
+    RiskRule(
         "migration_destructive",
         "HIGH",
         "migration_destructive",
         "destructive migration",
-        "Dropping, deleting, truncating or rewriting data cannot be undone by a code revert; "
-        "Level 3 needs a restore from backup.",
+        "Dropping, deleting, truncating or rewriting data cannot be undone by a code revert: "
+        "it waits until no old code is live, after a backup of the tables it touches.",
         content=DESTRUCTIVE,
         role="final",
         needs="migration",

@@ -8,11 +8,20 @@ adds, and that is the rollback, not a risk of the deploy.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from planner.risk.patterns import Keyworded
 
-__all__ = ["DESTRUCTIVE", "is_down_migration", "is_migration", "up_sections"]
+__all__ = [
+    "DESTRUCTIVE",
+    "is_down_migration",
+    "is_edited_flyway",
+    "is_migration",
+    "migration_problem",
+    "split_sql",
+    "up_sections",
+]
 
 # Paths are matched after planner.risk.rules.normalise_path (lower case, camelCase split by "_").
 _MIGRATION_PATH = re.compile(
@@ -88,8 +97,27 @@ _REVERSE = re.compile(
 )
 
 
-def is_migration(norm_path: str) -> bool:
-    """Whether a normalised path is a schema migration file of a known tool."""
+def is_migration(norm_path: str, content: str | None = None) -> bool:
+    """Whether a file is a schema migration: by its normalised path, else by its ``content``.
+
+    Content counts wherever the file lives (openfga keeps goose files under
+    ``assets/migrations/<engine>/``): goose ``-- +goose Up``, dbmate ``-- migrate:up``, a
+    Django ``migrations.Migration`` class, an alembic ``down_revision``, a Rails
+    ``ActiveRecord::Migration``, an Ecto migration or a Liquibase ``databaseChangeLog``.
+    """
+    if _by_path(norm_path):
+        return True
+    if content is None:
+        return False
+    words = _MARKER_WORDS.get(norm_path.rsplit(".", 1)[-1])
+    return (
+        words is not None
+        and any(w in content for w in words)
+        and _MARKERS.search(content) is not None
+    )
+
+
+def _by_path(norm_path: str) -> bool:
     if (
         "migrat" not in norm_path
         and "versions/" not in norm_path
@@ -98,6 +126,108 @@ def is_migration(norm_path: str) -> bool:
     ):
         return False  # the cheap test first: most files are neither
     return bool(_MIGRATION_PATH.search(norm_path)) and not _NOT_MIGRATION.search(norm_path)
+
+
+# The content markers each file type can carry (one or two substring scans per file).
+_MARKER_WORDS = {
+    "sql": ("+goose", "migrate:up"),
+    "py": ("migrations.Migration", "down_revision"),
+    "rb": ("ActiveRecord::Migration",),
+    "ex": ("Ecto.Migration",),
+    "exs": ("Ecto.Migration",),
+    "xml": ("databaseChangeLog",),
+    "yaml": ("databaseChangeLog",),
+    "yml": ("databaseChangeLog",),
+    "json": ("databaseChangeLog",),
+}
+_MARKERS = re.compile(
+    r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b"
+    r"|^[ \t]*--[ \t]*migrate:up\b"
+    r"|^class\s+\w+\(\s*migrations\.Migration\s*\)"
+    r"|^down_revision\s*(?::[^=]+)?="
+    r"|<\s*ActiveRecord::Migration\b"
+    r"|\buse\s+Ecto\.Migration\b"
+    r"|<databaseChangeLog\b|^databaseChangeLog\s*:",
+    re.MULTILINE | re.IGNORECASE,
+)
+_FLYWAY_VERSIONED = re.compile(r"(?:^|/)v\d+(?:[._]\d+)*__[^/]+\.sql$")
+
+
+def is_edited_flyway(norm_path: str, change: str) -> bool:
+    """Whether the change edits an applied Flyway versioned migration (``V1__x.sql``)."""
+    return change == "modified" and bool(_FLYWAY_VERSIONED.search(norm_path))
+
+
+def migration_problem(path: str, text: str | None) -> str:
+    """Why a migration cannot be read (``""`` when it can): no content, SQL quoting that never
+    closes, or a Python syntax error."""
+    if text is None:
+        return "content not available (binary, too large or not given)"
+    low = path.lower()
+    if low.endswith(".sql"):
+        return split_sql(text)[1]
+    if low.endswith(".py"):
+        try:
+            ast.parse(text)
+        except SyntaxError as e:
+            return f"Python syntax error at line {e.lineno}: {e.msg}"
+    return ""
+
+
+def split_sql(sql: str) -> tuple[list[str], str]:
+    """The statements of ``sql`` (comments removed) and a problem when quoting never closes.
+
+    Single, double and back quotes, ``$tag$`` dollar quotes and ``/* */`` comments are
+    honoured, so a ``;`` inside a string or a function body does not split.
+    """
+    out: list[str] = []
+    buf: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if sql.startswith("--", i):
+            j = sql.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if sql.startswith("/*", i):
+            j = sql.find("*/", i + 2)
+            if j < 0:
+                return out, "a /* comment is never closed"
+            i = j + 2
+            buf.append(" ")
+            continue
+        if c in "'\"`":
+            j = i + 1
+            while True:
+                j = sql.find(c, j)
+                if j < 0:
+                    return out, f"a {c} quote opened near character {i} is never closed"
+                if sql.startswith(c + c, j):
+                    j += 2
+                    continue
+                break
+            buf.append(sql[i : j + 1])
+            i = j + 1
+            continue
+        if c == "$" and (m := _DOLLAR.match(sql, i)):
+            tag = m.group(0)
+            j = sql.find(tag, i + len(tag))
+            if j < 0:
+                return out, f"the {tag} quote opened near character {i} is never closed"
+            buf.append(sql[i : j + len(tag)])
+            i = j + len(tag)
+            continue
+        if c == ";":
+            out.append("".join(buf).strip())
+            buf = []
+        else:
+            buf.append(c)
+        i += 1
+    out.append("".join(buf).strip())
+    return [s for s in out if s], ""
+
+
+_DOLLAR = re.compile(r"\$(?:[A-Za-z_]\w*)?\$")
 
 
 def is_down_migration(norm_path: str) -> bool:

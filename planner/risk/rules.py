@@ -17,12 +17,27 @@ from typing import Literal
 from planner.change.model import ChangedFile
 from planner.model import RiskLevel
 from planner.risk.evidence import ChangedText
-from planner.risk.migrations import is_down_migration, is_migration, up_sections
+from planner.risk.migrations import (
+    is_down_migration,
+    is_edited_flyway,
+    is_migration,
+    migration_problem,
+    up_sections,
+)
 from planner.risk.patterns import CODE_EXTENSIONS, ContentPattern, PathParts, PathPattern
 
 __all__ = ["Needs", "PathParts", "RiskRule", "Role", "match"]
 
-Needs = Literal["flag", "unintegrated", "added", "pure_rename", "changed_code", "migration"]
+Needs = Literal[
+    "flag",
+    "unintegrated",
+    "added",
+    "pure_rename",
+    "changed_code",
+    "migration",
+    "unreadable_migration",
+    "edited_migration",
+]
 Role = Literal["final", "max", "fallback"]
 
 
@@ -141,7 +156,13 @@ def _needs(needs: Needs, file: ChangedFile, parts: PathParts, flag: str | None) 
         return file.change == "renamed" and file.added_lines == file.deleted_lines == 0
     if needs == "changed_code":
         return file.change != "added" and parts.name.rsplit(".", 1)[-1] in CODE_EXTENSIONS
-    return is_migration(parts.norm)
+    if needs == "edited_migration":
+        return is_edited_flyway(parts.norm, file.change)
+    if not is_migration(parts.norm, file.content):
+        return False
+    if needs == "unreadable_migration":
+        return file.change != "deleted" and migration_problem(file.path, file.content) != ""
+    return True
 
 
 def _condition(needs: Needs | None, file: ChangedFile, parts: PathParts, flag: str | None) -> str:
@@ -151,6 +172,11 @@ def _condition(needs: Needs | None, file: ChangedFile, parts: PathParts, flag: s
         return f"{file.path} is added and nothing calls it yet"
     if needs == "pure_rename":
         return f"{file.old_path} -> {file.path}, no line changed"
+    if needs == "unreadable_migration":
+        why = migration_problem(file.path, file.content)
+        return f"{file.path}: not understood, review by hand ({why})"
+    if needs == "edited_migration":
+        return f"{file.path} is an applied Flyway migration edited in place (checksum mismatch)"
     if needs == "migration":
         if is_down_migration(parts.norm):
             return f"{file.path} is a rollback-only migration (not run on deploy)"

@@ -149,11 +149,20 @@ def test_node_service_with_knex_and_a_destructive_migration(tmp_path: Path) -> N
     assert levels(data)["migrations/20240301000000_drop_legacy.js"] == "HIGH"
     db = data["rollback"]["database"]
     assert (db["tool"], db["destructive"], db["tables"]) == ("knex", True, ["legacy_sessions"])
-    assert db["backup"]["command"].startswith("pg_dump --format=custom --file=backup-before-")
-    assert "--table=legacy_sessions" in db["backup"]["command"]
-    assert any("cannot bring dropped" in w for w in db["warnings"])
-    assert db["backup"]["command"] in data["stages"][0]["commands"]  # backup before deploy
-    assert steps(data, 3)[:2] == ["npx knex migrate:down", db["restore"]["command"]]
+    # the dropTable never runs in Stage 1 while the old code is live: it runs after Full
+    [held] = db["deferred"]
+    assert (held["files"], held["when"]) == (
+        ["migrations/20240301000000_drop_legacy.js"],
+        "after_full",
+    )
+    assert 'CREATE TABLE rollback_backup."legacy_sessions__' in db["backup"]["command"]
+    assert [c["command"] for c in held["commands"]][-1] == "npx knex migrate:latest"
+    assert db["backup"]["command"] not in data["stages"][0]["commands"]
+    assert not any("knex" in c for c in data["stages"][0]["commands"])
+    assert any("After the bake" in d for d in data["stages"][4]["deploy"])
+    # Level 3 never restores a backup: nothing ran in the database during the rollout
+    assert not any("pg_restore" in c or "rollback_backup" in c for c in steps(data, 3))
+    assert db["restore"] is None and db["recovery"]["steps"]
     assert f"git revert --no-edit {sha}" in steps(data, 3)
     assert "npm test  # from package.json:1" in steps(data, 3)
     assert "pm2 reload web-api --update-env" in steps(data, 3)

@@ -415,10 +415,39 @@ def test_destructive_reason_names_the_statement_and_line() -> None:
     )
 
 
-def test_migration_without_content_is_medium_and_says_so() -> None:
+def test_migration_without_content_is_high_and_not_understood() -> None:
     level, _, reasons = rate("db/migrate/20240101000000_x.rb", "added")
-    assert level == "MEDIUM"
-    assert "content not available: destructive statements not ruled out" in reasons[0]
+    assert level == "HIGH"
+    assert "not understood, review by hand (content not available" in reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("db/migrations/0002_x.sql", "INSERT INTO t VALUES ('never closed);"),
+        ("app/migrations/0002_x.py", "class Migration(migrations.Migration:\n"),
+    ],
+)
+def test_unparsable_migration_is_high_and_not_understood(path: str, content: str) -> None:
+    level, _, reasons = rate(path, "added", content)
+    assert level == "HIGH"
+    assert "not understood, review by hand" in reasons[0]
+
+
+def test_goose_file_outside_a_migrations_folder_is_found_by_content() -> None:
+    # openfga/openfga keeps goose files under assets/migrations/<engine>/ (embedded in the binary)
+    text = "-- +goose Up\nUPDATE tuple SET condition_name = NULL;\n-- +goose Down\n"
+    level, _, reasons = rate("assets/migrations/postgres/007_rewrite.sql", "added", text)
+    assert level == "HIGH"
+    assert "UPDATE tuple SET" in reasons[0]
+
+
+def test_edited_applied_flyway_migration_is_high() -> None:
+    level, _, reasons = rate(
+        "src/main/resources/db/migration/V1__init.sql", "modified", "SELECT 1;"
+    )
+    assert level == "HIGH"
+    assert "checksum" in reasons[0]
 
 
 def test_up_sections_keeps_line_numbers() -> None:

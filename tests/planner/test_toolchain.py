@@ -184,16 +184,19 @@ def test_knex_undoes_one_migration_per_added_file_and_reads_dropped_tables() -> 
         change(files, ("knexfile.js", "package.json")), destructive=("db/migrations/20240102_b.js",)
     )
     assert db.tool == "knex"
-    assert [s.command for s in db.steps] == ["npx knex migrate:down", "npx knex migrate:down"]
-    assert "20240102_b.js" in db.steps[0].action  # newest first
+    # Stage 1 runs the createTable only; the dropTable is held back, and knex cannot stop
+    # between migrations, so it must ship in a later release
+    assert [s.command for s in db.steps] == ["npx knex migrate:down"]
+    assert "20240101_a.js" in db.steps[0].action
+    [held] = db.deferred
+    assert (held.files, held.later_release) == (("db/migrations/20240102_b.js",), True)
+    assert [s.command for s in held.undo] == ["npx knex migrate:down"]
     assert db.tables == ("sessions",)
     assert db.backup is not None and db.backup.command is not None
-    assert shlex.split(db.backup.command)[:4] == [
-        "pg_dump",
-        "--format=custom",
-        "--file=backup-before-jwt-auth.dump",
-        "--table=sessions",
-    ]
+    assert (
+        'CREATE TABLE rollback_backup."sessions__jwt_auth" AS TABLE "sessions";'
+        in (shlex.split(db.backup.command)[5])
+    )
 
 
 def test_sequelize_undoes_down_to_the_earliest_added_file() -> None:
@@ -204,7 +207,14 @@ def test_sequelize_undoes_down_to_the_earliest_added_file() -> None:
     db = database(
         change(files, (".sequelizerc",)), destructive=("migrations/20240301-drop-age.js",)
     )
-    assert db.steps[0].command == "npx sequelize-cli db:migrate:undo:all --to 20240301-drop-age.js"
+    # the only migration is a contract step: nothing runs in Stage 1, it runs after Full
+    assert db.upgrade is None and db.steps[0].command is None
+    [held] = db.deferred
+    assert held.when == "after_full"
+    assert held.undo[0].command == (
+        "npx sequelize-cli db:migrate:undo:all --to 20240301-drop-age.js"
+    )
+    assert held.commands[-1].command == "npx sequelize-cli db:migrate"
     assert db.tables == ("users",)
 
 
@@ -255,13 +265,15 @@ def test_prisma_has_no_down_migration_so_the_plan_generates_one() -> None:
         change(files, ("prisma/schema.prisma",)),
         destructive=("prisma/migrations/20240101_add/migration.sql",),
     )
-    text = " ".join(s.command or "" for s in db.steps)
-    assert "restore" in db.steps[0].action.lower()
+    [held] = db.deferred
+    undo = held.undo
+    text = " ".join(s.command or "" for s in undo)
+    assert "no down migrations" in undo[0].action.lower()
     assert "npx prisma migrate diff" in text
     # `migrate resolve --rolled-back` only accepts FAILED migrations (P3012 otherwise, see
     # prisma/orm#14286): an applied one is forgotten by deleting its history row instead.
     assert "--rolled-back" not in text
-    forget = [s.command for s in db.steps if s.command and "_prisma_migrations" in s.command]
+    forget = [s.command for s in undo if s.command and "_prisma_migrations" in s.command]
     assert forget == [
         "printf '%s\\n' 'DELETE FROM _prisma_migrations WHERE migration_name = '\"'\"'20240101_add'"
         "\"'\"';' | npx prisma db execute --stdin --schema prisma/schema.prisma"
@@ -296,8 +308,11 @@ def test_goose_file_is_undone_by_goose_not_by_inverting_its_down_section() -> No
     files = (ChangedFile("db/migrations/20240101_drop.sql", "added", content=GOOSE_DROP),)
     db = database(change(files, ("go.mod", "db/migrations/20240101_drop.sql")))
     assert db.tool == "goose"
-    assert db.upgrade == 'goose -dir db/migrations postgres "$DATABASE_URL" up'
-    assert [s.command for s in db.steps if s.command] == [
+    # a contract step: held back until after Full, then backed up and applied by goose
+    assert db.upgrade is None
+    [held] = db.deferred
+    assert held.commands[-1].command == 'goose -dir db/migrations postgres "$DATABASE_URL" up'
+    assert [s.command for s in held.undo if s.command] == [
         'goose -dir db/migrations postgres "$DATABASE_URL" down'
     ]
 
@@ -358,10 +373,11 @@ def test_mysql_backup_uses_mysqldump() -> None:
     files = (ChangedFile("migrations/003.sql", "added", content="DROP TABLE old_orders;"),)
     db = database(change(files), destructive=("migrations/003.sql",), engine="mysql")
     assert db.backup is not None and db.backup.command is not None
-    assert db.backup.command.startswith(
-        'mysqldump --single-transaction --routines "$DB_NAME" old_orders >'
+    assert db.backup.command == (
+        'mysql "$DB_NAME" -e \'CREATE TABLE `rollback_backup__old_orders__jwt_auth` AS SELECT * '
+        "FROM `old_orders`;'"
     )
-    assert any("cannot bring dropped" in w for w in db.warnings)
+    assert db.recovery is not None and "fill in" in db.recovery.steps[0].action
 
 
 @pytest.mark.parametrize(
