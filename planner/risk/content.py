@@ -36,8 +36,11 @@ _RANK = {level: i for i, level in enumerate(LEVELS)}
 _PACKAGE_FILES = ("dependency", "lockfile")
 # settings files whose lines the signals read besides source code (templates and data are not)
 _SETTINGS = frozenset({"yml", "yaml", "json", "properties", "toml", "ini", "cfg", "conf", "env"})
-# generated code (OpenAPI clients, protobuf): its words are the schema's, not this change's code
-_GENERATED = re.compile(r"\.gen\.|_pb2(?:_grpc)?\.py$|\.pb(?:\.gw)?\.go$|(?:^|/)generated/")
+# generated code (OpenAPI clients, protobuf) and Blade templates: their words are a schema's or a
+# page's, not this change's code
+_GENERATED = re.compile(
+    r"\.gen\.|_pb2(?:_grpc)?\.py$|\.pb(?:\.gw)?\.go$|(?:^|/)generated/|\.blade\.php$"
+)
 
 
 def file_facts(

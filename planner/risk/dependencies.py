@@ -71,7 +71,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"bcrypt|argon2|scrypt|passlib|pwdlib|pyjwt|jwt|jose|jsonwebtoken|oauth|oidc|openid"
             r"|authlib|allauth|devise|omniauth|passport|warden|doorkeeper|pundit|cancancan"
             r"|spring-security|spring-boot-starter-security|spring-boot-starter-oauth2|jjwt"
-            r"|nimbus|keycloak|cryptography|pyopenssl|openssl|node-forge|crypto|tink|bouncycastle"
+            r"|nimbus|keycloak|cryptography|pyopenssl|openssl|node-forge|crypto|^tink$|crypto\.tink|bouncycastle"
             r"|bcprov|express-session|cookie-session|next-auth|@auth/|lucia|sanctum"
             r"|laravel/passport|laravel/fortify|tymon|firebase/php-jwt|casbin|itsdangerous"
             r"|flask-login|flask-jwt|djangorestframework-simplejwt|django-oauth|rack-attack"

@@ -200,7 +200,7 @@ _PAYMENT = _re(
     r"\bstripe\.\w+|\bStripe::\w+|\bStripeClient\b|\bPaymentIntent\w*|\bpaymentIntents\b",
     r"\.(?:charges|refunds|payouts|paymentIntents)\.create\b",
     r"\bbraintree\.\w+|\bBraintree\\\w+|\badyen\b|\bAdyen\w*|\bpaypal\w*|\bPayPal\w*",
-    r"\bcheckout\.sessions?\b|->charge\s*\(|\bnewSubscription\s*\(|\bCashier\b",
+    r"\bcheckout\.sessions?\b|->charge\s*\(|\bnewSubscription\s*\(|\bCashier\\|\bCashier::",
     r"\.capture\s*\(\s*(?:amount|payment|charge)",
 )
 _MONEY = _re(
@@ -212,12 +212,14 @@ _MONEY = _re(
 )
 _WRITE = re.compile(
     r"\b(?:INSERT\s+INTO|UPDATE\s+[\w.\"`\[\]]+\s+SET|DELETE\s+FROM|UPSERT|MERGE\s+INTO)\b"
-    r"|\.update(?!\(\s*(?:\{|\*\*|dict\b))\s*\("
-    r"|\.(?:save|create|insert|insert_one|insert_many|update_one|update_many|"
+    # not a router's .DELETE("/path") or .PUT(...) (gin, echo): HTTP verbs in capitals
+    r"|\.(?!(?-i:(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\())"
+    r"(?:update(?!\(\s*(?:\{|\*\*|dict\b))\s*\("
+    r"|(?:save|create|insert|insert_one|insert_many|update_one|update_many|"
     r"delete|delete_one|delete_many|destroy|upsert|bulk_create|bulk_update|persist|merge|"
     r"commit|Exec|ExecContext|executeUpdate|saveAll|deleteAll|"
     r"update_all|delete_all|destroy_all|update_column|update_columns|create!|update!|"
-    r"save!|destroy!|createMany|updateMany|deleteMany|findOneAndUpdate)!?\s*\("
+    r"save!|destroy!|createMany|updateMany|deleteMany|findOneAndUpdate)!?\s*\()"
     r"|@Modifying\b|\bsession\.(?:add|delete|merge)\s*\(|\bsave!|\bupdate!|\bdestroy!",
     _I,
 )
