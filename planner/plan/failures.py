@@ -142,7 +142,12 @@ _GENERIC: tuple[tuple[str, str, Severity, str], ...] = (
     ),
 )
 # a file category and the fact categories that explain it
-_EXPLAINED_BY = {"dependency": ("dependency",), "lockfile": ("dependency",)}
+_EXPLAINED_BY = {
+    "dependency": ("dependency",),
+    "lockfile": ("dependency",),
+    # a settings file whose lines are packages, hashers or sessions is explained by them
+    "config": ("config", "dependency", "auth", "infrastructure"),
+}
 # a mode of the first kind makes the second redundant for the same files
 _SUPERSEDES = {"hash_upgrade": "password_hashing", "password_rehash": "password_hashing"}
 

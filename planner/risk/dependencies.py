@@ -193,7 +193,7 @@ def dependency_facts(
         kind = package_kind(pkg)
         level = LEVEL[kind][step]
         line = b.line if b is not None else a.line if a is not None else 0
-        shown = f"{ov or '-'} -> {nv or '-'}"
+        shown = f"{ov or 'none'} -> {nv or 'none'}"
         facts.append(
             Fact(
                 "dependency",
