@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from planner.change.hunks import Hunk
 from planner.change.model import ChangedFile
 from planner.model import Fact
-from planner.risk.signals import AUTH_SYMBOL, HASH_ALGORITHMS, SIGNALS, Side, Signal
+from planner.risk.signals import SIGNALS, Side, Signal
+from planner.risk.vocabulary import AUTH_SYMBOL, HASH_ALGORITHMS
 
 __all__ = [
     "LABELS",
