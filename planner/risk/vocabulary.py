@@ -145,8 +145,8 @@ AUTHZ = _re(
     r"\b(?:requireAuth|ensureAuthenticated|isAuthenticated|authMiddleware|verifyToken|"
     r"checkPermissions?|hasPermission|requireRole|RequireAuth|AuthRequired|authenticateToken)\b",
     r"\bpassport\.authenticate\b|\bUseGuards\s*\(|\bAuthGuard\b|\bRolesGuard\b",
-    r"\bSecurityContextHolder\b|\bgetAuthentication\s*\(|@AuthenticationPrincipal\b"
-    r"|\bAnonymousAuthenticationToken\b",
+    # (not @AuthenticationPrincipal: it only hands a handler the signed-in user)
+    r"\bSecurityContextHolder\b|\bgetAuthentication\s*\(|\bAnonymousAuthenticationToken\b",
     r"(?i:\bx-api-key\b|\b\w*api_?key_(?:required|auth\w*)\b|"
     r"\b(?:require|verify|validate|check|authenticate)_?api_?key\w*)",
 )

@@ -344,3 +344,17 @@ def test_templates_and_generated_code_give_no_facts() -> None:
     for path in ("app/views/oauth/show.html.erb", "frontend/src/client/types.gen.ts"):
         f = diff(path, ["a"], ["<%= client_secret %> redirect_uri is_superuser"])
         assert classify_file(f, DEFAULT_RULES)[0].facts == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "level"),
+    [
+        # laravel/laravel .env.example: a template people copy, not the service's settings
+        (".env.example", "ZERO"),
+        # the real .env: a session driver change signs users out
+        (".env", "HIGH"),
+    ],
+)
+def test_example_settings_are_docs(path: str, level: str) -> None:
+    f = diff(path, ["SESSION_DRIVER=file"], ["SESSION_DRIVER=database"])
+    assert classify_file(f, DEFAULT_RULES)[0].level == level
