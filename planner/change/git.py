@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +41,22 @@ _NULL_SHA = "0" * 40
 _REPO_ENV = frozenset(
     {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"}
     | {"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_PREFIX"}
+)
+# file patterns -> git's built-in diff drivers, whose function finders see indented methods
+_FUNCNAME_ATTRIBUTES = "".join(
+    f"*.{ext} diff={driver}\n"
+    for ext, driver in (
+        ("py", "python"),
+        ("java", "java"),
+        ("kt", "kotlin"),
+        ("go", "golang"),
+        ("rb", "ruby"),
+        ("php", "php"),
+        ("cs", "csharp"),
+        ("rs", "rust"),
+        ("ex", "elixir"),
+        ("exs", "elixir"),
+    )
 )
 _KINDS: dict[str, ChangeKind] = {
     "A": "added",
@@ -110,12 +127,30 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
     raw = parse_raw(git.run([*diff, "--raw", "--no-abbrev", base_sha, head_sha]))
     if not raw:
         raise ChangeError(f"{repo}: empty range {base_label}..{head}: no changed files")
+    with tempfile.TemporaryDirectory() as tmp:
+        # git's built-in function finders (python, java, kotlin, golang, ruby, php, ...) name the
+        # method a hunk sits in after its @@; the repository's own attributes still win
+        attributes = Path(tmp) / "attributes"
+        attributes.write_text(_FUNCNAME_ATTRIBUTES, encoding="utf-8")
+        patch_args = ["-c", f"core.attributesFile={attributes}", "diff", "-M", "-U0"]
+        patch_args += ["--full-index", "--no-ext-diff", "--no-textconv", "--no-color"]
+        patch_args += ["--no-relative", base_sha, head_sha]
+        return _read(git, repo, raw, diff, patch_args, base_sha, head_sha)
+
+
+def _read(
+    git: _Git,
+    repo: str,
+    raw: tuple[RawEntry, ...],
+    diff: list[str],
+    patch_args: list[str],
+    base_sha: str,
+    head_sha: str,
+) -> ChangeSet:
     blobs = {b for e in raw for b in (e.old_blob, e.new_blob) if b is not None}
     batch = "".join(f"{b}\n" for b in sorted(blobs))
-    # numstat (line diffs) and cat-file (blob texts) dominate on large ranges: run the four
-    # remaining git processes side by side.
-    patch_args = ["diff", "-M", "-U0", "--full-index", "--no-ext-diff", "--no-textconv"]
-    patch_args += ["--no-color", "--no-relative", base_sha, head_sha]
+    # numstat (line diffs), the patch and cat-file (blob texts) dominate on large ranges: run the
+    # five remaining git processes side by side.
     with ThreadPoolExecutor(max_workers=5) as pool:
         numstat = pool.submit(git.run, [*diff, "--numstat", base_sha, head_sha])
         patch = pool.submit(git.run, patch_args)

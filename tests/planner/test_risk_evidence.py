@@ -358,3 +358,42 @@ def test_templates_and_generated_code_give_no_facts() -> None:
 def test_example_settings_are_docs(path: str, level: str) -> None:
     f = diff(path, ["SESSION_DRIVER=file"], ["SESSION_DRIVER=database"])
     assert classify_file(f, DEFAULT_RULES)[0].level == level
+
+
+def test_a_change_inside_an_auth_method_is_auth(tmp_path: Path) -> None:
+    # spring-boot-realworld-example-app's token service shape: the method is indented in its
+    # class; git's java and python function finders (given by the planner) name it after @@
+    java = (
+        "public class DefaultCodec {\n"
+        "  public Optional<String> validateToken(String token) {\n"
+        "    try {\n"
+        "      return Optional.of(parse(token));\n"
+        "    } catch (Exception e) {\n"
+        "      return Optional.empty();\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+    path = "src/main/java/io/spring/infrastructure/service/DefaultCodec.java"
+    repo = make_repo(
+        tmp_path,
+        {
+            path: java,
+            "app/views.py": "class V:\n    def login(self, r):\n        a = 1\n        return a\n",
+        },
+    )
+    base = git(repo, "rev-parse", "HEAD")
+    commit(
+        repo,
+        {
+            path: java.replace("Optional.empty()", "Optional.ofNullable(null)"),
+            "app/views.py": "class V:\n    def login(self, r):\n        a = 2\n        return a\n",
+        },
+        "edit",
+    )
+    files = {f.path: f for f in classify(read_git_change(str(repo), base, "HEAD")).files}
+    assert (
+        "change inside an auth function: 'login' at app/views.py:3" in files["app/views.py"].reasons
+    )
+    # git's default finder would have named "public class DefaultCodec {" here
+    assert f"change inside an auth function: 'validateToken' at {path}:6" in files[path].reasons
