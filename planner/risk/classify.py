@@ -168,9 +168,12 @@ def _hits(
                 if ev is not None:
                     fallback = (rule, ev)
             continue
-        if rule.path is not None and rule.needs is None and rule.path.find(parts) is None:
-            continue  # the common case, without building evidence
-        ev = match(rule, file, parts, flag, changed)
+        found = None
+        if rule.path is not None and rule.needs is None:
+            found = rule.path.find(parts)
+            if found is None:
+                continue  # the common case, without building evidence
+        ev = match(rule, file, parts, flag, changed, found)
         if ev is None:
             continue
         hits.append((rule, ev))
