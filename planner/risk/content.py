@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from planner.change.model import ChangedFile
 from planner.model import LEVELS, Fact, RiskLevel
@@ -71,13 +72,14 @@ def fact_reason(fact: Fact) -> str:
     return f"{LABELS.get(fact.kind, fact.kind)}: {fact.text!r}{detail} at {where}"
 
 
+@dataclass
 class Weighed:
-    """The level, reasons and categories of one file once its facts are weighed in."""
+    """The level, reasons and categories of one file once its facts are weighed in (mutable:
+    the classifier appends the reasons a flag-guarded file has once the flag is on)."""
 
-    def __init__(self, level: RiskLevel, reasons: list[str], categories: list[str]) -> None:
-        self.level = level
-        self.reasons = reasons
-        self.categories = categories
+    level: RiskLevel
+    reasons: list[str]
+    categories: list[str]
 
 
 def weigh(

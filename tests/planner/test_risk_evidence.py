@@ -397,3 +397,17 @@ def test_a_change_inside_an_auth_method_is_auth(tmp_path: Path) -> None:
     )
     # git's default finder would have named "public class DefaultCodec {" here
     assert f"change inside an auth function: 'validateToken' at {path}:6" in files[path].reasons
+
+
+def test_a_policy_rule_before_the_flag_keeps_its_own_label() -> None:
+    from planner.risk.classify import effective_rules
+    from planner.risk.policy import parse_policy
+
+    policy = parse_policy(
+        {"rules": [{"name": "legacy", "level": "LOW", "paths": ["src/**"], "reason": "old"}]}, "p"
+    )
+    f = ChangedFile("src/lib/issue.ts", "added", content="x = 1\n", behind_flag=True)
+    risk, _ = classify_file(f, effective_rules(policy), flag="F")
+    assert risk.reasons[0].startswith("legacy: old; policy path matches src/lib/issue.ts")
+    assert risk.reasons[1].startswith("behind the feature flag: ")
+    assert risk.level == "LOW"  # the policy's LOW and the flag's ZERO: highest wins
