@@ -56,7 +56,17 @@ _FUNCNAME_ATTRIBUTES = "".join(
         ("rs", "rust"),
         ("ex", "elixir"),
         ("exs", "elixir"),
+        *((ext, "planner-js") for ext in ("js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts")),
     )
+)
+# git has no JS/TS driver: functions, arrow functions bound to a name, methods and classes
+_JS_FUNCNAME = (
+    r"^[ \t]*((export[ \t]+)?(default[ \t]+)?(async[ \t]+)?function\b.*"
+    r"|(export[ \t]+)?(const|let|var)[ \t]+[A-Za-z_$][A-Za-z0-9_$]*[ \t]*=[ \t]*(async[ \t]*)?"
+    r"(\([^)]*\)|[A-Za-z_$][A-Za-z0-9_$]*)[ \t]*(:[^=]*)?=>.*"
+    r"|((public|private|protected|static|async|get|set)[ \t]+)*[A-Za-z_$][A-Za-z0-9_$]*[ \t]*"
+    r"\([^;]*\)[ \t]*(:[^{;]*)?\{[ \t]*$"
+    r"|(export[ \t]+)?(default[ \t]+)?(abstract[ \t]+)?class\b.*)$"
 )
 _KINDS: dict[str, ChangeKind] = {
     "A": "added",
@@ -132,7 +142,8 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
         # method a hunk sits in after its @@; the repository's own attributes still win
         attributes = Path(tmp) / "attributes"
         attributes.write_text(_FUNCNAME_ATTRIBUTES, encoding="utf-8")
-        patch_args = ["-c", f"core.attributesFile={attributes}", "diff", "-M", "-U0"]
+        patch_args = ["-c", f"core.attributesFile={attributes}"]
+        patch_args += ["-c", f"diff.planner-js.xfuncname={_JS_FUNCNAME}", "diff", "-M", "-U0"]
         patch_args += ["--full-index", "--no-ext-diff", "--no-textconv", "--no-color"]
         patch_args += ["--no-relative", base_sha, head_sha]
         return _read(git, repo, raw, diff, patch_args, base_sha, head_sha)

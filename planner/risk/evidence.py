@@ -228,7 +228,7 @@ def symbol_facts(file: ChangedFile) -> tuple[Fact, ...]:
     for h in file.hunks:
         m = AUTH_SYMBOL.search(h.context) if h.context else None
         if m is not None:
-            name = name or m.group(0).rstrip("( \t")
+            name = name or re.split(r"[\s(=]", m.group(0), maxsplit=1)[0]
             lines.append(h.new_start)
     if not lines:
         return ()

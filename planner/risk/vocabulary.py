@@ -55,7 +55,8 @@ AUTH_SYMBOL = re.compile(
     r"|\b(?:authenticate|authorize|log_?in|log_?out|sign_?in|sign_?out|check_?password"
     r"|verify_?password|hash_?password|set_?password|reset_?password"
     r"|get_?current_?(?:active_?)?(?:super)?user|has_?permission|require_?(?:login|admin|auth))"
-    r"\w*\s*\(",
+    # a call or definition, or a name bound to a function (JS arrow functions)
+    r"\w*\s*(?:\(|=\s*(?:async\s*)?(?:\(|function\b))",
     re.IGNORECASE,
 )
 PASSWORD_HASHING = _re(

@@ -411,3 +411,23 @@ def test_a_policy_rule_before_the_flag_keeps_its_own_label() -> None:
     assert risk.reasons[0].startswith("legacy: old; policy path matches src/lib/issue.ts")
     assert risk.reasons[1].startswith("behind the feature flag: ")
     assert risk.level == "LOW"  # the policy's LOW and the flag's ZERO: highest wins
+
+
+def test_a_change_inside_a_js_auth_function_is_auth(tmp_path: Path) -> None:
+    # node-express-realworld-example-app style middleware: an arrow function bound to a name;
+    # git has no JS driver, the planner gives it one
+    ts = (
+        "export const authenticateToken = (req: Request, res: Response, next: Next) => {\n"
+        "  if (!req.headers.authorization) return res.sendStatus(401);\n"
+        "  next();\n"
+        "};\n"
+    )
+    repo = make_repo(tmp_path, {"src/middleware/guards.ts": ts})
+    base = git(repo, "rev-parse", "HEAD")
+    commit(repo, {"src/middleware/guards.ts": ts.replace("401", "403")}, "status")
+    (f,) = classify(read_git_change(str(repo), base, "HEAD")).files
+    assert f.level == "HIGH"
+    assert (
+        "change inside an auth function: 'authenticateToken' at src/middleware/guards.ts:2"
+        in f.reasons
+    )
