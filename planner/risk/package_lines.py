@@ -20,6 +20,31 @@ from planner.risk.evidence import ChangedText
 
 __all__ = ["VERSION", "DependencyChange", "changed_packages", "file_format"]
 
+_REQUIREMENTS = re.compile(r"requirements.*\.(?:txt|in)|constraints.*\.txt")
+# file name -> format (a dict built once: this runs for every changed file)
+_FORMATS: dict[str, str] = {
+    "pyproject.toml": "pyproject",
+    "pipfile": "pyproject",
+    "package.json": "json",
+    "composer.json": "json",
+    "go.mod": "gomod",
+    "go.sum": "gosum",
+    "gemfile": "gemfile",
+    "gemfile.lock": "gemlock",
+    "pom.xml": "pom",
+    "build.gradle": "gradle",
+    "build.gradle.kts": "gradle",
+    "cargo.toml": "cargo",
+    "pnpm-lock.yaml": "pnpm",
+    "package-lock.json": "named",
+    "npm-shrinkwrap.json": "named",
+    "composer.lock": "named",
+    "yarn.lock": "named",
+    "poetry.lock": "named",
+    "uv.lock": "named",
+    "cargo.lock": "named",
+    "pipfile.lock": "named",
+}
 # the leading numbers of a version: v4.5.0, 14, 0.3.0rc1
 VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 _GO_MAJOR = re.compile(r"/v(\d+)$")
@@ -36,31 +61,12 @@ class DependencyChange:
 
 def file_format(name: str) -> str | None:
     """The format of a lower-case file name, or ``None`` for a file that lists no packages."""
-    if re.fullmatch(r"requirements.*\.(?:txt|in)|constraints.*\.txt", name):
-        return "requirements"
-    return {
-        "pyproject.toml": "pyproject",
-        "pipfile": "pyproject",
-        "package.json": "json",
-        "composer.json": "json",
-        "go.mod": "gomod",
-        "go.sum": "gosum",
-        "gemfile": "gemfile",
-        "gemfile.lock": "gemlock",
-        "pom.xml": "pom",
-        "build.gradle": "gradle",
-        "build.gradle.kts": "gradle",
-        "cargo.toml": "cargo",
-        "pnpm-lock.yaml": "pnpm",
-        "package-lock.json": "named",
-        "npm-shrinkwrap.json": "named",
-        "composer.lock": "named",
-        "yarn.lock": "named",
-        "poetry.lock": "named",
-        "uv.lock": "named",
-        "cargo.lock": "named",
-        "pipfile.lock": "named",
-    }.get(name) or ("gemfile" if name.endswith(".gemspec") else None)
+    found = _FORMATS.get(name)
+    if found is not None:
+        return found
+    if name.endswith(".gemspec"):
+        return "gemfile"
+    return "requirements" if _REQUIREMENTS.fullmatch(name) else None
 
 
 _REQ = re.compile(
