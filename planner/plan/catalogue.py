@@ -84,6 +84,14 @@ CATALOGUE: dict[str, FactMode] = {
         "401/403 rate above baseline for 5 min or a security report: " + IMMEDIATE,
         _L3,
     ),
+    "auth_function": FactMode(
+        "Code inside the authentication function {what} changes at {where}: sign-in, token or "
+        "permission behaviour may change for every user who passes through it",
+        "HIGH",
+        "Sign-in failures and 401/403 rates of the routes that call it",
+        "401/403 rate above baseline for 5 min or login failures reported: " + EVALUATE,
+        "Level 3 (code revert) is safe",
+    ),
     "jwt": FactMode(
         "Token signing or validation changes ({what}) at {where}: tokens issued before the "
         "deploy (or, after a rollback, by this version) are rejected and users are signed out",

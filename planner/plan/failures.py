@@ -144,8 +144,30 @@ _GENERIC: tuple[tuple[str, str, Severity, str], ...] = (
         "Deployment fails or pods do not become ready: stop, Level 3",
     ),
 )
+# how a generic mode shows and which rollback is still safe (category -> detection, rollback)
+_GENERIC_SHOWS: dict[str, tuple[str, str]] = {
+    "migration_destructive": (
+        "Row counts drop; 'column does not exist' errors from code that still reads the data",
+        "Level 3 plus the restore of the pre-deploy backup",
+    ),
+    "auth": ("Sign-in failures and 401/403 rates per route", "Level 3 (code revert)"),
+    "payments": ("Provider dashboard against orders; payment errors", "Level 3 (code revert)"),
+    "data_write": ("Constraint violations in the logs; error rate", "Level 3 (code revert)"),
+    "migration": ("Migration exit status; lock waits in the database", "Level 3 with migrate down"),
+    "api_route": ("5xx and 4xx rates of the changed routes", "Level 3 (code revert)"),
+    "controller": ("5xx rate of the handled requests", "Level 3 (code revert)"),
+    "middleware": ("Error rate and latency of every request", "Level 3 (code revert)"),
+    "config": ("Errors right after deploy", "Level 2 (configuration revert)"),
+    "dependency": ("Build, start-up or import errors", "Level 3 (code revert)"),
+    "infrastructure": ("Rollout status; pods not ready", "Level 3 (code revert)"),
+}
 # a file category and the fact categories that explain it
-_EXPLAINED_BY = {"dependency": ("dependency",), "lockfile": ("dependency",)}
+_EXPLAINED_BY = {
+    "dependency": ("dependency",),
+    "lockfile": ("dependency",),
+    # a settings file whose lines are packages, hashers or sessions is explained by them
+    "config": ("config", "dependency", "auth", "infrastructure"),
+}
 # a mode of the first kind makes the second redundant for the same files
 _SUPERSEDES = {"hash_upgrade": "password_hashing", "password_rehash": "password_hashing"}
 
@@ -185,7 +207,9 @@ def build_failure_modes(ctx: PlanContext) -> tuple[FailureMode, ...]:
                     f"{scenario} ({listing(files, 3)})",
                     severity,
                     trigger.format(**values),
-                    evidence=tuple(files[:3]),
+                    detection=_GENERIC_SHOWS[category][0],
+                    rollback=_GENERIC_SHOWS[category][1],
+                    evidence=tuple(files),
                     generic=category != "migration_destructive",
                 )
             )

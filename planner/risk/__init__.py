@@ -13,10 +13,12 @@ Modules:
 - ``managed``: Managed services and stateful images a change moves, and data protection it
   turns off.
 - ``migrations``: Recognising schema migrations and the destructive statements in them.
+- ``package_lines``: Which package and version each changed line of a manifest or lock file names.
 - ``patterns``: The path and content vocabulary of the default risk rules.
 - ``policy``: Risk policies: user rules that extend or override the default risk rules.
 - ``rules``: Risk rules: what makes a changed file ZERO, LOW, MEDIUM or HIGH risk.
-- ``signals``: What changed lines can say about a change: the content vocabulary.
+- ``signals``: What changed lines can say about a change: kinds, levels and keywords.
+- ``vocabulary``: The regexes of the content signals, per stack.
 """
 
 from planner.risk.classify import classify, classify_file

@@ -118,7 +118,11 @@ def classify_file(
     elif lead.needs == "migration":  # for the failure modes and hazards; the level stays
         facts = tuple(f for f in file_facts(file, parts, added, None) if f.kind in _MIGRATION)
     if lead is not None and lead.needs == "flag":
-        weighed = Weighed(lead.level, [f"{lead.label}: {ev}" for _, ev in hits], [lead.category])
+        weighed = Weighed(
+            _max(r.level for r, _ in hits),
+            [f"{r.label}: {ev}" for r, ev in hits],
+            [r.category for r, _ in hits],
+        )
         later = _hits(file, parts, [r for r in rules if r.needs != "flag"], None, added)
         on = weigh(file, later, facts, added, removed)
         when_on: RiskLevel | None = on.level
@@ -168,9 +172,12 @@ def _hits(
                 if ev is not None:
                     fallback = (rule, ev)
             continue
-        if rule.path is not None and rule.needs is None and rule.path.find(parts) is None:
-            continue  # the common case, without building evidence
-        ev = match(rule, file, parts, flag, changed)
+        found = None
+        if rule.path is not None and rule.needs is None:
+            found = rule.path.find(parts)
+            if found is None:
+                continue  # the common case, without building evidence
+        ev = match(rule, file, parts, flag, changed, found)
         if ev is None:
             continue
         hits.append((rule, ev))

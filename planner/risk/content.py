@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from planner.change.model import ChangedFile
 from planner.model import LEVELS, Fact, RiskLevel
@@ -36,8 +37,11 @@ _RANK = {level: i for i, level in enumerate(LEVELS)}
 _PACKAGE_FILES = ("dependency", "lockfile")
 # settings files whose lines the signals read besides source code (templates and data are not)
 _SETTINGS = frozenset({"yml", "yaml", "json", "properties", "toml", "ini", "cfg", "conf", "env"})
-# generated code (OpenAPI clients, protobuf): its words are the schema's, not this change's code
-_GENERATED = re.compile(r"\.gen\.|_pb2(?:_grpc)?\.py$|\.pb(?:\.gw)?\.go$|(?:^|/)generated/")
+# generated code (OpenAPI clients, protobuf) and Blade templates: their words are a schema's or a
+# page's, not this change's code
+_GENERATED = re.compile(
+    r"\.gen\.|_pb2(?:_grpc)?\.py$|\.pb(?:\.gw)?\.go$|(?:^|/)generated/|\.blade\.php$"
+)
 
 
 def file_facts(
@@ -68,13 +72,14 @@ def fact_reason(fact: Fact) -> str:
     return f"{LABELS.get(fact.kind, fact.kind)}: {fact.text!r}{detail} at {where}"
 
 
+@dataclass
 class Weighed:
-    """The level, reasons and categories of one file once its facts are weighed in."""
+    """The level, reasons and categories of one file once its facts are weighed in (mutable:
+    the classifier appends the reasons a flag-guarded file has once the flag is on)."""
 
-    def __init__(self, level: RiskLevel, reasons: list[str], categories: list[str]) -> None:
-        self.level = level
-        self.reasons = reasons
-        self.categories = categories
+    level: RiskLevel
+    reasons: list[str]
+    categories: list[str]
 
 
 def weigh(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from planner.change.hunks import Hunk
 from planner.change.model import ChangedFile
 from planner.model import Fact
-from planner.risk.signals import AUTH_SYMBOL, HASH_ALGORITHMS, SIGNALS, Side, Signal
+from planner.risk.signals import SIGNALS, Side, Signal
+from planner.risk.vocabulary import AUTH_SYMBOL, HASH_ALGORITHMS
 
 __all__ = [
     "LABELS",
@@ -227,7 +228,7 @@ def symbol_facts(file: ChangedFile) -> tuple[Fact, ...]:
     for h in file.hunks:
         m = AUTH_SYMBOL.search(h.context) if h.context else None
         if m is not None:
-            name = name or m.group(0).rstrip("( \t")
+            name = name or re.split(r"[\s(=]", m.group(0), maxsplit=1)[0]
             lines.append(h.new_start)
     if not lines:
         return ()

@@ -260,6 +260,7 @@ DOCS = PathPattern(
         r".*\.(?:md|markdown|rst|adoc)",
         r"(?:license|licence|notice|authors|changelog|contributing|codeowners)(?:\..*)?",
         r"mkdocs\.ya?ml",
+        r".*\.(?:example|sample)",  # .env.example: copied by people, not read by the service
     ),
 )
 DECLARATIONS = PathPattern(name=_re(r".*\.d\.[cm]?ts", r".*\.pyi", r"py\.typed"))

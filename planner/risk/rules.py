@@ -90,6 +90,7 @@ def match(
     parts: PathParts,
     flag: str | None,
     changed: ChangedText | None = None,
+    found: tuple[str, str] | None = None,
 ) -> str | None:
     """The evidence (the reason after the label) if ``rule`` matches ``file``, else None.
 
@@ -100,12 +101,13 @@ def match(
         flag: the change's feature flag name, if any.
         changed: the file's added lines when its diff is known: a default rule's content
             regex searches them only (a migration and a policy rule read the whole text).
+        found: ``rule.path.find(parts)`` when the caller already has it.
     """
     if rule.needs is not None and not _needs(rule.needs, file, parts, flag):
         return None
     evidence: list[str] = [rule.why] if rule.from_policy else []
     if rule.path is not None:
-        found = rule.path.find(parts)
+        found = found or rule.path.find(parts)
         if found is None:
             return None
         evidence.append(f"{found[0]} {found[1]!r} in {file.path}")

@@ -8,6 +8,7 @@ from planner.plan.build import build_plan
 from planner.plan.catalogue import CATALOGUE
 from planner.plan.hazards import HAZARDS
 from planner.risk.classify import classify
+from planner.risk.evidence import LABELS
 
 HASHERS = 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]\n'
 BULK = "def purge(db):\n    db.execute('DELETE FROM sessions')\n"
@@ -63,8 +64,9 @@ def test_docs_only_change_has_no_modes_and_no_hazards() -> None:
     assert plan.failure_modes == () and plan.rollback.hazards == ()
 
 
-def test_every_fact_kind_with_a_hazard_has_a_failure_mode() -> None:
+def test_every_fact_kind_has_a_failure_mode() -> None:
     assert set(HAZARDS) <= set(CATALOGUE)
+    assert set(LABELS) <= set(CATALOGUE)  # every kind the risk side can emit
     for kind, mode in CATALOGUE.items():
         filled = mode.scenario.format(what="`x`", where="a.py:1", error=">1%", latency=">1s")
         assert "{" not in filled, kind

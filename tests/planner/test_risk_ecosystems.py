@@ -621,6 +621,21 @@ ROWS: dict[str, Row] = {
         {"internal/bigtable/consistency_token.go": ("MEDIUM", "existing code changed")},
         not_reason={"internal/bigtable/consistency_token.go": "auth:"},
     ),
+    # Rails: a unique index added over data that may hold duplicates (the shape of
+    # maybe-finance/maybe db/migrate/*_add_indexes_*.rb): the migration stays MEDIUM (additive),
+    # but the mode and the hazard name the duplicates.
+    "rails_unique_index": Row(
+        {"db/migrate/20240101000000_create_users.rb": "class CreateUsers\nend\n"},
+        {
+            "db/migrate/20240301000000_add_unique_email.rb": (
+                "class AddUniqueEmail < ActiveRecord::Migration[7.1]\n  def change\n"
+                "    add_index :users, :email, unique: true\n  end\nend\n"
+            )
+        },
+        {"db/migrate/20240301000000_add_unique_email.rb": ("MEDIUM", "additive migration")},
+        mode="fails on existing duplicate rows",
+        hazard="rejects the duplicates the previous version writes",
+    ),
     # Today's cases: docs and tests only stay ZERO; a comment-only edit under auth/ is LOW.
     "docs_tests_and_comment_only": Row(
         {

@@ -344,3 +344,90 @@ def test_templates_and_generated_code_give_no_facts() -> None:
     for path in ("app/views/oauth/show.html.erb", "frontend/src/client/types.gen.ts"):
         f = diff(path, ["a"], ["<%= client_secret %> redirect_uri is_superuser"])
         assert classify_file(f, DEFAULT_RULES)[0].facts == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "level"),
+    [
+        # laravel/laravel .env.example: a template people copy, not the service's settings
+        (".env.example", "ZERO"),
+        # the real .env: a session driver change signs users out
+        (".env", "HIGH"),
+    ],
+)
+def test_example_settings_are_docs(path: str, level: str) -> None:
+    f = diff(path, ["SESSION_DRIVER=file"], ["SESSION_DRIVER=database"])
+    assert classify_file(f, DEFAULT_RULES)[0].level == level
+
+
+def test_a_change_inside_an_auth_method_is_auth(tmp_path: Path) -> None:
+    # spring-boot-realworld-example-app's token service shape: the method is indented in its
+    # class; git's java and python function finders (given by the planner) name it after @@
+    java = (
+        "public class DefaultCodec {\n"
+        "  public Optional<String> validateToken(String token) {\n"
+        "    try {\n"
+        "      return Optional.of(parse(token));\n"
+        "    } catch (Exception e) {\n"
+        "      return Optional.empty();\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+    path = "src/main/java/io/spring/infrastructure/service/DefaultCodec.java"
+    repo = make_repo(
+        tmp_path,
+        {
+            path: java,
+            "app/views.py": "class V:\n    def login(self, r):\n        a = 1\n        return a\n",
+        },
+    )
+    base = git(repo, "rev-parse", "HEAD")
+    commit(
+        repo,
+        {
+            path: java.replace("Optional.empty()", "Optional.ofNullable(null)"),
+            "app/views.py": "class V:\n    def login(self, r):\n        a = 2\n        return a\n",
+        },
+        "edit",
+    )
+    files = {f.path: f for f in classify(read_git_change(str(repo), base, "HEAD")).files}
+    assert (
+        "change inside an auth function: 'login' at app/views.py:3" in files["app/views.py"].reasons
+    )
+    # git's default finder would have named "public class DefaultCodec {" here
+    assert f"change inside an auth function: 'validateToken' at {path}:6" in files[path].reasons
+
+
+def test_a_policy_rule_before_the_flag_keeps_its_own_label() -> None:
+    from planner.risk.classify import effective_rules
+    from planner.risk.policy import parse_policy
+
+    policy = parse_policy(
+        {"rules": [{"name": "legacy", "level": "LOW", "paths": ["src/**"], "reason": "old"}]}, "p"
+    )
+    f = ChangedFile("src/lib/issue.ts", "added", content="x = 1\n", behind_flag=True)
+    risk, _ = classify_file(f, effective_rules(policy), flag="F")
+    assert risk.reasons[0].startswith("legacy: old; policy path matches src/lib/issue.ts")
+    assert risk.reasons[1].startswith("behind the feature flag: ")
+    assert risk.level == "LOW"  # the policy's LOW and the flag's ZERO: highest wins
+
+
+def test_a_change_inside_a_js_auth_function_is_auth(tmp_path: Path) -> None:
+    # node-express-realworld-example-app style middleware: an arrow function bound to a name;
+    # git has no JS driver, the planner gives it one
+    ts = (
+        "export const authenticateToken = (req: Request, res: Response, next: Next) => {\n"
+        "  if (!req.headers.authorization) return res.sendStatus(401);\n"
+        "  next();\n"
+        "};\n"
+    )
+    repo = make_repo(tmp_path, {"src/middleware/guards.ts": ts})
+    base = git(repo, "rev-parse", "HEAD")
+    commit(repo, {"src/middleware/guards.ts": ts.replace("401", "403")}, "status")
+    (f,) = classify(read_git_change(str(repo), base, "HEAD")).files
+    assert f.level == "HIGH"
+    assert (
+        "change inside an auth function: 'authenticateToken' at src/middleware/guards.ts:2"
+        in f.reasons
+    )
