@@ -10,9 +10,10 @@ every ``stride``. Rows of one step size share a :class:`DeployBatch`; what a det
 
 The new version's behaviour is the trace; the stable version's is the same metric with the
 labelled incident samples replaced by the trailing hour's median of the healthy samples (the
-model's assumption: incidents are caused by the deploy). The baseline a canary-vs-baseline rule
-compares with is that level (the trailing median), not the trace itself, which would be the
-canary's own noise.
+model's assumption: incidents are caused by the deploy). While traffic is split, a canary-scope
+detector sees each noise draw's sampled canary and, as its baseline, the stable version's own
+sampled measurement (:meth:`DeployBatch.noisy`, :mod:`simulations.backtest.noise`); the exact
+view (:meth:`DeployBatch.observed`) compares with the level itself.
 """
 
 from __future__ import annotations

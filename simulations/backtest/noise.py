@@ -6,11 +6,12 @@ all of them. At 0 % and 100 % one version serves everyone and reports the trace 
 measurement: no noise is added. Per step, given the trace (requests ``n``, errors ``k``,
 percentile ``q``):
 
-* counts: the canary's requests are ``Binomial(n, e)`` and its errors ``Binomial(k, e)``; the
+* counts: the canary's requests ``C`` are ``Binomial(n, e)`` and its errors ``Binomial(k, C/n)``
+  (each error falls on the canary with its share of the requests, as the replay draws them); the
   stable version's are the rest. If the trace's counts are Poisson, these thinned counts are
   independent Poissons (Poisson thinning), so canary and stable are independent measurements
   and the fleet's totals are the trace's exactly. Inside a labelled incident the trace is the new
-  version's behaviour: the canary's errors are ``Binomial(k, e)`` and the stable version's
+  version's behaviour: the canary's errors are ``Binomial(k, C/n)`` and the stable version's
   ``Poisson(stable requests x its level)``.
 * a latency percentile ``p``: each version's latency is log-normal with shape ``sigma`` (the
   replay's assumption), so the log of a percentile over ``m`` requests is normal around the
