@@ -2,10 +2,11 @@
 
 The backtest scores rules with the stage-exposure and sample models (:mod:`.exposure`,
 :mod:`.noise`), cheap enough to sweep. With a plan, :func:`replay_rule_set` also replays every
-trace's labelled incidents through the replay model of :mod:`simulations.replay` (random onsets in any stage,
-binomial canary counts, the response: automated abort or paged on-call with rollback levels)
-using the rule set's detectors, and returns that model's summary: detection and false-rollback
-fractions, time to roll back, and blast radius in failed requests, users and exposure-minutes.
+trace's labelled incidents through the replay model of :mod:`simulations.replay` (random
+onsets in any stage, binomial canary counts, the response: automated abort or paged on-call
+with rollback levels) using the rule set's detectors, and returns that model's summary:
+detection and false-rollback fractions, time to roll back, and blast radius in failed
+requests, users and exposure-minutes.
 Relative rules have no counterpart there (the replay computes the raw metric) and are left out.
 """
 
