@@ -37,7 +37,7 @@ from simulations.backtest.noise import (
     split_level,
     split_log_quantile,
 )
-from simulations.detectors.base import Observed
+from simulations.detectors.base import Observed, window_value
 from simulations.traces.model import Trace
 from simulations.traces.relative import transform
 from simulations.traces.series import SeriesCache, healthy_values, incident_steps, trace_series
@@ -92,6 +92,10 @@ class DeployBatch:
         default_factory=dict, compare=False, repr=False
     )
     memo: dict[tuple[str, bytes], float] = field(default_factory=dict, compare=False, repr=False)
+    # (id(values), k) -> (blocks, valid blocks, values); the values keep their id theirs
+    _blocks: dict[tuple[int, int], tuple[Observed, NDArray[np.bool_], FloatArray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _noise_memo: dict[
         tuple[str, str, str, int],
         tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None],
@@ -125,6 +129,37 @@ class DeployBatch:
             self._extremes[key] = (high, low, gaps, obs.value)
         high, low, gaps, _ = self._extremes[key]
         return high, low, gaps
+
+    def blocks(
+        self, obs: Observed, valid: NDArray[np.bool_], k: int
+    ) -> tuple[Observed, NDArray[np.bool_]]:
+        """``obs`` over consecutive ``k``-step blocks, and which blocks hold a valid sample.
+
+        A block's value is what a detector reading the last ``k`` steps sees at the block's last
+        step, computed by the same :func:`simulations.detectors.base.window_value` (pooled counts
+        when ``obs`` has them, else the mean of the block's samples), so the numbers are the
+        detector's own to the last bit. Cached per ``obs``.
+        """
+        key = (id(obs.value), k)
+        if key not in self._blocks:
+            rows, n = obs.value.shape
+            m = n // k  # the evaluations at steps k-1, 2k-1, ... below n
+            step = obs.step_minutes * k
+            # the very numbers the detector computes at its evaluations (same operations)
+            value = window_value(obs, k)[:, k - 1 :: k][:, :m]
+            base = None
+            if obs.baseline is not None:
+                base = window_value(Observed(obs.step_minutes, obs.baseline), k)
+                base = base[:, k - 1 :: k][:, :m]
+            if obs.requests is not None and obs.errors is not None:
+                r = window_value(Observed(obs.step_minutes, obs.requests), k)[:, k - 1 :: k][:, :m]
+                coarse = Observed(step, value, r, value * r, base)
+            else:
+                coarse = Observed(step, value, baseline=base)
+            ok = np.asarray(valid[:, : m * k].reshape(rows, m, k).any(axis=-1), dtype=np.bool_)
+            self._blocks[key] = (coarse, ok, obs.value)
+        coarse, ok, _ = self._blocks[key]
+        return coarse, ok
 
     @property
     def n_rows(self) -> int:

@@ -18,7 +18,7 @@ from planner.thresholds.families import (
 )
 from planner.thresholds.file import RuleSet, ThresholdRule
 from simulations.backtest.deploys import DeployBatch
-from simulations.detectors import Observed
+from simulations.detectors import Detector, Observed
 from simulations.detectors.from_rules import build_detector, step_up
 
 __all__ = [
@@ -90,6 +90,45 @@ def _first(
 ) -> IntArray:
     """First firing step at or after ``since`` per row of ``obs`` (-1: none).
 
+    A rule that evaluates every ``k`` steps over the last ``k`` steps (Flagger, Argo without an
+    initial delay, a baseline comparison) is judged on the batch's ``k``-step blocks
+    (:meth:`DeployBatch.blocks`, built once for every rule that reads them): its evaluations
+    are exactly the blocks' values, and block ``j``'s alarm is step ``(j + 1) k - 1``.
+    """
+    k = _block(rule, batch.step_minutes)
+    if k == 1:
+        detector = build_detector(rule, batch.step_minutes)
+        return _first_core(rule, detector, batch, obs, available, valid, since)
+    c_obs, c_valid = batch.blocks(obs, valid, k)
+    detector = build_detector(rule, batch.step_minutes * k)
+    first = _first_core(rule, detector, batch, c_obs, available, c_valid, 0)
+    # these families latch: firing from block j's alarm on, so from ``since`` on if earlier
+    fine = np.where(first >= 0, np.maximum((first + 1) * k - 1, since), -1)
+    return np.where(fine < valid.sum(axis=-1), fine, -1)
+
+
+def _block(rule: ThresholdRule, step: float) -> int:
+    """``k`` when the rule evaluates every ``k`` steps over exactly the last ``k`` and latches
+    (its first failure is final), else 1."""
+    p = rule.params
+    if isinstance(p, FlaggerParams | BaselineParams):
+        return round(step_up(p.interval_minutes, step) / step)
+    if isinstance(p, ArgoParams) and p.initial_delay_minutes == 0 and p.count is None:
+        return round(step_up(p.interval_minutes, step) / step)
+    return 1
+
+
+def _first_core(
+    rule: ThresholdRule,
+    detector: Detector,
+    batch: DeployBatch,
+    obs: Observed,
+    available: BoolArray,
+    valid: BoolArray,
+    since: int,
+) -> IntArray:
+    """:func:`_first` on ``obs`` as given.
+
     Detectors are causal (a step's state depends on earlier samples only), so from ``since ==
     0`` the rows are first judged on short prefixes and only those that have not fired yet on
     longer ones: a rule that fires early on most rows costs a fraction of the full width.
@@ -102,7 +141,6 @@ def _first(
     rows = _enough(rule, obs, valid, rows, batch.step_minutes)
     if not rows.any():
         return out
-    detector = build_detector(rule, batch.step_minutes)
     length = valid.sum(axis=-1)
     width = obs.n_steps
     widths = [w for w in _PREFIXES if since == 0 and w < width // 2] + [width]
