@@ -363,13 +363,17 @@ class DeployBatch:
             kk = np.minimum(np.where(ok, np.rint(k), 0).astype(np.int64), nn)
             cc = np.minimum(np.where(ok, c_req, 0).astype(np.int64), nn)
             # each error is the canary's with its share of the requests: binomial thinning
-            share = np.where(nn > 0, cc / np.maximum(nn, 1), 0.0)
-            c_err = rng.binomial(np.maximum(kk, 0), share).astype(np.float64)
+            c_err = np.zeros(kk.shape)
+            some = np.flatnonzero((kk > 0).ravel())
+            share = cc.reshape(-1)[some] / np.maximum(nn.reshape(-1)[some], 1)
+            c_err.reshape(-1)[some] = rng.binomial(kk.reshape(-1)[some], share)
             s_err = kk - c_err
-            level = self._draws(self._gather(self.series.level("error_ratio")))
-            lam = np.where(ok, np.clip(level, 0, 1) * (nn - cc), 0.0)
-            s_inc = rng.poisson(np.where(np.isfinite(lam), lam, 0.0)).astype(np.float64)
-            s_err = np.where(inc, s_inc, s_err)
+            cells = np.flatnonzero((inc & ok).ravel())
+            if cells.size:  # inside incidents: the stable version's own errors at its level
+                level = self._draws(self._gather(self.series.level("error_ratio")))
+                lam = np.clip(level.reshape(-1)[cells], 0, 1) * (nn - cc).reshape(-1)[cells]
+                lam = np.where(np.isfinite(lam), lam, 0.0)
+                s_err.reshape(-1)[cells] = rng.poisson(lam)
             c_err = np.where(ok, c_err, np.nan)
             s_err = np.where(ok, s_err, np.nan)
             self._noise_memo[memo] = (c_err, s_err, None, None)
