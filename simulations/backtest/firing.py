@@ -146,8 +146,10 @@ def _first_core(
     widths = [w for w in _PREFIXES if since == 0 and w < width // 2] + [width]
     todo = np.flatnonzero(rows)
     for w in widths:
-        part = _rows(obs, todo, w) if todo.size < n or w < width else obs
-        fired = detector.firing(part)[:, since:]
+        if todo.size >= 0.7 * n:  # most rows: a view of the columns, no copy; pick rows after
+            fired = detector.firing(_cols(obs, w) if w < width else obs)[todo, since:]
+        else:
+            fired = detector.firing(_rows(obs, todo, w))[:, since:]
         first = np.argmax(fired, axis=-1).astype(np.int64)
         hit = fired[np.arange(fired.shape[0]), first] & (first + since < length[todo])
         out[todo[hit]] = first[hit] + since
@@ -172,6 +174,21 @@ def _noisy(rule: ThresholdRule, batch: DeployBatch) -> tuple[Observed, BoolArray
     """What a canary-scope rule sees over the split steps, per (deploy, draw)."""
     metric, _, relative, window = observed_key(rule, batch.step_minutes)
     return batch.noisy(metric, relative, window, counts=not _one_step(rule, batch.step_minutes))
+
+
+def _cols(obs: Observed, width: int) -> Observed:
+    """``obs`` up to step ``width`` (views, no copy)."""
+
+    def cut(a: NDArray[np.float64] | None) -> NDArray[np.float64] | None:
+        return None if a is None else a[:, :width]
+
+    return Observed(
+        obs.step_minutes,
+        obs.value[:, :width],
+        cut(obs.requests),
+        cut(obs.errors),
+        cut(obs.baseline),
+    )
 
 
 def _rows(obs: Observed, rows: IntArray, width: int) -> Observed:
