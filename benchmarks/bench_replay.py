@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from replay_reference import reference_run  # noqa: E402
+from support.replay_reference import reference_run  # noqa: E402
 
 from planner.io import read_structured  # noqa: E402
 from planner.model import Plan  # noqa: E402

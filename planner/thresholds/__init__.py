@@ -8,6 +8,7 @@ Modules:
 - ``families``: The family-specific fields of a threshold rule, under each engine's own names and
   defaults.
 - ``file``: Rollback rules as data: the thresholds file (YAML or JSON), parsed into frozen records.
+- ``waits``: Evidence-sized stage waits: the shortest bake that detects a stated degradation.
 """
 
 from planner.thresholds.apply import (
@@ -40,6 +41,13 @@ from planner.thresholds.file import (
     load_thresholds,
     parse_thresholds,
 )
+from planner.thresholds.waits import (
+    EvidenceInputs,
+    StageWait,
+    apply_stage_waits,
+    evidence_waits,
+    parse_evidence,
+)
 
 __all__ = [
     "FAMILIES",
@@ -50,20 +58,25 @@ __all__ = [
     "BaselineParams",
     "BurnRateParams",
     "BurnWindow",
+    "EvidenceInputs",
     "FamilyParams",
     "FlaggerParams",
     "Relative",
     "RuleSet",
+    "StageWait",
     "StaticParams",
     "ThresholdRule",
     "Thresholds",
+    "apply_stage_waits",
     "apply_thresholds",
     "dump_thresholds",
     "duration_seconds",
+    "evidence_waits",
     "format_duration",
     "load_thresholds",
     "monitors_from_thresholds",
     "parse_duration",
+    "parse_evidence",
     "parse_params",
     "parse_thresholds",
     "rule_set_source",

@@ -10,9 +10,10 @@ every ``stride``. Rows of one step size share a :class:`DeployBatch`; what a det
 
 The new version's behaviour is the trace; the stable version's is the same metric with the
 labelled incident samples replaced by the trailing hour's median of the healthy samples (the
-model's assumption: incidents are caused by the deploy). The baseline a canary-vs-baseline rule
-compares with is that level (the trailing median), not the trace itself, which would be the
-canary's own noise.
+model's assumption: incidents are caused by the deploy). While traffic is split, a canary-scope
+detector sees each noise draw's sampled canary and, as its baseline, the stable version's own
+sampled measurement (:meth:`DeployBatch.noisy`, :mod:`simulations.backtest.noise`); the exact
+view (:meth:`DeployBatch.observed`) compares with the level itself.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from simulations.backtest.noise import (
     split_level,
     split_log_quantile,
 )
-from simulations.detectors.base import Observed
+from simulations.detectors.base import Observed, window_value
 from simulations.traces.model import Trace
 from simulations.traces.relative import transform
 from simulations.traces.series import SeriesCache, healthy_values, incident_steps, trace_series
@@ -90,6 +91,10 @@ class DeployBatch:
         default_factory=dict, compare=False, repr=False
     )
     memo: dict[tuple[str, bytes], float] = field(default_factory=dict, compare=False, repr=False)
+    # (id(values), k) -> (blocks, valid blocks, values); the values keep their id theirs
+    _blocks: dict[tuple[int, int], tuple[Observed, NDArray[np.bool_], FloatArray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _noise_memo: dict[
         tuple[str, str, str, int],
         tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None],
@@ -123,6 +128,37 @@ class DeployBatch:
             self._extremes[key] = (high, low, gaps, obs.value)
         high, low, gaps, _ = self._extremes[key]
         return high, low, gaps
+
+    def blocks(
+        self, obs: Observed, valid: NDArray[np.bool_], k: int
+    ) -> tuple[Observed, NDArray[np.bool_]]:
+        """``obs`` over consecutive ``k``-step blocks, and which blocks hold a valid sample.
+
+        A block's value is what a detector reading the last ``k`` steps sees at the block's last
+        step, computed by the same :func:`simulations.detectors.base.window_value` (pooled counts
+        when ``obs`` has them, else the mean of the block's samples), so the numbers are the
+        detector's own to the last bit. Cached per ``obs``.
+        """
+        key = (id(obs.value), k)
+        if key not in self._blocks:
+            rows, n = obs.value.shape
+            m = n // k  # the evaluations at steps k-1, 2k-1, ... below n
+            step = obs.step_minutes * k
+            # the very numbers the detector computes at its evaluations (same operations)
+            value = window_value(obs, k)[:, k - 1 :: k][:, :m]
+            base = None
+            if obs.baseline is not None:
+                base = window_value(Observed(obs.step_minutes, obs.baseline), k)
+                base = base[:, k - 1 :: k][:, :m]
+            if obs.requests is not None and obs.errors is not None:
+                r = window_value(Observed(obs.step_minutes, obs.requests), k)[:, k - 1 :: k][:, :m]
+                coarse = Observed(step, value, r, value * r, base)
+            else:
+                coarse = Observed(step, value, baseline=base)
+            ok = np.asarray(valid[:, : m * k].reshape(rows, m, k).any(axis=-1), dtype=np.bool_)
+            self._blocks[key] = (coarse, ok, obs.value)
+        coarse, ok, _ = self._blocks[key]
+        return coarse, ok
 
     @property
     def n_rows(self) -> int:
@@ -326,13 +362,17 @@ class DeployBatch:
             kk = np.minimum(np.where(ok, np.rint(k), 0).astype(np.int64), nn)
             cc = np.minimum(np.where(ok, c_req, 0).astype(np.int64), nn)
             # each error is the canary's with its share of the requests: binomial thinning
-            share = np.where(nn > 0, cc / np.maximum(nn, 1), 0.0)
-            c_err = rng.binomial(np.maximum(kk, 0), share).astype(np.float64)
+            c_err = np.zeros(kk.shape)
+            some = np.flatnonzero((kk > 0).ravel())
+            share = cc.reshape(-1)[some] / np.maximum(nn.reshape(-1)[some], 1)
+            c_err.reshape(-1)[some] = rng.binomial(kk.reshape(-1)[some], share)
             s_err = kk - c_err
-            level = self._draws(self._gather(self.series.level("error_ratio")))
-            lam = np.where(ok, np.clip(level, 0, 1) * (nn - cc), 0.0)
-            s_inc = rng.poisson(np.where(np.isfinite(lam), lam, 0.0)).astype(np.float64)
-            s_err = np.where(inc, s_inc, s_err)
+            cells = np.flatnonzero((inc & ok).ravel())
+            if cells.size:  # inside incidents: the stable version's own errors at its level
+                level = self._draws(self._gather(self.series.level("error_ratio")))
+                lam = np.clip(level.reshape(-1)[cells], 0, 1) * (nn - cc).reshape(-1)[cells]
+                lam = np.where(np.isfinite(lam), lam, 0.0)
+                s_err.reshape(-1)[cells] = rng.poisson(lam)
             c_err = np.where(ok, c_err, np.nan)
             s_err = np.where(ok, s_err, np.nan)
             self._noise_memo[memo] = (c_err, s_err, None, None)

@@ -12,10 +12,10 @@ the exposure of the stage active at its start. What monitoring sees (:func:`in_s
   distributions with a common shape ``sigma`` (:data:`LATENCY_SIGMA`), never an average of
   percentiles.
 
-This model is deterministic (no binomial resampling of the canary's counts) and knows nothing of
-on-call response: a rollback restores traffic ``Rollout.rollback_minutes`` after the alarm. The
-SimPy replay model (issue 4) is the detailed one; this one is cheap enough to sweep 1,000 rule
-configurations.
+The canary's sampling noise is added on top by :mod:`simulations.backtest.noise`. This model
+knows nothing of on-call response: a rollback restores traffic ``Rollout.rollback_minutes``
+after the alarm. The SimPy replay model (issue 4) is the detailed one; this one is cheap enough
+to sweep 1,000 rule configurations.
 """
 
 from __future__ import annotations

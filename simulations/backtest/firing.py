@@ -9,10 +9,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.thresholds import ArgoParams, BaselineParams, FlaggerParams
 from planner.thresholds.file import RuleSet, ThresholdRule
 from simulations._types import BoolArray, IntArray
 from simulations.backtest.deploys import DeployBatch
-from simulations.detectors import Observed
+from simulations.detectors import Detector, Observed
+from simulations.detectors.base import step_up
 from simulations.detectors.registry import build_detector, family_of
 
 __all__ = [
@@ -74,6 +76,45 @@ def _first(
 ) -> IntArray:
     """First firing step at or after ``since`` per row of ``obs`` (-1: none).
 
+    A rule that evaluates every ``k`` steps over the last ``k`` steps (Flagger, Argo without an
+    initial delay, a baseline comparison) is judged on the batch's ``k``-step blocks
+    (:meth:`DeployBatch.blocks`, built once for every rule that reads them): its evaluations
+    are exactly the blocks' values, and block ``j``'s alarm is step ``(j + 1) k - 1``.
+    """
+    k = _block(rule, batch.step_minutes)
+    if k == 1:
+        detector = build_detector(rule, batch.step_minutes)
+        return _first_core(rule, detector, batch, obs, available, valid, since)
+    c_obs, c_valid = batch.blocks(obs, valid, k)
+    detector = build_detector(rule, batch.step_minutes * k)
+    first = _first_core(rule, detector, batch, c_obs, available, c_valid, 0)
+    # these families latch: firing from block j's alarm on, so from ``since`` on if earlier
+    fine = np.where(first >= 0, np.maximum((first + 1) * k - 1, since), -1)
+    return np.where(fine < valid.sum(axis=-1), fine, -1)
+
+
+def _block(rule: ThresholdRule, step: float) -> int:
+    """``k`` when the rule evaluates every ``k`` steps over exactly the last ``k`` and latches
+    (its first failure is final), else 1."""
+    p = rule.params
+    if isinstance(p, FlaggerParams | BaselineParams):
+        return round(step_up(p.interval_minutes, step) / step)
+    if isinstance(p, ArgoParams) and p.initial_delay_minutes == 0 and p.count is None:
+        return round(step_up(p.interval_minutes, step) / step)
+    return 1
+
+
+def _first_core(
+    rule: ThresholdRule,
+    detector: Detector,
+    batch: DeployBatch,
+    obs: Observed,
+    available: BoolArray,
+    valid: BoolArray,
+    since: int,
+) -> IntArray:
+    """:func:`_first` on ``obs`` as given.
+
     Detectors are causal (a step's state depends on earlier samples only), so from ``since ==
     0`` the rows are first judged on short prefixes and only those that have not fired yet on
     longer ones: a rule that fires early on most rows costs a fraction of the full width.
@@ -86,14 +127,15 @@ def _first(
     rows = _enough(rule, obs, valid, rows, batch.step_minutes)
     if not rows.any():
         return out
-    detector = build_detector(rule, batch.step_minutes)
     length = valid.sum(axis=-1)
     width = obs.n_steps
     widths = [w for w in _PREFIXES if since == 0 and w < width // 2] + [width]
     todo = np.flatnonzero(rows)
     for w in widths:
-        part = _rows(obs, todo, w) if todo.size < n or w < width else obs
-        fired = detector.firing(part)[:, since:]
+        if todo.size >= 0.7 * n:  # most rows: a view of the columns, no copy; pick rows after
+            fired = detector.firing(_cols(obs, w) if w < width else obs)[todo, since:]
+        else:
+            fired = detector.firing(_rows(obs, todo, w))[:, since:]
         first = np.argmax(fired, axis=-1).astype(np.int64)
         hit = fired[np.arange(fired.shape[0]), first] & (first + since < length[todo])
         out[todo[hit]] = first[hit] + since
@@ -118,6 +160,21 @@ def _noisy(rule: ThresholdRule, batch: DeployBatch) -> tuple[Observed, BoolArray
     """What a canary-scope rule sees over the split steps, per (deploy, draw)."""
     metric, _, relative, window = observed_key(rule, batch.step_minutes)
     return batch.noisy(metric, relative, window, counts=not _one_step(rule, batch.step_minutes))
+
+
+def _cols(obs: Observed, width: int) -> Observed:
+    """``obs`` up to step ``width`` (views, no copy)."""
+
+    def cut(a: NDArray[np.float64] | None) -> NDArray[np.float64] | None:
+        return None if a is None else a[:, :width]
+
+    return Observed(
+        obs.step_minutes,
+        obs.value[:, :width],
+        cut(obs.requests),
+        cut(obs.errors),
+        cut(obs.baseline),
+    )
 
 
 def _rows(obs: Observed, rows: IntArray, width: int) -> Observed:

@@ -6,11 +6,13 @@ all of them. At 0 % and 100 % one version serves everyone and reports the trace 
 measurement: no noise is added. Per step, given the trace (requests ``n``, errors ``k``,
 percentile ``q``):
 
-* counts: the canary's requests are ``Binomial(n, e)`` and its errors ``Binomial(k, e)``; the
+* counts: the canary's requests ``C`` are ``Binomial(n, e)`` (its normal approximation where
+  the variance is 25 or more, as the replay draws them) and its errors ``Binomial(k, C/n)``
+  (each error falls on the canary with its share of the requests, as the replay draws them); the
   stable version's are the rest. If the trace's counts are Poisson, these thinned counts are
   independent Poissons (Poisson thinning), so canary and stable are independent measurements
   and the fleet's totals are the trace's exactly. Inside a labelled incident the trace is the new
-  version's behaviour: the canary's errors are ``Binomial(k, e)`` and the stable version's
+  version's behaviour: the canary's errors are ``Binomial(k, C/n)`` and the stable version's
   ``Poisson(stable requests x its level)``.
 * a latency percentile ``p``: each version's latency is log-normal with shape ``sigma`` (the
   replay's assumption), so the log of a percentile over ``m`` requests is normal around the
@@ -134,10 +136,21 @@ def short_term_variance(values: FloatArray, log: bool) -> float:
 
 
 def split_counts(rng: np.random.Generator, total: FloatArray, share: FloatArray) -> FloatArray:
-    """``Binomial(total, share)`` per cell (NaN total: NaN); ``total`` holds whole numbers."""
+    """``Binomial(total, share)`` per cell (NaN total: NaN); ``total`` holds whole numbers.
+
+    Where the variance ``total x share x (1 - share)`` is 25 or more the draw is the normal
+    approximation, rounded and clipped (as the replay draws canary requests); elsewhere exact.
+    """
     ok = np.isfinite(total) & (total > 0)
-    n = np.where(ok, np.rint(total), 0).astype(np.int64)
-    out = rng.binomial(n, np.clip(share, 0.0, 1.0)).astype(np.float64)
+    n = np.where(ok, np.rint(total), 0.0)
+    p = np.clip(np.broadcast_to(share, n.shape), 0.0, 1.0)
+    var = n * p * (1.0 - p)
+    out = np.rint(n * p + np.sqrt(var) * rng.standard_normal(n.shape))
+    out = np.clip(out, 0.0, n)
+    small = np.flatnonzero((var < 25.0).ravel())
+    if small.size:
+        flat = out.reshape(-1)
+        flat[small] = rng.binomial(n.reshape(-1)[small].astype(np.int64), p.reshape(-1)[small])
     return np.where(np.isnan(total), np.nan, out)
 
 

@@ -1,11 +1,12 @@
 """The SimPy replay model's view of a rule set: blast radius with the plan's stages and response.
 
-The backtest scores rules with the deterministic stage-exposure model (:mod:`.stage_exposure`),
-cheap enough to sweep. With a plan, :func:`replay_rule_set` also replays every trace's labelled
-incidents through the replay model of :mod:`simulations.replay` (random onsets in any stage,
-binomial canary counts, the response: automated abort or paged on-call with rollback levels)
-using the rule set's detectors, and returns that model's summary: detection and false-rollback
-fractions, time to roll back, and blast radius in failed requests, users and exposure-minutes.
+The backtest scores rules with the stage-exposure and sample models (:mod:`.exposure`,
+:mod:`.noise`), cheap enough to sweep. With a plan, :func:`replay_rule_set` also replays every
+trace's labelled incidents through the replay model of :mod:`simulations.replay` (random
+onsets in any stage, binomial canary counts, the response: automated abort or paged on-call
+with rollback levels) using the rule set's detectors, and returns that model's summary:
+detection and false-rollback fractions, time to roll back, and blast radius in failed
+requests, users and exposure-minutes.
 Relative rules have no counterpart there (the replay computes the raw metric) and are left out.
 """
 

@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         header = (
             f"Tuned by devops-planner tune on {', '.join(t.name for t in train)}; budget "
             f"{settings.budget:g} false rollbacks per 100 deploys. First rule set = recommended."
+            f"\nOut of sample: {report.verdict()['status']}: {report.verdict()['reason']}"
         )
         outputs.append((args.output, dump_thresholds(report.thresholds(args.output), header)))
     if args.report:

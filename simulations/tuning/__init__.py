@@ -4,6 +4,8 @@ Modules:
 
 - ``_malloc``: Keep freed large arrays in the heap instead of returning them to the kernel (glibc
   only).
+- ``select``: Robust selection: cross-validated over time blocks, fold-stable within the budget,
+  validated.
 - ``space``: The parameter grid ``tune`` searches: per metric, per detector family.
 - ``split``: The time-based train/test split of labelled traces.
 - ``sweep``: Tune rollback rules: sweep each family's parameters, keep the Pareto front, recommend

@@ -7,7 +7,7 @@ its onset). Rules are never fitted, so "training on ``K - 1`` folds" means *sele
 
 * a rule set **qualifies** on folds ``F`` when its false rollbacks per 100 healthy deploys are
   within the budget on every fold of ``F`` that has healthy deploys (the budget must hold on each
-  stretch of history, not only on their average: a stability margin);
+  stretch of history, not only on their average: a stability margin), and at least one has;
 * among the qualifying ones the pick has the least worst-fold mean blast radius (ties: the
   higher worst-fold recall), a preference for rules that are good on every stretch;
 * if none qualifies, the pick is the **safest**: the least worst-fold false-rollback rate, and
@@ -170,9 +170,10 @@ def _fr(s: Score) -> float | None:
 
 
 def qualifies(j: Judged, folds: Sequence[int], budget: float) -> bool:
-    """Within ``budget`` on every fold of ``folds`` that has healthy deploys."""
-    rates = [_fr(j.folds[f]) for f in folds]
-    return all(r is None or r <= budget + 1e-9 for r in rates)
+    """Within ``budget`` on every fold of ``folds`` that has healthy deploys (and one has: a
+    rate never measured does not qualify)."""
+    rates = [r for f in folds if (r := _fr(j.folds[f])) is not None]
+    return bool(rates) and all(r <= budget + 1e-9 for r in rates)
 
 
 def worst(j: Judged, folds: Sequence[int]) -> tuple[float, float]:

@@ -577,6 +577,8 @@ def evidence_inputs(
         if tau2 is None and values is not None:
             s2 = quantile_spread(sigma, pct) ** 2
             tau2 = max(0.0, short_term_variance(values, True) - s2 / (rpm * step))
+    if p0 is None and sigma is None:
+        return None  # neither an error ratio nor a latency to size the bakes by
     return EvidenceInputs(
         requests_per_minute=round(rpm, 3),
         error_ratio=None if p0 is None else float(f"{p0:.6g}"),
