@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulations.exceptions import TraceError
+from simulations.loaders.nab import NabLabels
 from simulations.traces.model import Trace
 
 __all__ = ["FORMATS", "detect_format", "load_trace_file"]
@@ -66,7 +67,7 @@ def detect_format(path: str | Path) -> str:
     return "canonical"
 
 
-def _nab_labels(path: Path, label_file: Path) -> object:
+def _nab_labels(path: Path, label_file: Path) -> NabLabels:
     from simulations.loaders.nab import parse_nab_labels
 
     try:
@@ -87,7 +88,7 @@ def _nab_labels(path: Path, label_file: Path) -> object:
 
 
 def _nab(path: Path, metric: str | None, labels: str | None) -> tuple[Trace, bool]:
-    from simulations.loaders.nab import NabLabels, guess_nab_metric, load_nab, parse_nab
+    from simulations.loaders.nab import guess_nab_metric, load_nab, parse_nab
 
     try:
         column = guess_nab_metric(path.name)
@@ -98,8 +99,10 @@ def _nab(path: Path, metric: str | None, labels: str | None) -> tuple[Trace, boo
     column = metric or column
     if labels is not None and labels.lower().endswith(".json"):
         found = _nab_labels(path, Path(labels))
-        assert isinstance(found, NabLabels)
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TraceError(f"{path}: cannot read: {exc}") from None
         return parse_nab(text, str(path), column, found), True
     return load_nab(path, metric=column), False
 

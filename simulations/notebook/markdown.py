@@ -163,21 +163,25 @@ def schedule_note(plan: Plan, stages: Sequence[tuple[str, float, float]]) -> str
         rows.append(f"| {_code(s.stage)} | +{at:.1f} h | {run_text} |")
         if s.held_until:
             held.append(f"{_code(s.stage)} ({_text(s.reason or 'outside the allowed windows')})")
-    why = (
-        "The calendar holds " + ", ".join(held) + "; the replay"
-        if held
-        else "The calendar places every stage at the end of its minimum wait; the replay"
-    )
+    if held:
+        why = (
+            "The calendar holds " + ", ".join(held) + " for a deployment window, and so does the "
+            "replay: the wait before a held stage is at least the calendar's gap. Otherwise the "
+            "calendar places each stage at the end of its minimum wait, while the replay draws "
+            "each wait from the plan's range"
+        )
+    else:
+        why = (
+            "The calendar places each stage at the end of its minimum wait; the replay draws "
+            "each wait from the plan's range"
+        )
     return "\n".join(
         [
             "| stage | calendar start | this replayed run |",
             "|---|---|---|",
             *rows,
             "",
-            f"{why} draws each stage's wait from the plan's wait range and starts the next "
-            "stage at once, without waiting for a deployment window: the Monte Carlo runs "
-            "start at random moments of the history, which have no calendar. Under the "
-            "calendar, exposure widens later, so an incident that starts during a hold meets "
-            "the smaller exposure for longer than in the replay.",
+            f"{why}, so a replayed run may start a stage later than the calendar. A wait drawn "
+            "past a window is assumed to find one open (the calendar would wait for the next).",
         ]
     )

@@ -164,17 +164,39 @@ class Setup:
         return round(minutes / self.step_minutes)
 
 
+def calendar_holds(plan: Plan) -> dict[int, float]:
+    """Stage index -> minutes the calendar keeps it before the next stage, for each stage whose
+    successor the calendar holds for a deployment window (``held_until``); empty without a
+    schedule."""
+    if not plan.schedule:
+        return {}
+    starts = {s.stage: pd.Timestamp(s.start) for s in plan.schedule}
+    held = {s.stage for s in plan.schedule if s.held_until}
+    out: dict[int, float] = {}
+    for i, (stage, nxt) in enumerate(zip(plan.stages, plan.stages[1:], strict=False)):
+        if nxt.name in held and stage.name in starts and nxt.name in starts:
+            out[i] = (starts[nxt.name] - starts[stage.name]).total_seconds() / 60.0
+    return out
+
+
 def plan_stages(plan: Plan) -> tuple[StageSpec, ...]:
-    """The plan's stages as :class:`StageSpec` (exposure percent -> fraction)."""
+    """The plan's stages as :class:`StageSpec` (exposure percent -> fraction).
+
+    A scheduled plan's calendar holds are kept: before a held stage, the wait is at least the
+    calendar's gap between the two stage starts (:func:`calendar_holds`). Assumption: a wait
+    drawn longer than that gap starts the next stage when it ends, as if a window were open
+    then (the calendar would wait for the next window).
+    """
+    holds = calendar_holds(plan)
     return tuple(
         StageSpec(
             s.name,
             s.exposure_percent / 100.0,
-            s.wait_minutes.min,
-            s.wait_minutes.max,
+            max(s.wait_minutes.min, holds.get(i, 0.0)),
+            max(s.wait_minutes.max, holds.get(i, 0.0)),
             s.rollback_level,
         )
-        for s in plan.stages
+        for i, s in enumerate(plan.stages)
     )
 
 

@@ -250,5 +250,38 @@ def test_schedule_note_compares_the_calendar_with_the_replayed_run_and_says_why(
     held = [s.stage for s in plan.schedule if s.held_until]
     assert held, "the sample calendar holds a stage for its window"
     assert f"The calendar holds `{held[0]}`" in note
-    assert "without waiting for a deployment window" in note
+    assert "and so does the replay" in note
     assert schedule_note(plan.__class__.from_dict({**plan.to_dict(), "schedule": []}), stages) == ""
+
+
+def test_the_replay_keeps_the_calendars_holds() -> None:
+    import dataclasses
+
+    from support.paths import ROOT
+
+    from simulations.notebook.inputs import PlanInputs, load_plan
+    from simulations.replay.setup import calendar_holds, plan_stages
+
+    sample = ROOT / "data" / "sample"
+    inputs = PlanInputs(
+        manifest_path=str(sample / "change-manifest.yaml"),
+        service_path=str(sample / "service.yaml"),
+        calendar_path=str(sample / "calendar.yaml"),
+        start="2026-12-07T10:00",
+    )
+    plan = load_plan(inputs)
+    unscheduled = dataclasses.replace(plan, schedule=())
+    held = [i for i, s in enumerate(plan.schedule) if s.held_until]
+    assert held and calendar_holds(unscheduled) == {}
+    holds = calendar_holds(plan)
+    assert sorted(holds) == [i - 1 for i in held]  # the stage before each held one
+    for i, (spec, stage) in enumerate(zip(plan_stages(plan), plan.stages, strict=True)):
+        if i in holds:
+            # the calendar's gap: from this stage's start to the held stage's start
+            gap = pd.Timestamp(plan.schedule[i + 1].start) - pd.Timestamp(plan.schedule[i].start)
+            assert spec.wait_min == gap.total_seconds() / 60 >= stage.wait_minutes.min
+        else:
+            assert (spec.wait_min, spec.wait_max) == (
+                stage.wait_minutes.min,
+                stage.wait_minutes.max,
+            )
