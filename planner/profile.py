@@ -8,14 +8,13 @@ every timing minutes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from planner.exceptions import ProfileError
-from planner.io import read_structured
+from planner.io import read_structured, shown
 
 __all__ = [
     "FLAG_MECHANISMS",
@@ -117,7 +116,7 @@ def load_profile(path: str | Path) -> ServiceProfile:
     Raises:
         ProfileError: unreadable file or a bad field; the message names the file and field.
     """
-    data = read_structured(path, ProfileError)
+    data = read_structured(path, ProfileError, schema="service-profile")
     return parse_profile({} if data is None else data, str(path))
 
 
@@ -172,16 +171,31 @@ def _flag(value: Any, where: str) -> FlagMechanism:
         name = _name(name, where, "feature_flag.name")
     command = data.get("command")
     if mechanism == "flag_service":
-        command = _string(command, where, "feature_flag.command")
-        unknown = set(re.findall(r"{(\w*)}", command)) - _TEMPLATE_KEYS
-        if unknown or "{flag}" not in command or "{value}" not in command:
-            raise ProfileError(
-                f"{where}: feature_flag.command: {command!r} must use {{flag}} and {{value}} "
-                f"(and optionally {{percent}}), nothing else"
-            )
+        command = _command(command, where)
     elif command is not None:
         raise ProfileError(f"{where}: feature_flag.command: only used with mechanism flag_service")
     return FlagMechanism(mechanism=cast(Any, mechanism), name=name, command=command)
+
+
+def _command(value: Any, where: str) -> str:
+    """A checked flag-service template (a command line, or a list of arguments)."""
+    from planner.runtime.template import TemplateError, check_template  # runtime imports us
+
+    key = "feature_flag.command"
+    if isinstance(value, list) and value and all(isinstance(w, str) for w in value):
+        template: str | list[str] = value
+    else:
+        template = _name(value, where, key)
+    try:
+        text = check_template(template, _TEMPLATE_KEYS)
+    except TemplateError as exc:
+        raise ProfileError(f"{where}: {key}: {shown(template)}: {exc}") from None
+    if "{flag}" not in text or "{value}" not in text:
+        raise ProfileError(
+            f"{where}: {key}: {shown(template)} must use {{flag}} and {{value}} "
+            f"(and optionally {{percent}}), nothing else"
+        )
+    return text
 
 
 def _baseline(value: Any, where: str) -> Baseline:

@@ -35,13 +35,20 @@ from planner.export.names import duration, promql_string
 from planner.export.prometheus import LEVELS, alerting_rule, sli_selector
 from planner.export.promql import sustained_query
 from planner.export.watch import watches
-from planner.io import atomic_write_text
+from planner.io import write_all
 from planner.model import Monitor, Plan
 from simulations.detectors import Observed, StaticThreshold, alarm_minutes
 from simulations.exceptions import SimulationError
 from simulations.traces.model import Incident, Trace
 
-__all__ = ["AlertCase", "PromTest", "build_promtest", "trace_series", "write_promtest"]
+__all__ = [
+    "AlertCase",
+    "PromTest",
+    "build_promtest",
+    "promtest_files",
+    "trace_series",
+    "write_promtest",
+]
 
 _LATENCY = re.compile(r"latency_p(\d{2})(?:_ms)?")
 
@@ -237,10 +244,19 @@ def build_promtest(
     return PromTest({"groups": [group]}, test, tuple(cases))
 
 
-def write_promtest(directory: str | Path, test: PromTest, name: str = "promtest") -> Path:
-    """Write ``<name>.yaml`` (the test) and its rule file into ``directory``; return the test."""
+def promtest_files(
+    directory: str | Path, test: PromTest, name: str = "promtest"
+) -> dict[Path, str]:
+    """The rule file and ``<name>.yaml`` (the test) of ``test`` in ``directory``, as texts."""
     folder = Path(directory)
     rules = yaml.safe_dump(test.rules, sort_keys=False, allow_unicode=False, width=100)
     tests = yaml.safe_dump(test.tests, sort_keys=False, allow_unicode=False, width=100)
-    atomic_write_text(folder / test.tests["rule_files"][0], rules)
-    return atomic_write_text(folder / f"{name}.yaml", tests)
+    return {folder / test.tests["rule_files"][0]: rules, folder / f"{name}.yaml": tests}
+
+
+def write_promtest(directory: str | Path, test: PromTest, name: str = "promtest") -> Path:
+    """Write ``<name>.yaml`` (the test) and its rule file into ``directory``; return the test.
+
+    Both files or neither (:func:`planner.io.write_all`).
+    """
+    return write_all(promtest_files(directory, test, name).items())[-1]

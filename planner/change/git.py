@@ -11,6 +11,7 @@ output; :func:`read_git_change` is the I/O wrapper.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ __all__ = [
 
 MAX_CONTENT_BYTES = 1 << 20  # larger blobs are not read as text (content None)
 _NULL_SHA = "0" * 40
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _REPO_ENV = frozenset(
     {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"}
     | {"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_PREFIX"}
@@ -119,6 +121,7 @@ def read_git_change(repo: str, base: str | None, head: str = "HEAD") -> ChangeSe
             "--topo-order",
             "--no-merges",
             "--no-show-signature",
+            "-z",
             "--format=%H%x00%s",
         ]
         log = pool.submit(git.run, [*log_args, f"{base_sha}..{head_sha}"])
@@ -192,12 +195,18 @@ def parse_numstat(out: str) -> dict[str, tuple[int, int]]:
 
 
 def parse_log(out: str) -> tuple[Commit, ...]:
-    """Parse ``git log --format=%H%x00%s`` (one commit per line)."""
+    """Parse ``git log -z --format=%H%x00%s``: NUL-separated id and subject, record after record.
+
+    Only NUL separates (a subject holding U+2028, U+001C or any other line break stays one
+    subject); an id that is not 40 or 64 hex digits ends the list rather than becoming a commit.
+    """
+    tokens = out.split("\0")
     commits = []
-    for line in out.splitlines():
-        sha, _, subject = line.partition("\0")
-        if sha:
-            commits.append(Commit(sha=sha, subject=subject))
+    for sha, subject in zip(tokens[0::2], tokens[1::2], strict=False):
+        sha = sha.lstrip("\n")
+        if not _COMMIT_ID.fullmatch(sha):
+            break
+        commits.append(Commit(sha=sha, subject=subject))
     return tuple(commits)
 
 

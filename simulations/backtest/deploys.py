@@ -24,8 +24,10 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.limits import MAX_CELLS
 from simulations.backtest.exposure import Rollout, in_scope
 from simulations.detectors.base import Observed
+from simulations.exceptions import BacktestError
 from simulations.traces.model import Trace
 from simulations.traces.relative import transform
 from simulations.traces.series import SeriesCache, healthy_values, incident_steps, trace_series
@@ -240,6 +242,12 @@ def _batch(
         return None
     cols = np.asarray(rows, dtype=np.int64).T
     width = int(cols[2].max())
+    MAX_CELLS.check(
+        f"{kind} deploys: {len(rows):,} deploys x {width:,} steps of {step:g} min "
+        "(fewer with a longer --deploy-every or a shorter trace)",
+        len(rows) * width,
+        BacktestError,
+    )
     return DeployBatch(
         step_minutes=step,
         traces=traces,

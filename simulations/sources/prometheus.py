@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import requests
 
+from planner.limits import MAX_QUERY_POINTS
 from simulations.exceptions import PrometheusError, TraceError
 from simulations.sources.prom_time import parse_prom_duration, parse_prom_time
 from simulations.traces.model import Metric, Trace, canonical_metric
@@ -61,6 +62,11 @@ def chunk_ranges(
     if end < start:
         raise PrometheusError(f"range: end {end.isoformat()} is before start {start.isoformat()}")
     total = (end - start) // step + 1
+    MAX_QUERY_POINTS.check(
+        f"range {start.isoformat()} to {end.isoformat()} at a step of {step.total_seconds():g}s",
+        total,
+        PrometheusError,
+    )
     out = []
     for first in range(0, total, max_points):
         last = min(first + max_points, total) - 1
@@ -173,11 +179,12 @@ def query_range(
     """
     endpoint = url.rstrip("/") + "/api/v1/query_range"
     step_s = step.total_seconds()
+    ranges = chunk_ranges(start, end, step)  # checks the number of points first
     grid = pd.date_range(start, end, freq=step, name="timestamp").as_unit("ns")
     merged: dict[str, list[tuple[float, float]]] = {}
     own = session or requests.Session()
     try:
-        for first, last in chunk_ranges(start, end, step):
+        for first, last in ranges:
             form = {
                 "query": query,
                 "start": f"{first.value / 1e9:.3f}",
