@@ -21,7 +21,6 @@ import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -65,6 +64,7 @@ SCHEMAS = (
     "service-profile",
     "thresholds",
 )
+_SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 _UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e]")
@@ -357,7 +357,7 @@ def read_plan(path: str | Path) -> Plan:
 
 def schema_text(name: str) -> str:
     """The JSON text of the shipped schema ``name`` (one of :data:`SCHEMAS`)."""
-    return (resources.files("planner") / "schemas" / f"{name}.schema.json").read_text("utf-8")
+    return (_SCHEMA_DIR / f"{name}.schema.json").read_text("utf-8")
 
 
 @cache
