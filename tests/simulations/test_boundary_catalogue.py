@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -470,24 +469,31 @@ def test_promtest_writes_all_files_or_none(
     }
 
 
-def test_export_writes_all_files_or_none(
+def test_a_failed_export_leaves_the_good_output(
     tmp_path: Path, plan_json: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "export"
     assert main(["export", "flagger", "--plan", str(plan_json), "-o", str(out)]) == 0
-    names = sorted(p.name for p in out.iterdir())
-    assert len(names) >= 2  # a multi-file export
-    before = {n: (out / n).read_bytes() for n in names}
-    blocked = tmp_path / "blocked"
-    blocked.mkdir()
-    (blocked / names[-1]).mkdir()  # the last file cannot be written
-    assert main(["export", "flagger", "--plan", str(plan_json), "-o", str(blocked)]) == 2
-    assert sorted(p.name for p in blocked.iterdir()) == [names[-1]]
-    assert {n: (out / n).read_bytes() for n in names} == before
-    capsys.readouterr()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema_version": "1.0", "stages": []}')
+    assert main(["export", "flagger", "--plan", str(bad), "-o", str(out)]) == 2
+    assert "bad.json: change: missing (required)" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-WriteCheck = Callable[[Path], None]
+def test_limits_are_raised_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEVOPS_PLANNER_MAX_TRACE_SLOTS", "100")
+    argv = ["backtest", "--thresholds", str(THRESHOLDS), "--trace", str(TRACE)]
+    assert main(argv) == 2
+    assert "over the limit of 100 time steps" in capsys.readouterr().err
+    monkeypatch.setenv("DEVOPS_PLANNER_MAX_TRACE_SLOTS", "lots")
+    assert main(argv) == 2
+    assert "DEVOPS_PLANNER_MAX_TRACE_SLOTS: 'lots' is not a positive integer" in (
+        capsys.readouterr().err
+    )
 
 
 def test_plan_json_never_holds_bare_infinity(tmp_path: Path) -> None:
