@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import requests
 
+from planner.io import parse_json_text
 from planner.limits import MAX_QUERY_POINTS
 from simulations.exceptions import PrometheusError, TraceError
 from simulations.sources.prom_time import parse_prom_duration, parse_prom_time
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 CHUNK_POINTS = 10_000  # below the server's limit of 11,000 points per series
+_FIRST_SECOND, _LAST_SECOND = 0.0, 7258118400.0  # 1970-01-01 to 2200-01-01
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,12 @@ def parse_matrix(payload: Any, where: str) -> dict[str, list[tuple[float, float]
         for series in data.get("result", []):
             name = series_name(series.get("metric", {}))
             points = [(float(t), float(v)) for t, v in series.get("values", [])]
+            for t, _ in points:
+                if not _FIRST_SECOND <= t <= _LAST_SECOND:  # else dropped with a numpy warning
+                    raise PrometheusError(
+                        f"{where}: series {name}: timestamp {t!r} is not a Unix time in "
+                        "1970-2200 (expected seconds)"
+                    )
             out.setdefault(name, []).extend(points)
     except (TypeError, ValueError, AttributeError) as exc:
         raise PrometheusError(f"{where}: malformed series in the answer: {exc}") from None
@@ -134,9 +142,11 @@ def _fetch(
         raise PrometheusError(f"{url}: {reason}") from None
     except requests.exceptions.RequestException as exc:
         raise PrometheusError(f"{url}: {type(exc).__name__}: {exc}".splitlines()[0]) from None
-    try:
-        payload = resp.json()
-    except ValueError:
+    try:  # the one JSON policy: a 200,000-deep answer is one line, not a RecursionError
+        payload = parse_json_text(resp.text, url, PrometheusError)
+    except PrometheusError as exc:
+        if resp.status_code == 200 and "invalid JSON" not in str(exc):
+            raise
         payload = None
     if resp.status_code != 200:
         if isinstance(payload, dict) and payload.get("status") == "error":
