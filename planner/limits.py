@@ -1,9 +1,10 @@
 """Bounds on work, checked before the work starts; each can be raised from the environment.
 
 Every input or option that scales time or memory (file sizes, trace span / step, points per
-query, replay runs, draws, grid sizes) is compared with a :class:`Limit` first. A rejection
-names the amount, the limit and the environment variable that raises it, e.g. ``trace span
-14 years / step 1 minute = 7,358,401 slots, over the limit of 5,000,000 (raise it with
+query, deploys x steps of a backtest batch, replay runs) is compared with a :class:`Limit`
+first. A rejection names the amount, the limit and the environment variable that raises it,
+e.g. ``t.csv: 2012-01-01T00:00:00+00:00 to 2026-01-01T00:00:00+00:00 at a step of 60s =
+7,364,161 time steps, over the limit of 5,000,000 time steps (raise it with
 DEVOPS_PLANNER_MAX_TRACE_SLOTS=...)``.
 """
 
@@ -16,8 +17,6 @@ from planner.exceptions import PlannerError
 
 __all__ = [
     "MAX_CELLS",
-    "MAX_DRAWS",
-    "MAX_GRID",
     "MAX_INPUT_BYTES",
     "MAX_QUERY_POINTS",
     "MAX_RUNS",
@@ -81,5 +80,3 @@ MAX_TRACE_SLOTS = Limit("MAX_TRACE_SLOTS", 5_000_000, "time steps")
 MAX_QUERY_POINTS = Limit("MAX_QUERY_POINTS", 5_000_000, "points per query")
 MAX_CELLS = Limit("MAX_CELLS", 20_000_000, "deploy-steps")
 MAX_RUNS = Limit("MAX_RUNS", 1_000_000, "runs")
-MAX_DRAWS = Limit("MAX_DRAWS", 100_000_000, "draws")
-MAX_GRID = Limit("MAX_GRID", 100_000, "grid points")

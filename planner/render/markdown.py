@@ -35,7 +35,8 @@ def render_markdown(plan: Plan) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-_MARKUP = re.compile(r"([\\`*_\[\]<>|])")
+# Characters that start Markdown markup; "_" only at a word edge (FEATURE_AUTH stays as is).
+_MARKUP = re.compile(r"([\\`*\[\]<>|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _TICKS = re.compile(r"`+")
 
 
@@ -120,7 +121,7 @@ def _risk(plan: Plan, out: list[str]) -> None:
             continue
         for f in rated:
             renamed = f", from {_code(f.old_path)}" if f.old_path else ""
-            why = "; ".join(_one_line(r) for r in f.reasons) or "no rule matched"
+            why = "; ".join(_text(r) for r in f.reasons) or "no rule matched"
             out.append(f"- {_code(f.path)} ({f.change}{renamed}): {why}")
         out.append("")
 
