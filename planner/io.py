@@ -271,7 +271,7 @@ def _check_values(data: Any, source: str, error: type[PlannerError]) -> None:
                 f"{source}: more than {MAX_NODES:,} values (with YAML aliases expanded); "
                 "expected a smaller document"
             )
-        if len(path) > MAX_DEPTH:
+        if len(path) >= MAX_DEPTH:  # the same count as the YAML composer: every node a level
             raise field_error(error, source, path[:3], f"nested deeper than {MAX_DEPTH} levels")
         if isinstance(value, float) and not math.isfinite(value):
             raise field_error(error, source, path, f"{value!r} is not a finite number")
