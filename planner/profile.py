@@ -8,6 +8,7 @@ every timing minutes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = [
     "FlagMechanism",
     "ServiceProfile",
     "Timings",
+    "check_flag_name",
     "load_profile",
     "parse_profile",
 ]
@@ -32,6 +34,7 @@ PLATFORMS: tuple[str, ...] = ("kubernetes", "pm2", "systemd", "generic")
 FLAG_MECHANISMS: tuple[str, ...] = ("env", "flag_service")
 DATABASES: tuple[str, ...] = ("postgresql", "mysql")
 _TEMPLATE_KEYS = frozenset({"flag", "value", "percent"})
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,22 @@ def _flag(value: Any, where: str) -> FlagMechanism:
     elif command is not None:
         raise ProfileError(f"{where}: feature_flag.command: only used with mechanism flag_service")
     return FlagMechanism(mechanism=cast(Any, mechanism), name=name, command=command)
+
+
+def check_flag_name(flag: str | None, profile: ServiceProfile | None, source: str) -> None:
+    """The change's flag must be an environment variable name when the mechanism is ``env``.
+
+    Raises:
+        ProfileError: ``FLAG=true`` would not set the variable (``new-checkout``, ``a.b``).
+    """
+    mech = (profile or ServiceProfile()).feature_flag
+    name = flag or mech.name
+    if name and mech.mechanism == "env" and not _ENV_NAME.fullmatch(name):
+        raise ProfileError(
+            f"{source}: feature_flag: {shown(name)} is not an environment variable name "
+            "([A-Za-z_][A-Za-z0-9_]*) as feature_flag.mechanism env needs; rename it or use "
+            "mechanism flag_service"
+        )
 
 
 def _command(value: Any, where: str) -> str:

@@ -243,6 +243,11 @@ CASES: dict[str, Case] = {
         ("plan", "--manifest", "{m.yaml}", "-o", "{out}/p.md"),
         "feature_flag: 'A$(touch PWNED)' is not valid",
     ),
+    "flag that no environment variable can hold": Case(
+        {"m.yaml": "feature: x\nfeature_flag: new-checkout\nfiles: [{path: a, change: added}]\n"},
+        ("plan", "--manifest", "{m.yaml}", "-o", "{out}/p.md"),
+        "feature_flag: 'new-checkout' is not an environment variable name",
+    ),
     "namespace starting with a dash": Case(
         {"s.yaml": "platform: kubernetes\nnamespace: '-n$(id)'\n"},
         plan_args("--service", "{s.yaml}"),
