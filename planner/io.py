@@ -340,9 +340,12 @@ def read_plan(path: str | Path) -> Plan:
         PlanError: the file cannot be read or parsed, or the plan is invalid; the message starts
             with ``path`` so the user knows which of their plan files is wrong.
     """
-    from planner.model import Plan
+    from planner.model import SCHEMA_VERSION, Plan
 
-    data = read_structured(path, PlanError, schema="plan")
+    data = read_structured(path, PlanError)
+    # Another version's plan is named as such, not by the first field it lacks.
+    if isinstance(data, Mapping) and data.get("schema_version") == SCHEMA_VERSION:
+        validate_schema(data, "plan", str(path), PlanError)
     try:
         return Plan.from_dict(data)
     except PlanError as exc:
