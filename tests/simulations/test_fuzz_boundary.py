@@ -13,8 +13,9 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,12 @@ POLICY = {
     ],
     "disable": [],
 }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clean_work() -> Iterator[None]:
+    yield
+    shutil.rmtree(WORK, ignore_errors=True)
 
 
 def _sample(name: str, folder: Path = SAMPLE) -> Any:
