@@ -35,6 +35,8 @@ FLAG_MECHANISMS: tuple[str, ...] = ("env", "flag_service")
 DATABASES: tuple[str, ...] = ("postgresql", "mysql")
 _TEMPLATE_KEYS = frozenset({"flag", "value", "percent"})
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,22 @@ def parse_profile(data: Any, source: str = "<profile>") -> ServiceProfile:
         kwargs["promql"] = {str(k): str(v) for k, v in promql.items()}
     if "calendar" in top:
         kwargs["calendar"] = _mapping(top["calendar"], where, "calendar")
-    return ServiceProfile(**kwargs)
+    profile = ServiceProfile(**kwargs)
+    if profile.platform == "kubernetes":  # the names kubectl takes, in Kubernetes' own grammar
+        _dns(profile.namespace, _DNS_LABEL, 63, where, "namespace")
+        _dns(profile.deployment_name, _DNS_SUBDOMAIN, 253, where, "deployment")
+        _dns(profile.container_name, _DNS_LABEL, 63, where, "container")
+    return profile
+
+
+def _dns(name: str, grammar: re.Pattern[str], most: int, where: str, key: str) -> None:
+    if len(name) > most or not grammar.fullmatch(name):
+        kind = "label" if grammar is _DNS_LABEL else "subdomain"
+        raise ProfileError(
+            f"{where}: {key}: {shown(name)} is not a Kubernetes name (RFC 1123 {kind}: lower-case "
+            f"letters, digits and '-'{', ' + repr('.') if kind == 'subdomain' else ''}, at most "
+            f"{most} characters, starting and ending with a letter or digit)"
+        )
 
 
 def _flag(value: Any, where: str) -> FlagMechanism:

@@ -79,6 +79,19 @@ def test_flag_service_template_is_kept() -> None:
             r"feature_flag\.mechanism: 'launchdarkly'",
         ),
         ({"feature_flag": {"mechanism": "flag_service"}}, r"feature_flag\.command: None must be"),
+        (
+            {"platform": "kubernetes", "namespace": "Web_Team"},
+            r"namespace: 'Web_Team' is not a Kubernetes name \(RFC 1123 label",
+        ),
+        (
+            {
+                "platform": "kubernetes",
+                "service": "api",
+                "deployment": "api.v2",
+                "container": "a.b",
+            },
+            r"container: 'a.b' is not a Kubernetes name",
+        ),
         (  # the template, not the value, would decide the quoting: "'$(...)'" runs
             {"feature_flag": {"mechanism": "flag_service", "command": 'f "{flag}" {value}'}},
             r"feature_flag\.command: .*field \{flag\} is inside double quotes",
