@@ -15,9 +15,10 @@ import sys
 from collections.abc import Sequence
 from enum import IntEnum, unique
 from importlib.metadata import entry_points
-from typing import Protocol, cast
+from typing import NoReturn, Protocol, cast
 
 from planner.exceptions import PlannerError
+from planner.io import one_line
 
 __all__ = ["PROG", "Command", "ExitStatus", "main"]
 
@@ -56,8 +57,15 @@ def _commands() -> dict[str, Command]:
     return modules
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors: ``devops-planner plan: error: ... (see --help)``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message, 400)} (see {self.prog} --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Plan risky changes, replay rollouts over real history, export to engines.",
     )
@@ -79,12 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args._run(args)
     except PlannerError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _fail(str(exc))
         return ExitStatus.BAD_INPUT
     except OSError as exc:  # a file we were told to read or write; never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        _fail(f"{where}{exc.strerror or exc}")
         return ExitStatus.BAD_INPUT
     except KeyboardInterrupt:
         return ExitStatus.INTERRUPTED
     return status
+
+
+def _fail(message: str) -> None:
+    """The one line every rejection prints: control characters and line breaks escaped."""
+    print(f"{PROG}: error: {one_line(message, 2000)}", file=sys.stderr)

@@ -430,8 +430,8 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
     if origin in (Mapping, dict) or tp is Mapping:
         if not isinstance(value, Mapping):
             raise PlanError(f"{where}: expected an object, got {type(value).__name__}")
-        if args and typing.get_origin(args[1]) is tuple:
-            return {k: tuple(v) for k, v in value.items()}
+        if args:
+            return {str(k): _convert(args[1], v, f"{where}.{k}") for k, v in value.items()}
         return dict(value)
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, int | float):

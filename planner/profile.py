@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from planner.exceptions import ProfileError
-from planner.io import read_structured
+from planner.io import read_structured, shown
 
 __all__ = [
     "FLAG_MECHANISMS",
@@ -26,6 +26,7 @@ __all__ = [
     "MetricLabels",
     "ServiceProfile",
     "Timings",
+    "check_flag_name",
     "load_profile",
     "parse_profile",
 ]
@@ -35,6 +36,9 @@ PLATFORMS: tuple[str, ...] = ("kubernetes", "pm2", "systemd", "generic")
 FLAG_MECHANISMS: tuple[str, ...] = ("env", "flag_service")
 DATABASES: tuple[str, ...] = ("postgresql", "mysql")
 _TEMPLATE_KEYS = frozenset({"flag", "value", "percent"})
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ def load_profile(path: str | Path) -> ServiceProfile:
     Raises:
         ProfileError: unreadable file or a bad field; the message names the file and field.
     """
-    data = read_structured(path, ProfileError)
+    data = read_structured(path, ProfileError, schema="service-profile")
     return parse_profile({} if data is None else data, str(path))
 
 
@@ -205,7 +209,22 @@ def parse_profile(data: Any, source: str = "<profile>") -> ServiceProfile:
         kwargs["mesh"] = _mesh(top["mesh"], where)
     if "calendar" in top:
         kwargs["calendar"] = _mapping(top["calendar"], where, "calendar")
-    return ServiceProfile(**kwargs)
+    profile = ServiceProfile(**kwargs)
+    if profile.platform == "kubernetes":  # the names kubectl takes, in Kubernetes' own grammar
+        _dns(profile.namespace, _DNS_LABEL, 63, where, "namespace")
+        _dns(profile.deployment_name, _DNS_SUBDOMAIN, 253, where, "deployment")
+        _dns(profile.container_name, _DNS_LABEL, 63, where, "container")
+    return profile
+
+
+def _dns(name: str, grammar: re.Pattern[str], most: int, where: str, key: str) -> None:
+    if len(name) > most or not grammar.fullmatch(name):
+        kind = "label" if grammar is _DNS_LABEL else "subdomain"
+        raise ProfileError(
+            f"{where}: {key}: {shown(name)} is not a Kubernetes name (RFC 1123 {kind}: lower-case "
+            f"letters, digits and '-'{', ' + repr('.') if kind == 'subdomain' else ''}, at most "
+            f"{most} characters, starting and ending with a letter or digit)"
+        )
 
 
 def _flag(value: Any, where: str) -> FlagMechanism:
@@ -219,13 +238,7 @@ def _flag(value: Any, where: str) -> FlagMechanism:
         name = _name(name, where, "feature_flag.name")
     command = data.get("command")
     if mechanism == "flag_service":
-        command = _string(command, where, "feature_flag.command")
-        unknown = set(re.findall(r"{(\w*)}", command)) - _TEMPLATE_KEYS
-        if unknown or "{flag}" not in command or "{value}" not in command:
-            raise ProfileError(
-                f"{where}: feature_flag.command: {command!r} must use {{flag}} and {{value}} "
-                f"(and optionally {{percent}}), nothing else"
-            )
+        command = _command(command, where)
     elif command is not None:
         raise ProfileError(f"{where}: feature_flag.command: only used with mechanism flag_service")
     return FlagMechanism(mechanism=cast(Any, mechanism), name=name, command=command)
@@ -258,6 +271,43 @@ def _mesh(value: Any, where: str) -> str:
         raise ProfileError(
             f"{where}: mesh: {text!r} is not one of {', '.join(MESH_PROVIDERS)} "
             "(optionally with a ':<version>' suffix)"
+        )
+    return text
+
+
+def check_flag_name(flag: str | None, profile: ServiceProfile | None, source: str) -> None:
+    """The change's flag must be an environment variable name when the mechanism is ``env``.
+
+    Raises:
+        ProfileError: ``FLAG=true`` would not set the variable (``new-checkout``, ``a.b``).
+    """
+    mech = (profile or ServiceProfile()).feature_flag
+    name = flag or mech.name
+    if name and mech.mechanism == "env" and not _ENV_NAME.fullmatch(name):
+        raise ProfileError(
+            f"{source}: feature_flag: {shown(name)} is not an environment variable name "
+            "([A-Za-z_][A-Za-z0-9_]*) as feature_flag.mechanism env needs; rename it or use "
+            "mechanism flag_service"
+        )
+
+
+def _command(value: Any, where: str) -> str:
+    """A checked flag-service template (a command line, or a list of arguments)."""
+    from planner.runtime.template import TemplateError, check_template  # runtime imports us
+
+    key = "feature_flag.command"
+    if isinstance(value, list) and value and all(isinstance(w, str) for w in value):
+        template: str | list[str] = value
+    else:
+        template = _name(value, where, key)
+    try:
+        text = check_template(template, _TEMPLATE_KEYS)
+    except TemplateError as exc:
+        raise ProfileError(f"{where}: {key}: {shown(template)}: {exc}") from None
+    if "{flag}" not in text or "{value}" not in text:
+        raise ProfileError(
+            f"{where}: {key}: {shown(template)} must use {{flag}} and {{value}} "
+            f"(and optionally {{percent}}), nothing else"
         )
     return text
 

@@ -63,12 +63,13 @@ def plan_change(request: PlanRequest) -> Plan:
         PlannerError: any bad input; the message names the file, field or value.
     """
     from planner.plan import build_plan
-    from planner.profile import load_profile
+    from planner.profile import check_flag_name, load_profile
     from planner.risk import classify, load_policy
 
     changes = _with_base_uses(read_change(request))
     risk = classify(changes, load_policy(request.policy) if request.policy else None)
     profile = load_profile(request.service) if request.service else None
+    check_flag_name(changes.feature_flag, profile, str(request.manifest or request.service or ""))
     plan = build_plan(changes, risk, profile)
     if request.thresholds:
         from planner.thresholds import load_thresholds, rule_set_source, tuned_stage_monitors

@@ -66,7 +66,7 @@ from planner.export.prometheus import (
 )
 from planner.export.promql import render_scoped_sli, sustained_query
 from planner.export.watch import Watch, watches
-from planner.io import atomic_write_text
+from planner.io import write_all
 from planner.model import Monitor, Plan
 from planner.rules_import.sli import QueryNotMapped, Selector, Sli, recognise
 from simulations.detectors import Observed, StaticThreshold, alarm_minutes
@@ -80,6 +80,8 @@ __all__ = [
     "PromTest",
     "build_promtest",
     "histogram_quantile",
+    "promtest_files",
+    "trace_series",
     "write_promtest",
 ]
 
@@ -543,10 +545,19 @@ def build_promtest(
     return PromTest(rules, test, tuple(cases), tuple(left_out))
 
 
-def write_promtest(directory: str | Path, test: PromTest, name: str = "promtest") -> Path:
-    """Write ``<name>.yaml`` (the test) and its rule file into ``directory``; return the test."""
+def promtest_files(
+    directory: str | Path, test: PromTest, name: str = "promtest"
+) -> dict[Path, str]:
+    """The rule file and ``<name>.yaml`` (the test) of ``test`` in ``directory``, as texts."""
     folder = Path(directory)
     rules = yaml.safe_dump(test.rules, sort_keys=False, allow_unicode=False, width=100)
     tests = yaml.safe_dump(test.tests, sort_keys=False, allow_unicode=False, width=100)
-    atomic_write_text(folder / test.tests["rule_files"][0], rules)
-    return atomic_write_text(folder / f"{name}.yaml", tests)
+    return {folder / test.tests["rule_files"][0]: rules, folder / f"{name}.yaml": tests}
+
+
+def write_promtest(directory: str | Path, test: PromTest, name: str = "promtest") -> Path:
+    """Write ``<name>.yaml`` (the test) and its rule file into ``directory``; return the test.
+
+    Both files or neither (:func:`planner.io.write_all`).
+    """
+    return write_all(promtest_files(directory, test, name).items())[-1]

@@ -28,7 +28,7 @@ from pathlib import Path
 from planner.change.evidence import MAX_EVIDENCE_FILES, is_evidence
 from planner.change.history import read_history
 from planner.change.hunks import Hunk, PatchSection, parse_patch
-from planner.change.model import ChangedFile, ChangeKind, ChangeSet
+from planner.change.model import COMMIT_ID, ChangedFile, ChangeKind, ChangeSet
 from planner.exceptions import ChangeError, GitError
 from planner.model import Commit
 
@@ -186,6 +186,7 @@ def _read(
             "--topo-order",
             "--no-merges",
             "--no-show-signature",
+            "-z",
             "--format=%H%x00%s",
         ]
         log = pool.submit(git.run, [*log_args, f"{base_sha}..{head_sha}"])
@@ -382,12 +383,18 @@ def parse_numstat(out: str) -> dict[str, tuple[int, int]]:
 
 
 def parse_log(out: str) -> tuple[Commit, ...]:
-    """Parse ``git log --format=%H%x00%s`` (one commit per line)."""
+    """Parse ``git log -z --format=%H%x00%s``: NUL-separated id and subject, record after record.
+
+    Only NUL separates (a subject holding U+2028, U+001C or any other line break stays one
+    subject); an id that is not 40 or 64 hex digits ends the list rather than becoming a commit.
+    """
+    tokens = out.split("\0")
     commits = []
-    for line in out.splitlines():
-        sha, _, subject = line.partition("\0")
-        if sha:
-            commits.append(Commit(sha=sha, subject=subject))
+    for sha, subject in zip(tokens[0::2], tokens[1::2], strict=False):
+        sha = sha.lstrip("\n")
+        if not COMMIT_ID.fullmatch(sha):
+            break
+        commits.append(Commit(sha=sha, subject=subject))
     return tuple(commits)
 
 

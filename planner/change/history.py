@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from planner.change.model import History
+from planner.change.model import COMMIT_ID, History
 from planner.exceptions import GitError
 from planner.model import Commit
 
@@ -17,16 +17,21 @@ __all__ = ["parse_first_parent", "read_history"]
 
 
 def parse_first_parent(out: str) -> tuple[tuple[Commit, ...], tuple[str, ...]]:
-    """Parse ``git log --first-parent --format=%H%x00%P%x00%s``: commits and merges among them."""
+    """Parse ``git log -z --first-parent --format=%H%x00%P%x00%s``: commits and merges among them.
+
+    Only NUL separates (a subject holding a line break, U+2028 or U+001C stays one subject, and
+    cannot forge a commit); an id that is not 40 or 64 hex digits ends the list.
+    """
     commits: list[Commit] = []
     merges: list[str] = []
-    for line in out.splitlines():
-        sha, _, rest = line.partition("\0")
-        parents, _, subject = rest.partition("\0")
-        if sha:
-            commits.append(Commit(sha=sha, subject=subject))
-            if len(parents.split()) > 1:
-                merges.append(sha)
+    tokens = out.split("\0")
+    for sha, parents, subject in zip(tokens[0::3], tokens[1::3], tokens[2::3], strict=False):
+        sha = sha.lstrip("\n")
+        if not COMMIT_ID.fullmatch(sha):
+            break
+        commits.append(Commit(sha=sha, subject=subject))
+        if len(parents.split()) > 1:
+            merges.append(sha)
     return tuple(commits), tuple(merges)
 
 
@@ -38,6 +43,7 @@ def read_history(run: Callable[[Sequence[str]], str], base: str, head: str) -> H
     log = run(
         [
             "log",
+            "-z",
             "--first-parent",
             "--reverse",
             "--no-show-signature",

@@ -57,7 +57,7 @@ def load_manifest(path: str | Path) -> ChangeSet:
     Raises:
         ManifestError: the file cannot be read or parsed, or does not follow the schema.
     """
-    return parse_manifest(read_structured(path, ManifestError), str(path))
+    return parse_manifest(read_structured(path, ManifestError, schema="change-manifest"), str(path))
 
 
 def parse_manifest(data: object, source: str) -> ChangeSet:

@@ -7,13 +7,24 @@ classification and plan building read only this record.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from planner.change.hunks import Hunk
 from planner.model import Commit
 
-__all__ = ["CHANGE_KINDS", "ChangeKind", "ChangeSet", "ChangedFile", "History"]
+__all__ = [
+    "CHANGE_KINDS",
+    "COMMIT_ID",
+    "ChangeKind",
+    "ChangeSet",
+    "ChangedFile",
+    "History",
+]
+
+# A full commit id (SHA-1 or SHA-256): anything else from git output is not a commit.
+COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 ChangeKind = Literal["added", "modified", "deleted", "renamed"]
 CHANGE_KINDS: tuple[str, ...] = ("added", "modified", "deleted", "renamed")

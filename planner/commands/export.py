@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ExitStatus
+from planner.commands.argtypes import number
 
 HELP = "export a plan to argo-rollouts, flagger or prometheus-rules manifests"
 
@@ -21,7 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prometheus-url", help="Prometheus the engines query")
     parser.add_argument("--gate-url", help="Flagger manual gate URL (default: load tester)")
     parser.add_argument(
-        "--interval", type=float, default=1.0, help="measurement/evaluation interval, minutes"
+        "--interval",
+        type=number(0, 1440, above=True),
+        default=1.0,
+        help="measurement/evaluation interval, minutes",
     )
     parser.add_argument("-o", "--output", default=".", help="output folder (default: .)")
 
@@ -32,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from planner.export import export_files, target_from_profile
-    from planner.io import atomic_write_text, read_plan
+    from planner.io import read_plan, write_all
     from planner.profile import ServiceProfile, load_profile
 
     plan = read_plan(args.plan)
@@ -58,7 +62,6 @@ def run(args: argparse.Namespace) -> int:
         target = dataclasses.replace(target, gate_url=args.gate_url)
     files = export_files(args.target, plan, target)
     out = Path(args.output)
-    for name, text in files.items():
-        atomic_write_text(out / name, text)
-        print(out / name)
+    for path in write_all((out / name, text) for name, text in files.items()):  # all or nothing
+        print(path)
     return ExitStatus.OK

@@ -34,7 +34,9 @@ def render_markdown(plan: Plan) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-_CONTROL = re.compile(r"[\r\n\x00-\x08\x0b-\x1f]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# Characters that start Markdown markup; "_" only at a word edge (FEATURE_AUTH stays as is).
+_MARKUP = re.compile(r"([\\`*\[\]<>|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _TICKS = re.compile(r"`+")
 
 
@@ -42,6 +44,11 @@ def _one_line(text: str) -> str:
     if text.isprintable():  # the common case, without a regex
         return text
     return _CONTROL.sub(" ", text)
+
+
+def _text(text: str) -> str:
+    """A user string as plain Markdown text: one line, markup characters escaped."""
+    return _MARKUP.sub(r"\\\1", _one_line(text))
 
 
 def _code(text: str) -> str:
@@ -77,7 +84,7 @@ def _steps(steps: Iterable[tuple[str, str | None]]) -> list[str]:
 def _header(plan: Plan, out: list[str]) -> None:
     c = plan.change
     title = c.feature or c.service or "change"
-    out += [f"# Deployment and Rollback Plan: {_one_line(title)}", ""]
+    out += [f"# Deployment and Rollback Plan: {_text(title)}", ""]
     files = plan.risk.files
     kinds = {
         k: sum(1 for f in files if f.change == k)
@@ -101,7 +108,7 @@ def _header(plan: Plan, out: list[str]) -> None:
     points = ", ".join(p.replace("_", " ") for p in c.integration_points) or "none declared"
     out.append(f"- Integration points: {points}")
     flag = _code(c.feature_flag) if c.feature_flag else "none (Level 1 rollback not available)"
-    out += [f"- Feature flag: {flag}", f"- Thresholds: {plan.thresholds_source}", ""]
+    out += [f"- Feature flag: {flag}", f"- Thresholds: {_text(plan.thresholds_source)}", ""]
 
 
 def _risk(plan: Plan, out: list[str]) -> None:
@@ -114,7 +121,7 @@ def _risk(plan: Plan, out: list[str]) -> None:
             continue
         for f in rated:
             renamed = f", from {_code(f.old_path)}" if f.old_path else ""
-            why = "; ".join(_one_line(r) for r in f.reasons) or "no rule matched"
+            why = "; ".join(_text(r) for r in f.reasons) or "no rule matched"
             out.append(f"- {_code(f.path)} ({f.change}{renamed}): {why}")
         out.append("")
 
@@ -193,13 +200,13 @@ def _wait(stage: Stage, index: int, total: int) -> str:
 
 
 def _monitor_line(m: Monitor) -> str:
-    name = _METRIC_NAMES.get(m.metric, m.metric)
+    name = _METRIC_NAMES.get(m.metric) or _text(m.metric)
     return (
         f"- {name}: baseline {fmt_value(m.baseline, m.unit)}, "
         f"target {describe_threshold(m, 'target')}, "
         f"warning {describe_threshold(m, 'warning')}, critical {describe_threshold(m, 'critical')} "
         f"(sustained {m.for_minutes:g} min"
-        f"{f'; {m.scope} scope' if m.scope else ''}; thresholds: {m.source})"
+        f"{f'; {m.scope} scope' if m.scope else ''}; thresholds: {_text(m.source)})"
     )
 
 

@@ -43,7 +43,7 @@ def load_policy(path: str | Path) -> Policy:
     Raises:
         PolicyError: the file cannot be read or parsed, or a rule is malformed.
     """
-    return parse_policy(read_structured(path, PolicyError), str(path))
+    return parse_policy(read_structured(path, PolicyError, schema="risk-policy"), str(path))
 
 
 def parse_policy(data: object, source: str) -> Policy:

@@ -19,8 +19,9 @@ Modules:
 - ``repository``: The repository as its files show it: code roots, infrastructure roots, and what
   a change touches.
 - ``roots``: Code roots: the folders a manifest makes a project, and their package manager.
-- ``shell``: Safe-to-paste shell commands: every path, ref and name goes through
-  :func:`shlex.quote`.
+- ``shell``: Safe-to-paste shell commands: every path, ref and name is quoted as one word
+  (ANSI-C ``$'...'`` when it holds a control character).
+- ``template``: Command templates from user files, rendered so every field is one shell word.
 - ``toolchain``: The code root a change ships, with its package manager and its test and build
   commands.
 """
@@ -29,6 +30,7 @@ from planner.runtime.command import Command
 from planner.runtime.platform import Platform
 from planner.runtime.repository import CodeRoot, Repository, build_repository
 from planner.runtime.shell import join, q
+from planner.runtime.template import TemplateError, check_template, render_template
 from planner.runtime.toolchain import Toolchain, detect_toolchain
 
 __all__ = [
@@ -36,9 +38,12 @@ __all__ = [
     "Command",
     "Platform",
     "Repository",
+    "TemplateError",
     "Toolchain",
     "build_repository",
+    "check_template",
     "detect_toolchain",
     "join",
     "q",
+    "render_template",
 ]

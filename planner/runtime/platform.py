@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from planner.profile import ServiceProfile
 from planner.runtime.command import Command
 from planner.runtime.shell import join, q
+from planner.runtime.template import render_template
 from planner.runtime.toolchain import Toolchain
 
 __all__ = ["HEAD_TAG", "Platform"]
@@ -126,7 +127,9 @@ class Platform:
         share = _pct(percent if on else 0)
         mech = p.feature_flag
         if mech.mechanism == "flag_service" and mech.command:
-            return (mech.command.format(flag=q(flag), value=value, percent=share),)
+            return (
+                render_template(mech.command, {"flag": flag, "value": value, "percent": share}),
+            )
         pairs = (f"{flag}={value}", f"{flag}_PERCENT={share}")
         if p.platform == "kubernetes":
             return (self._kubectl("set", "env", self._deployment, *pairs), self.status())

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays as holidays_lib
 
 from planner.exceptions import CalendarError
-from planner.io import read_structured
+from planner.io import read_structured, shown, validate_schema
 from planner.schedule.weekly import WeeklyWindows, parse_weekly
 
 __all__ = [
@@ -51,6 +51,8 @@ _KEYS = frozenset(
         "min_watch_minutes",
     }
 )
+
+_FIRST_YEAR, _LAST_YEAR = 1970, 2200  # a calendar date outside these is a typo
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ class DeploymentCalendar:
     def __post_init__(self) -> None:
         try:
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a tzdata folder
             raise CalendarError(
                 f"calendar.timezone: {self.timezone!r} is not an IANA time zone "
                 "(e.g. America/New_York, Europe/London, UTC)"
@@ -200,9 +202,14 @@ def _parse_holidays(spec: Any, where: str) -> tuple[HolidaySpec, ...]:
 
 def _instant(value: Any, zone: ZoneInfo, is_end: bool, where: str) -> dt.datetime:
     """A date (whole day, so an end date is inclusive) or a date-time (naive = calendar zone)."""
+    original = value
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
         with contextlib.suppress(ValueError):  # an impossible date is reported below
             value = dt.date.fromisoformat(value.strip())
+    if isinstance(value, dt.date) and not (_FIRST_YEAR <= value.year <= _LAST_YEAR):
+        raise CalendarError(
+            f"{where}: {value.isoformat()} is outside the years {_FIRST_YEAR}-{_LAST_YEAR}"
+        )
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         day = value + dt.timedelta(days=1) if is_end else value
         return dt.datetime.combine(day, dt.time(), tzinfo=zone)
@@ -213,7 +220,12 @@ def _instant(value: Any, zone: ZoneInfo, is_end: bool, where: str) -> dt.datetim
             value = None
     if not isinstance(value, dt.datetime):
         raise CalendarError(
-            f"{where}: expected a date (2026-12-18) or date-time (2026-12-18T17:00)"
+            f"{where}: expected a date (2026-12-18) or date-time (2026-12-18T17:00), "
+            f"got {shown(original)}"
+        )
+    if not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+        raise CalendarError(
+            f"{where}: {value.isoformat()} is outside the years {_FIRST_YEAR}-{_LAST_YEAR}"
         )
     return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
@@ -289,8 +301,10 @@ def load_calendar(path: str | Path) -> DeploymentCalendar:
             message starts with the file name.
     """
     data = read_structured(path, CalendarError)
+    root: tuple[str, ...] = ()
     if isinstance(data, Mapping) and "calendar" in data:
-        data = data["calendar"]
+        data, root = data["calendar"], ("calendar",)
+    validate_schema(data, "deployment-calendar", str(path), CalendarError, root)
     try:
         return parse_calendar(data)
     except CalendarError as exc:

@@ -17,6 +17,8 @@ from planner.exceptions import CalendarError
 __all__ = ["WEEKDAYS", "WeeklyWindows", "Window", "parse_weekly", "parse_window"]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_INDEX = {name: i for names in (WEEKDAYS, _FULL) for i, name in enumerate(names)}
 _DAY_MINUTES = 24 * 60
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*(\+1)?\s*$")
 
@@ -156,10 +158,10 @@ def parse_weekly(spec: Any, where: str) -> WeeklyWindows:
 
 def _weekday_range(key: str, where: str) -> list[int]:
     names = key.strip().lower().split("-")
-    try:
-        first, last = (WEEKDAYS.index(n[:3]) for n in (names[0], names[-1]))
-    except ValueError:
+    try:  # a weekday is its three letters or its full name ("monkey" is not Monday)
+        first, last = (_DAY_INDEX[n] for n in (names[0], names[-1]))
+    except KeyError:
         first = last = -1
-    if len(names) > 2 or first < 0 or any(len(n) < 3 for n in names):
+    if len(names) > 2 or first < 0:
         raise CalendarError(f"{where}: {key!r} is not a weekday (mon..sun) or range (mon-thu)")
     return [(first + i) % 7 for i in range((last - first) % 7 + 1)]

@@ -155,7 +155,9 @@ class Thresholds:
 
 def load_thresholds(path: str | Path) -> Thresholds:
     """Read and validate a thresholds file; errors name the file and the field."""
-    return parse_thresholds(read_structured(path, ThresholdsError), source=str(path))
+    return parse_thresholds(
+        read_structured(path, ThresholdsError, schema="thresholds"), source=str(path)
+    )
 
 
 def dump_thresholds(thresholds: Thresholds, header: str = "") -> str:
@@ -220,7 +222,7 @@ def _rule(data: Any, where: str, default_name: str) -> ThresholdRule:
     if not isinstance(data, Mapping):
         raise ThresholdsError(f"{where}: expected a mapping")
     family = data.get("family")
-    if family not in FAMILIES:
+    if not isinstance(family, str) or family not in FAMILIES:  # a list is unhashable
         raise ThresholdsError(
             f"{where}.family: {family!r} is not one of {', '.join(sorted(FAMILIES))}"
         )

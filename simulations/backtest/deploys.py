@@ -25,6 +25,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.limits import MAX_CELLS
 from simulations._types import FloatArray, IntArray
 from simulations.backtest.exposure import Rollout, in_scope
 from simulations.backtest.noise import (
@@ -39,6 +40,7 @@ from simulations.backtest.noise import (
     split_log_quantile,
 )
 from simulations.detectors.base import Observed, window_value
+from simulations.exceptions import BacktestError
 from simulations.traces.model import Trace
 from simulations.traces.relative import transform
 from simulations.traces.series import SeriesCache, healthy_values, incident_steps, trace_series
@@ -502,6 +504,12 @@ def _batch(
         return None
     cols = np.asarray(rows, dtype=np.int64).T
     width = int(cols[2].max())
+    MAX_CELLS.check(
+        f"{kind} deploys: {len(rows):,} deploys x {width:,} steps of {step:g} min "
+        "(fewer with a longer --deploy-every or a shorter trace)",
+        len(rows) * width,
+        BacktestError,
+    )
     return DeployBatch(
         step_minutes=step,
         traces=traces,

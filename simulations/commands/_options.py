@@ -6,6 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from planner.commands.argtypes import integer
+from planner.limits import MAX_RUNS
+
 if TYPE_CHECKING:
     from planner.model import Plan
     from simulations.backtest.deploys import DeploySampling
@@ -61,14 +64,17 @@ def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--replay-runs",
-        type=int,
+        type=integer(0, limit=MAX_RUNS),
         default=0,
         metavar="N",
         help="also replay each rule set N times per trace through the SimPy replay model "
         "(needs --plan): blast radius in failed requests and users",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the noise draws and the replay (default 0)"
+        "--seed",
+        type=integer(0, 2**32 - 1),
+        default=0,
+        help="seed of the noise draws and the replay (default 0)",
     )
     parser.add_argument(
         "--noise-draws",

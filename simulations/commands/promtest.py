@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ExitStatus
+from planner.commands.argtypes import integer
 from simulations.commands._options import add_format_arguments
 
 HELP = "write promtool tests: exported alerts must fire when our detector does on each incident"
@@ -17,7 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--incidents", help="incidents file (YAML/CSV) labelling the trace")
     parser.add_argument("--service", help="service profile (YAML/JSON): namespace, promql, ...")
     parser.add_argument(
-        "--tolerance", type=int, default=1, help="evaluation intervals of slack (default 1)"
+        "--tolerance",
+        type=integer(0, 1000),
+        default=1,
+        help="evaluation intervals of slack (default 1)",
     )
     parser.add_argument("-o", "--output", default="promtest", help="output folder")
     add_format_arguments(parser)
@@ -30,12 +34,13 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from planner.export import target_from_profile
-    from planner.io import read_plan
+    from planner.io import read_plan, write_all
     from planner.profile import ServiceProfile, load_profile
     from simulations.exceptions import SimulationError
     from simulations.loaders.detect import load_trace_file
     from simulations.loaders.incidents import load_incidents
-    from simulations.promtest import build_promtest, write_promtest
+    from simulations.loaders.read import check_labels
+    from simulations.promtest import build_promtest, promtest_files
 
     plan = read_plan(args.plan)
     profile = load_profile(args.service) if args.service else ServiceProfile()
@@ -46,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         trace = replace(trace, incidents=load_incidents(args.incidents))
     if not trace.incidents:
         raise SimulationError(f"{args.trace}: no labelled incidents (give --incidents)")
+    check_labels(trace, args.incidents or args.trace)  # a test with no data proves nothing
     if args.tolerance < 0:
         raise SimulationError(f"--tolerance: {args.tolerance} must be >= 0")
     tests = [
@@ -55,6 +61,10 @@ def run(args: argparse.Namespace) -> int:
     for line in dict.fromkeys(reason for test in tests for reason in test.left_out):
         print(f"promtest: left out {line}", file=sys.stderr)
     out = Path(args.output)
+    files: dict[Path, str] = {}
     for k, test in enumerate(tests, start=1):
-        print(write_promtest(out, test, f"incident-{k:02d}"))
+        files.update(promtest_files(out, test, f"incident-{k:02d}"))
+    for path in write_all(files.items()):  # all or nothing
+        if path.name.startswith("incident-"):
+            print(path)
     return ExitStatus.OK

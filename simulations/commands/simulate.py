@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ExitStatus
+from planner.commands.argtypes import integer, number
+from planner.limits import MAX_RUNS
 from simulations.commands._options import add_format_arguments
 from simulations.commands._progress import progress
 
@@ -33,19 +35,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="static, argo, flagger, burn_rate (or burnrate), baseline (default static)",
     )
-    parser.add_argument("--runs", type=int, default=1000, help="replications (default 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--runs", type=integer(1, limit=MAX_RUNS), default=1000, help="replications (default 1000)"
+    )
+    parser.add_argument(
+        "--seed", type=integer(0, 2**32 - 1), default=0, help="random seed (default 0)"
+    )
     parser.add_argument("--dask", metavar="ADDR", help="dask scheduler, tcp://HOST:PORT")
-    parser.add_argument("--workers", type=int, help="local processes (default: all cores)")
+    parser.add_argument(
+        "--workers", type=integer(1, 1024), help="local processes (default: all cores)"
+    )
     parser.add_argument(
         "--response", choices=("human", "automated"), default="human", help="default human"
     )
-    parser.add_argument("--ack-minutes", type=float, default=5.0, help="mean page ack (5)")
-    parser.add_argument("--night-ack-minutes", type=float, help="mean ack 22-07 UTC")
     parser.add_argument(
-        "--escalation", type=float, default=0.1, help="probability a level fails (0.1)"
+        "--ack-minutes", type=number(0, 1440), default=5.0, help="mean page ack (5)"
     )
-    parser.add_argument("--onset", type=float, help="incident onset, minutes after deploy start")
+    parser.add_argument("--night-ack-minutes", type=number(0, 1440), help="mean ack 22-07 UTC")
+    parser.add_argument(
+        "--escalation", type=number(0, 1), default=0.1, help="probability a level fails (0.1)"
+    )
+    parser.add_argument(
+        "--onset", type=number(0, 525600), help="incident onset, minutes after deploy start"
+    )
     parser.add_argument("-o", "--output", help="write FILE.json (summary), .csv or .parquet (runs)")
     add_format_arguments(parser, trace_metric=False)
 

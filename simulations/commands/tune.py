@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import ExitStatus
+from planner.commands.argtypes import number
 from simulations.commands._options import add_replay_arguments, replay_request, replay_settings
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_replay_arguments(parser)
     parser.add_argument(
         "--false-rollback-budget",
-        type=float,
+        type=number(0, 100),
         default=1.0,
         help="most false rollbacks per 100 healthy deploys (default 1)",
     )
@@ -107,30 +108,10 @@ def run(args: argparse.Namespace) -> int:
         outputs.append((args.output, dump_thresholds(report.thresholds(args.output), header)))
     if args.report:
         outputs.append((args.report, json.dumps(report.to_dict(), indent=2) + "\n"))
-    _write_all(outputs)
+    from planner.io import write_all
+
+    write_all(outputs)
     return ExitStatus.OK
-
-
-def _write_all(outputs: list[tuple[str, str]]) -> None:
-    """Write every ``(path, text)`` or none: a failed write restores the files already written."""
-    from pathlib import Path
-
-    from planner.io import atomic_write_text
-
-    done: list[tuple[Path, bytes | None]] = []
-    try:
-        for path, text in outputs:
-            target = Path(path)
-            old = target.read_bytes() if target.is_file() else None
-            atomic_write_text(target, text)
-            done.append((target, old))
-    except BaseException:
-        for target, old in reversed(done):
-            if old is None:
-                target.unlink(missing_ok=True)
-            else:
-                target.write_bytes(old)
-        raise
 
 
 def _split(train: list[Trace], test: list[Trace], at: str) -> tuple[list[Trace], list[Trace]]:

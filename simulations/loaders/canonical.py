@@ -156,6 +156,13 @@ def parse_canonical_csv(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not raw or raw.isspace():  # isspace stops at the first visible byte; strip copies
         raise TraceError(f"{source}: empty file (expected a header 'timestamp,...')")
+    try:
+        raw.decode("utf-8")  # pyarrow would fail later, on first use of the column
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise TraceError(
+            f"{source}:{line}: byte 0x{raw[exc.start]:02x} is not UTF-8 (expected a UTF-8 CSV)"
+        ) from None
     convert = pacsv.ConvertOptions(strings_can_be_null=True)
     try:
         table = pacsv.read_csv(pa.BufferReader(raw), convert_options=convert)

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from planner.io import parse_yaml_text, read_text_bounded, validate_schema
 from simulations.exceptions import TraceError
 from simulations.traces.model import Incident, canonical_metric
 
@@ -96,17 +97,7 @@ def parse_incidents_yaml(text: str, source: str = "<incidents>") -> tuple[Incide
     Raises:
         TraceError: invalid YAML, a wrong shape or a bad record (message names the item).
     """
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise TraceError(f"{source}{line}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
-    except (
-        ValueError,
-        OverflowError,
-    ) as exc:  # PyYAML's date constructor: "year 0 is out of range"
-        raise TraceError(f"{source}: invalid YAML value: {exc}") from None
+    data = parse_yaml_text(text, source, TraceError)
     if data is None:
         return ()
     if isinstance(data, Mapping):
@@ -115,6 +106,7 @@ def parse_incidents_yaml(text: str, source: str = "<incidents>") -> tuple[Incide
             return ()
     if not isinstance(data, Sequence) or isinstance(data, str):
         raise TraceError(f"{source}: expected a list of incidents, got {type(data).__name__}")
+    validate_schema({"incidents": data}, "incidents", source, TraceError)
     out = []
     for i, item in enumerate(data):
         if not isinstance(item, Mapping):
@@ -163,10 +155,7 @@ def load_incidents(path: str | Path) -> tuple[Incident, ...]:
         TraceError: the file cannot be read or is invalid; the message names it.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TraceError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text_bounded(p, TraceError)
     if p.suffix.lower() == ".csv":
         return parse_incidents_csv(text, str(p))
     return parse_incidents_yaml(text, str(p))

@@ -42,7 +42,14 @@ def parse_prom_time(text: str, now: pd.Timestamp | None = None) -> pd.Timestamp:
     value = text.strip()
     if value == "now" or value.startswith("now-"):
         clock = now if now is not None else pd.Timestamp.now(tz="UTC").floor("s")
-        return clock - (parse_prom_duration(value[4:]) if value != "now" else pd.Timedelta(0))
+        if value == "now":
+            return clock
+        try:
+            return clock - parse_prom_duration(value[4:])
+        except PrometheusError:
+            raise PrometheusError(
+                f"time: {text!r} is not now-<duration> (e.g. now-14d, now-1h30m)"
+            ) from None
     try:
         seconds = float(value)
     except ValueError:

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 import requests
 
+from planner.io import parse_json_text
+from planner.limits import MAX_QUERY_POINTS
 from simulations.exceptions import PrometheusError, TraceError
 from simulations.sources.prom_time import parse_prom_duration, parse_prom_time
 from simulations.traces.model import Metric, Trace, canonical_metric
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 CHUNK_POINTS = 10_000  # below the server's limit of 11,000 points per series
+_FIRST_SECOND, _LAST_SECOND = 0.0, 7258118400.0  # 1970-01-01 to 2200-01-01
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ def chunk_ranges(
     if end < start:
         raise PrometheusError(f"range: end {end.isoformat()} is before start {start.isoformat()}")
     total = (end - start) // step + 1
+    MAX_QUERY_POINTS.check(
+        f"range {start.isoformat()} to {end.isoformat()} at a step of {step.total_seconds():g}s",
+        total,
+        PrometheusError,
+    )
     out = []
     for first in range(0, total, max_points):
         last = min(first + max_points, total) - 1
@@ -97,6 +105,12 @@ def parse_matrix(payload: Any, where: str) -> dict[str, list[tuple[float, float]
         for series in data.get("result", []):
             name = series_name(series.get("metric", {}))
             points = [(float(t), float(v)) for t, v in series.get("values", [])]
+            for t, _ in points:
+                if not _FIRST_SECOND <= t <= _LAST_SECOND:  # else dropped with a numpy warning
+                    raise PrometheusError(
+                        f"{where}: series {name}: timestamp {t!r} is not a Unix time in "
+                        "1970-2200 (expected seconds)"
+                    )
             out.setdefault(name, []).extend(points)
     except (TypeError, ValueError, AttributeError) as exc:
         raise PrometheusError(f"{where}: malformed series in the answer: {exc}") from None
@@ -128,9 +142,11 @@ def _fetch(
         raise PrometheusError(f"{url}: {reason}") from None
     except requests.exceptions.RequestException as exc:
         raise PrometheusError(f"{url}: {type(exc).__name__}: {exc}".splitlines()[0]) from None
-    try:
-        payload = resp.json()
-    except ValueError:
+    try:  # the one JSON policy: a 200,000-deep answer is one line, not a RecursionError
+        payload = parse_json_text(resp.text, url, PrometheusError)
+    except PrometheusError as exc:
+        if resp.status_code == 200 and "invalid JSON" not in str(exc):
+            raise
         payload = None
     if resp.status_code != 200:
         if isinstance(payload, dict) and payload.get("status") == "error":
@@ -173,11 +189,12 @@ def query_range(
     """
     endpoint = url.rstrip("/") + "/api/v1/query_range"
     step_s = step.total_seconds()
+    ranges = chunk_ranges(start, end, step)  # checks the number of points first
     grid = pd.date_range(start, end, freq=step, name="timestamp").as_unit("ns")
     merged: dict[str, list[tuple[float, float]]] = {}
     own = session or requests.Session()
     try:
-        for first, last in chunk_ranges(start, end, step):
+        for first, last in ranges:
             form = {
                 "query": query,
                 "start": f"{first.value / 1e9:.3f}",

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from planner.limits import MAX_TRACE_SLOTS
 from simulations.exceptions import TraceError
 from simulations.traces.model import (
     CANONICAL_METRICS,
@@ -123,12 +124,11 @@ def _regularise(
     """``cols`` on the grid ``ns[0] + k * step``; return (grid values, rows off grid, gaps)."""
     step_ns = int(step.value)
     slots = (int(ns[-1]) - int(ns[0])) // step_ns + 1
-    if slots > MAX_SLOTS:
+    if slots > min(MAX_SLOTS, MAX_TRACE_SLOTS.value()):
         first, last = (pd.Timestamp(int(t), tz="UTC").isoformat() for t in (ns[0], ns[-1]))
-        raise TraceError(
-            f"{source}: {slots} slots of {step} from {first} to {last} "
-            f"exceed the limit of {MAX_SLOTS}"
-        )
+        what = f"{source}: {first} to {last} at a step of {step.total_seconds():g}s"
+        MAX_TRACE_SLOTS.check(what, slots, TraceError)
+        raise TraceError(f"{what}: {slots:,} slots exceed the hard limit of {MAX_SLOTS:,}")
     offsets = ns - ns[0]
     slot = offsets // step_ns
     off = int(np.count_nonzero(offsets - slot * step_ns))

@@ -318,7 +318,12 @@ def test_parse_raw_and_numstat_handle_renames_and_submodules() -> None:
 
 
 def test_parse_log_and_cat_file() -> None:
-    assert [c.subject for c in parse_log("a1\0first\nb2\0second: x\n")] == ["first", "second: x"]
+    a, b = "a" * 40, "b" * 40
+    out = f"{a}\0first\0{b}\0second: x\u2028--hard\x1c\0"
+    assert [(c.sha, c.subject) for c in parse_log(out)] == [
+        (a, "first"),
+        (b, "second: x\u2028--hard\x1c"),  # only NUL separates: no forged commit
+    ]
     out = b"aaa blob 3\nab\n\nbbb missing\nccc blob 4\n\x00\x01\x02\x03\n"
     assert parse_cat_file(out) == {"aaa": "ab\n", "bbb": None, "ccc": None}
 

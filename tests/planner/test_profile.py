@@ -80,8 +80,29 @@ def test_flag_service_template_is_kept() -> None:
         ),
         ({"feature_flag": {"mechanism": "flag_service"}}, r"feature_flag\.command: None must be"),
         (
+            {"platform": "kubernetes", "namespace": "Web_Team"},
+            r"namespace: 'Web_Team' is not a Kubernetes name \(RFC 1123 label",
+        ),
+        (
+            {
+                "platform": "kubernetes",
+                "service": "api",
+                "deployment": "api.v2",
+                "container": "a.b",
+            },
+            r"container: 'a.b' is not a Kubernetes name",
+        ),
+        (  # the template, not the value, would decide the quoting: "'$(...)'" runs
+            {"feature_flag": {"mechanism": "flag_service", "command": 'f "{flag}" {value}'}},
+            r"feature_flag\.command: .*field \{flag\} is inside double quotes",
+        ),
+        (
+            {"feature_flag": {"mechanism": "flag_service", "command": "f {flag:>999999} {value}"}},
+            r"may not carry a conversion or format",
+        ),
+        (
             {"feature_flag": {"mechanism": "flag_service", "command": "x {flag} {value} {rm}"}},
-            r"feature_flag\.command: .* must use \{flag\} and \{value\}",
+            r"feature_flag\.command: .*unknown field \{rm\} \(expected \{flag\}",
         ),
         (
             {"feature_flag": {"command": "x {flag} {value}"}},

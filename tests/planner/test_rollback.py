@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shlex
-
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from support.shellwords import shell_words
 
 from planner.change.model import ChangedFile, ChangeSet
 from planner.model import Commit, FileRisk, Plan, Risk
@@ -219,7 +218,7 @@ def test_hostile_names_stay_inside_one_shell_word(name: str, platform: str) -> N
     assert len(hostile) == len(benign)
     assert sum(BENIGN in c for c in benign) >= 4  # flag, config checkout/rm/commit, psql --file
     for h, b in zip(hostile, benign, strict=True):
-        h_words, b_words = shlex.split(h, comments=True), shlex.split(b, comments=True)
+        h_words, b_words = shell_words(h), shell_words(b)
         # same shell words, with the name substituted inside words: it never splits a word,
         # never starts a new command, never expands
         assert h_words == [w.replace(BENIGN, name) for w in b_words], (h, b)

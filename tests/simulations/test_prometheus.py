@@ -260,6 +260,17 @@ def test_bearer_token_is_sent(recorder: tuple[str, type[_Recorder]]) -> None:
             b'{"status":"success","data":{"resultType":"matrix","result":[{"values":[[1]]}]}}',
             "malformed series",
         ),
+        (  # an answer nested deep (200,000 in the campaign) was a RecursionError traceback
+            200,
+            b'{"status":"success","data":' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+            r"the answer is not JSON|nested deeper than 64 levels",
+        ),
+        (  # a sample at an absurd time was dropped with a numpy warning, exit 0
+            200,
+            b'{"status":"success","data":{"resultType":"matrix","result":'
+            b'[{"metric":{},"values":[[1e300,"1"]]}]}}',
+            r"timestamp 1e\+300 is not a Unix time in 1970-2200",
+        ),
     ],
 )
 def test_bad_answers_are_reported(

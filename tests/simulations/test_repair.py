@@ -225,7 +225,7 @@ def test_a_huge_grid_is_rejected() -> None:
     text = csv(
         "1970-01-01T00:00:00Z,1", "2026-01-01T00:00:00.000001Z,1", header="timestamp,requests"
     )
-    with pytest.raises(TraceError, match="exceed the limit"):
+    with pytest.raises(TraceError, match="over the limit of 5,000,000 time steps"):
         parse_canonical_csv(text, SRC, RepairOptions(step=pd.Timedelta(seconds=1)))
 
 

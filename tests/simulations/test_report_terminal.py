@@ -68,9 +68,10 @@ def test_report_shows_progress_when_stderr_is_a_terminal(tmp_path: Path) -> None
     )
     os.close(follower)
     seen = b""
+    poller = select.poll()  # not select(): a long test session may hold fds past FD_SETSIZE
+    poller.register(leader, select.POLLIN)
     while True:
-        ready, _, _ = select.select([leader], [], [], 300)
-        if not ready:
+        if not poller.poll(300_000):
             break
         try:
             chunk = os.read(leader, 4096)

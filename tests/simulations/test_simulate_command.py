@@ -83,14 +83,18 @@ def _plan_with(files: dict[str, Path], change: Any) -> None:
     ("edit", "extra", "match"),
     [
         # a plan without stages
-        (lambda d: d.update(stages=[]), [], "stages: a plan needs at least one stage"),
+        (lambda d: d.update(stages=[]), [], "stages: expected at least one item"),
         # an exposure outside 0-100
-        (lambda d: d["stages"][2].update(exposure_percent=150), [], "is outside 0-100"),
+        (
+            lambda d: d["stages"][2].update(exposure_percent=150),
+            [],
+            r"exposure_percent: 150 must be <= 100",
+        ),
         # a negative bake time
         (
             lambda d: d["stages"][2].update(wait_minutes={"min": -5, "max": 10}),
             [],
-            "need 0 <= min <= max",
+            r"stages\[2\]\.wait_minutes\.min: -5 must be >= 0",
         ),
         # an incident outside the trace
         (None, ["--incident", "2027-01-01T00:00:00Z/2027-01-01T01:00:00Z"], "is outside the trace"),
@@ -103,10 +107,10 @@ def _plan_with(files: dict[str, Path], change: Any) -> None:
         (None, ["--incident", "yesterday/today"], "is not an ISO 8601 time"),
         (None, ["--detector", "magic"], "'magic' is not one of"),
         (None, ["--metric", "saturation"], "no exposed stage monitors 'saturation'"),
-        (None, ["--runs", "0"], "--runs: 0 must be >= 1"),
-        (None, ["--seed", "-3"], r"seed\(=-3\) must be >= 0"),
+        (None, ["--runs", "0"], "argument --runs: '0' must be >= 1"),
+        (None, ["--seed", "-3"], "argument --seed: '-3' must be >= 0"),
         (None, ["-o", "out.txt"], "expected a .json, .csv or .parquet file"),
-        (None, ["--escalation", "2"], r"escalation_probability\(=2.0\) must be in 0-1"),
+        (None, ["--escalation", "2"], "argument --escalation: '2' must be <= 1"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -132,8 +136,8 @@ def test_bad_input_is_one_line_and_exit_2(
 @pytest.mark.parametrize(
     ("edit", "match"),
     [
-        (lambda d: d.update(stages=[]), "a plan needs at least one stage"),
-        (lambda d: d["stages"][2].update(exposure_percent=150), "is outside 0-100"),
+        (lambda d: d.update(stages=[]), "stages: expected at least one item"),
+        (lambda d: d["stages"][2].update(exposure_percent=150), "150 must be <= 100"),
         (lambda d: d.update(schema_version=None), "schema_version"),
     ],
 )
