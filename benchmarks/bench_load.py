@@ -23,7 +23,7 @@ CHILD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
 import pyarrow.csv, pyarrow.parquet  # one-time imports, reported apart from the load
-from simulations.loaders.canonical import load_trace
+from simulations.loaders.formats.canonical import load_trace
 t_import = time.perf_counter() - t0
 t1 = time.perf_counter()
 trace = load_trace(sys.argv[1])
@@ -37,7 +37,7 @@ print(json.dumps({"seconds": elapsed, "rss_mib": rss, "import_s": t_import}))
 MAKE = """
 import sys
 from pathlib import Path
-from simulations.loaders.canonical import write_trace
+from simulations.loaders.formats.canonical import write_trace
 from simulations.sources.synthetic import WebServiceSpec, generate_web_service
 rows, folder = int(sys.argv[1]), Path(sys.argv[2])
 trace = generate_web_service(WebServiceSpec(days=rows / 1440), seed=1)

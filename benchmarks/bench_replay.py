@@ -23,7 +23,7 @@ from support.replay_reference import reference_run  # noqa: E402
 from planner.io import read_structured  # noqa: E402
 from planner.model import Plan  # noqa: E402
 from simulations.detectors import FlaggerAnalysis, StaticThreshold  # noqa: E402
-from simulations.loaders.canonical import load_trace  # noqa: E402
+from simulations.loaders.formats.canonical import load_trace  # noqa: E402
 from simulations.loaders.incidents import load_incidents  # noqa: E402
 from simulations.replay import build_setup, replay_runs, simulate  # noqa: E402
 

@@ -293,7 +293,7 @@ def check_flag_name(flag: str | None, profile: ServiceProfile | None, source: st
 
 def _command(value: Any, where: str) -> str:
     """A checked flag-service template (a command line, or a list of arguments)."""
-    from planner.runtime.template import TemplateError, check_template  # runtime imports us
+    from planner.quoting.template import TemplateError, check_template  # runtime imports us
 
     key = "feature_flag.command"
     if isinstance(value, list) and value and all(isinstance(w, str) for w in value):

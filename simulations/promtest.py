@@ -64,8 +64,8 @@ from planner.export.prometheus import (
     record_labels,
     sli_selector,
 )
-from planner.export.promql import render_scoped_sli, sustained_query
-from planner.export.watch import Watch, watches
+from planner.export.queries.promql import render_scoped_sli, sustained_query
+from planner.export.queries.watch import Watch, watches
 from planner.io import write_all
 from planner.model import Monitor, Plan
 from planner.rules_import.sli import QueryNotMapped, Selector, Sli, recognise

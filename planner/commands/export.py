@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.service) if args.service else ServiceProfile()
     target = target_from_profile(profile, plan.change.service)
     if args.thresholds:
-        from planner.export.burnrate import burn_rates_from_rules
-        from planner.export.compare import comparisons_from_rules
+        from planner.export.queries.burnrate import burn_rates_from_rules
+        from planner.export.queries.compare import comparisons_from_rules
         from planner.thresholds import apply_thresholds, load_thresholds
 
         thresholds = load_thresholds(args.thresholds)

@@ -2,17 +2,18 @@
 
 Modules:
 
-- ``argo``: a canary ``Rollout`` and one ``AnalysisTemplate`` per monitored metric.
-- ``burnrate``: a thresholds file's ``burn_rate`` rules as service-wide Prometheus alerts.
-- ``common``: object metadata, numbers as text, exposure checks.
-- ``compare``: the ``baseline`` family as a comparison of the two versions' series.
-- ``flagger``: a ``Canary`` (builtin checks where they fit) and ``MetricTemplate``s.
-- ``names``: names and literals that are safe in the fields the engines read.
-- ``prometheus``: recording rules for the SLIs, alerting rules for every threshold.
-- ``promql``: SLI templates, their rendering, scoping matchers and sustained queries.
-- ``render``: every document built in memory, then dumped with ``yaml.safe_dump``.
-- ``target``: the service, its workload, its labels and the Prometheus the engines query.
-- ``watch``: each monitored metric once, with its stages, rollback and scope.
+- ``argo``: Argo Rollouts: a canary ``Rollout`` and one ``AnalysisTemplate`` per monitored metric.
+- ``common``: Pieces every exporter shares: object metadata, numbers as text, exposure checks.
+- ``flagger``: Flagger: a ``Canary`` whose step weights are the plan's exposures, and
+  ``MetricTemplate``s.
+- ``names``: Names and literals that are safe in the fields the engines read.
+- ``prometheus``: Prometheus rules: recording rules for the SLIs, alerting rules for every
+  threshold.
+- ``render``: Export targets: build every document in memory, then dump it with ``yaml.safe_dump``.
+- ``target``: Where the exported manifests point: the service, its workload and the Prometheus it
+  uses.
+- ``queries/``: The PromQL the exports run: scoped SLI templates, canary-vs-baseline comparisons,
+  burn rates, and what each rule watches.
 """
 
 from planner.export.argo import build_argo

@@ -7,7 +7,7 @@ Mapping (see ``docs/export.md``):
   min and max": the minimum is the automatic bake; extending to the maximum is a human decision.
 - the monitors run as *background analysis* from the first monitored stage to the end
   (``startingStep``); each metric is measured every ``interval`` with the sustained query of
-  :func:`planner.export.promql.sustained_query`, so one measurement says whether the SLI was
+  :func:`planner.export.queries.promql.sustained_query`, so one measurement says whether the SLI was
   beyond a threshold for the whole sustain window, like an alert's ``for:``.
 - ``successCondition``: within the *warning* threshold; ``failureCondition``: beyond the
   *critical* one; in between the measurement is Inconclusive. ``failureLimit: 0`` aborts the
@@ -28,11 +28,11 @@ from __future__ import annotations
 from typing import Any
 
 from planner.export.common import check_reference, metadata, number, whole_percent
-from planner.export.compare import Comparison, excess_query
 from planner.export.names import dns_label, duration, label_value
-from planner.export.promql import render_sli, sustained_query, with_matchers
+from planner.export.queries.compare import Comparison, excess_query
+from planner.export.queries.promql import render_sli, sustained_query, with_matchers
+from planner.export.queries.watch import Watch, watches
 from planner.export.target import ExportTarget
-from planner.export.watch import Watch, watches
 from planner.model import Plan
 
 __all__ = [

@@ -32,11 +32,11 @@ from typing import Any
 
 from planner.exceptions import ExportError
 from planner.export.common import check_reference, metadata, whole_percent
-from planner.export.compare import Comparison, excess_query
 from planner.export.names import dns_label, duration
-from planner.export.promql import render_sli, sustained_query, with_matchers
+from planner.export.queries.compare import Comparison, excess_query
+from planner.export.queries.promql import render_sli, sustained_query, with_matchers
+from planner.export.queries.watch import Watch, exposed, watches
 from planner.export.target import ExportTarget
-from planner.export.watch import Watch, exposed, watches
 from planner.model import Plan, Stage
 
 __all__ = [

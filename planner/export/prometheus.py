@@ -17,9 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from planner.export.burnrate import BurnRate, window_targets
 from planner.export.common import MANAGED_BY, check_reference, number
-from planner.export.compare import Comparison
 from planner.export.names import (
     camel,
     dns_label,
@@ -28,9 +26,11 @@ from planner.export.names import (
     metric_name,
     promql_string,
 )
-from planner.export.promql import render_scoped_sli
+from planner.export.queries.burnrate import BurnRate, window_targets
+from planner.export.queries.compare import Comparison
+from planner.export.queries.promql import render_scoped_sli
+from planner.export.queries.watch import Watch, rollback_command, rollback_name, watches
 from planner.export.target import ExportTarget
-from planner.export.watch import Watch, rollback_command, rollback_name, watches
 from planner.model import Plan
 from planner.plan.monitors import fmt_value
 

@@ -12,8 +12,8 @@ from planner.export.names import label_value
 from planner.profile import MetricLabels, ServiceProfile
 
 if TYPE_CHECKING:
-    from planner.export.burnrate import BurnRate
-    from planner.export.compare import Comparison
+    from planner.export.queries.burnrate import BurnRate
+    from planner.export.queries.compare import Comparison
 
 __all__ = ["ExportTarget", "target_from_profile"]
 
@@ -27,7 +27,7 @@ class ExportTarget:
         namespace: Kubernetes namespace of the workload and of the exported objects.
         deployment: the ``apps/v1`` Deployment the Rollout or Canary takes over.
         promql: SLI PromQL templates by monitor metric name, overriding the defaults
-            (see :mod:`planner.export.promql` for the placeholders).
+            (see :mod:`planner.export.queries.promql` for the placeholders).
         prometheus_address: URL of the Prometheus the engines query.
         interval_minutes: how often engines measure and Prometheus evaluates rules (minutes).
         rate_window_minutes: range of ``rate()`` in the SLI queries (minutes).

@@ -2,25 +2,20 @@
 
 Modules:
 
-- ``plan``: the database plan of a change: groups by tool, folder and engine, merged.
-- ``group``: one group's Stage 1 upgrade, routine undo and held-back migrations.
-- ``discover``: which tool wrote a migration file and for which engine, from its content.
-- ``config``: the project's tool configuration (Prisma version, goose table, Flyway,
-  migrations run at start-up).
-- ``shape``: expand / contract / rewrite steps of a migration (``step`` holds the records;
-  ``shape_sql``, ``shape_python`` and ``shape_builders`` the readers).
-- ``placement``: when each migration runs (expand in Stage 1, the rest after Full or later).
-- ``backup``: the scoped snapshot backup and the confirmed, foreign-key-safe recovery.
-- ``undo``: per-tool rollback steps, the exact target read from the migration files.
-- ``django``: Django: migrate each app back to the migration before the change's first one.
-- ``folder``: The folder a migration tool runs in: the sub-project of a monorepo that holds the
-  migrations.
-- ``inverse``: Inverse of plain additive SQL migrations (no migration tool): CREATE TABLE, CREATE
-  INDEX and
-- ``plan``: The database migration tool a repository uses, and how to undo this change's
-  migrations.
-- ``runners``: goose, dbmate and golang-migrate: SQL migrations that carry their own rollback.
-- ``undo``: Per-tool database rollback steps: the exact target read from the migration files.
+- ``backup``: The backup a data-losing migration needs, and the recovery that never loses newer
+  rows.
+- ``discover``: Which migration tool wrote a file, and for which database engine: read from its
+  content.
+- ``group``: One group of migrations (one tool, folder and engine): its upgrade, undo, held-back
+  part.
+- ``placement``: When each migration runs: expand migrations in Stage 1, contract and rewrite ones
+  after Full.
+- ``plan``: The database migrations of a change: tools, when each runs, its undo, backup and
+  recovery.
+- ``shape/``: The shape of each migration step: expand, contract or data rewrite, read from SQL,
+  Python and builder calls.
+- ``tools/``: Per-tool knowledge: Django, the SQL runners (goose, dbmate, golang-migrate), plain
+  SQL inverses, undo targets, folders and configuration.
 """
 
 from planner.migrations.plan import DatabasePlan, MigrationFile, plan_database, removed_names

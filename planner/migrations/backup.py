@@ -26,9 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from planner.migrations.shape import SchemaStep
+from planner.migrations.shape.classify import SchemaStep
 from planner.model import Step
-from planner.runtime.shell import join, q
+from planner.quoting.shell import join, q
 
 __all__ = ["SCHEMA", "Loss", "Recovery", "backup_step", "losses", "recovery"]
 

@@ -12,16 +12,16 @@ from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile
 from planner.migrations.backup import Loss, Recovery, backup_step, losses, recovery
-from planner.migrations.config import ToolConfig
-from planner.migrations.folder import in_folder, steps_in_folder, tool_folder
-from planner.migrations.inverse import apply_command
 from planner.migrations.placement import Deferred, upgrade_to
-from planner.migrations.runners import SQL_TOOLS, sql_tool_upgrade
-from planner.migrations.shape import SchemaStep, Shape
-from planner.migrations.undo import UPGRADE, alembic_command, undo_steps
+from planner.migrations.shape.classify import SchemaStep, Shape
+from planner.migrations.tools.config import ToolConfig
+from planner.migrations.tools.folder import in_folder, steps_in_folder, tool_folder
+from planner.migrations.tools.inverse import apply_command
+from planner.migrations.tools.runners import SQL_TOOLS, sql_tool_upgrade
+from planner.migrations.tools.undo import UPGRADE, alembic_command, undo_steps
 from planner.model import Step
+from planner.quoting.shell import q
 from planner.risk.migrations import is_down_migration
-from planner.runtime.shell import q
 
 __all__ = ["Group", "GroupPlan", "plan_group"]
 

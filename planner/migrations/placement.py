@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 
 from planner.change.model import ChangedFile
-from planner.migrations.inverse import apply_command
-from planner.migrations.runners import sql_tool_upgrade_to
-from planner.migrations.undo import alembic_command
+from planner.migrations.tools.inverse import apply_command
+from planner.migrations.tools.runners import sql_tool_upgrade_to
+from planner.migrations.tools.undo import alembic_command
 from planner.model import Step
+from planner.quoting.shell import join
 from planner.risk.migrations import is_down_migration
-from planner.runtime.shell import join
 
 __all__ = ["Deferred", "upgrade_to"]
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile, ChangeSet
 from planner.migrations.backup import Loss, Recovery
-from planner.migrations.config import read_config
 from planner.migrations.discover import engine_of, recognise
 from planner.migrations.group import Group, GroupPlan, plan_group
 from planner.migrations.placement import Deferred
-from planner.migrations.runners import detect_sql_tool
-from planner.migrations.shape import Shape, read_shape
-from planner.migrations.undo import FLYWAY
+from planner.migrations.shape.classify import Shape, read_shape
+from planner.migrations.tools.config import read_config
+from planner.migrations.tools.runners import detect_sql_tool
+from planner.migrations.tools.undo import FLYWAY
 from planner.model import Risk, Step
 from planner.runtime.toolchain import repo_paths
 

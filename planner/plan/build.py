@@ -1,6 +1,6 @@
 """``build_plan``: a change, its risk and the service profile in; the :class:`Plan` out.
 
-Pure: no I/O. The pieces live in :mod:`planner.plan.stages`, :mod:`planner.plan.rollback`,
+Pure: no I/O. The pieces live in :mod:`planner.plan.stages`, :mod:`planner.plan.rollback.levels`,
 :mod:`planner.plan.failures`, :mod:`planner.plan.guidance`, :mod:`planner.runtime.toolchain` and
 :mod:`planner.migrations.plan`.
 """
@@ -21,7 +21,7 @@ from planner.plan.guidance import (
     build_windows,
 )
 from planner.plan.monitors import default_monitors
-from planner.plan.rollback import build_rollback
+from planner.plan.rollback.levels import build_rollback
 from planner.plan.stages import build_stages
 from planner.profile import ServiceProfile
 from planner.runtime.platform import Platform

@@ -18,7 +18,7 @@ from planner.model import Fact, FailureMode, Severity
 from planner.plan.catalogue import CATALOGUE, EVALUATE, IMMEDIATE
 from planner.plan.context import PlanContext, listing
 from planner.plan.monitors import describe_threshold
-from planner.risk.evidence import span
+from planner.risk.facts.evidence import span
 
 __all__ = ["build_failure_modes", "cite"]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from planner.plan.context import PlanContext
-from planner.runtime.infra import InfraRoot
-from planner.runtime.infra_steps import InfraSteps, infra_steps
+from planner.runtime.infra.steps import InfraSteps, infra_steps
+from planner.runtime.infra.units import InfraRoot
 
 __all__ = ["infra_plan"]
 

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 
 from planner.change.model import ChangedFile, ChangeSet
 from planner.model import LEVELS, Fact, FileRisk, Risk, RiskLevel
-from planner.risk.advisories import advisory_facts
-from planner.risk.content import Weighed, fact_reason, file_facts, weigh
 from planner.risk.defaults import DEFAULT_RULES
-from planner.risk.evidence import ChangedText, changed_text
+from planner.risk.facts.advisories import advisory_facts
+from planner.risk.facts.content import Weighed, fact_reason, file_facts, weigh
+from planner.risk.facts.evidence import ChangedText, changed_text
 from planner.risk.policy import Policy
 from planner.risk.rules import PathParts, RiskRule, match
 
@@ -95,7 +95,8 @@ def classify_file(
 ) -> tuple[FileRisk, RiskLevel | None]:
     """The risk of one file, and for a flag-guarded file the level it has once the flag is on.
 
-    The path rules give the prior; the facts of the changed lines (:mod:`planner.risk.content`)
+    The path rules give the prior; the facts of the changed lines
+    (:mod:`planner.risk.facts.content`)
     raise it, confirm or drop a weak path word, and set a dependency file's level. Final rules
     that ship nothing (tests, docs, translations, fixtures, declarations) and migrations (judged
     by their statements) keep their level.

@@ -16,7 +16,7 @@ from typing import Literal
 
 from planner.change.model import ChangedFile
 from planner.model import RiskLevel
-from planner.risk.evidence import ChangedText
+from planner.risk.facts.evidence import ChangedText
 from planner.risk.migrations import (
     is_down_migration,
     is_edited_flyway,

@@ -1,6 +1,6 @@
 """Canary-versus-baseline checks read back as ``baseline`` rules.
 
-Two shapes, the ones ``devops-planner export`` writes (``planner/export/compare.py``):
+Two shapes, the ones ``devops-planner export`` writes (``planner/export/queries/compare.py``):
 
 - a relative excess, ``((C - S) / S) * ((C - S) > bool m)`` (worse below: ``S - C``), with
   ``C`` and ``S`` one SLI restricted to the canary and to the stable version: an Argo Rollouts

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 
 from planner.profile import ServiceProfile
-from planner.runtime.command import Command
-from planner.runtime.shell import join, q
-from planner.runtime.template import render_template
+from planner.quoting.shell import join, q
+from planner.quoting.template import render_template
+from planner.runtime.repository.command import Command
 from planner.runtime.toolchain import Toolchain
 
 __all__ = ["HEAD_TAG", "Platform"]

@@ -1,6 +1,6 @@
 """The code root a change ships, with its package manager and its test and build commands.
 
-Built on :mod:`planner.runtime.repository`: the roots the change touches, the one that is the
+Built on :mod:`planner.runtime.repository.model`: the roots the change touches, the one that is the
 service (its folder named like the service, else the first touched), and its commands as the
 repository's own CI, Makefile or scripts run them, each line ending in ``# from file:line``. A
 change that touches no code root (documentation, CI, Terraform, Helm) has no test or build
@@ -13,8 +13,14 @@ import posixpath
 from dataclasses import dataclass, field
 
 from planner.change.model import ChangeSet
-from planner.runtime.command import placeholder
-from planner.runtime.repository import CodeRoot, Image, Repository, build_repository, repo_paths
+from planner.runtime.repository.command import placeholder
+from planner.runtime.repository.model import (
+    CodeRoot,
+    Image,
+    Repository,
+    build_repository,
+    repo_paths,
+)
 
 __all__ = ["Toolchain", "detect_toolchain", "repo_paths"]
 

@@ -27,7 +27,7 @@ import numpy as np
 from planner.model import Plan
 from simulations._types import FloatArray
 from simulations.exceptions import BacktestError
-from simulations.replay.latency import DEFAULT_SIGMA, mixture_quantile, z_of
+from simulations.replay.measure.latency import DEFAULT_SIGMA, mixture_quantile, z_of
 
 __all__ = [
     "DEFAULT_ROLLOUT",
@@ -107,7 +107,8 @@ def latency_mixture_quantile(
 
     Each version's latency is log-normal with shape ``sigma`` and the given ``p``-quantile
     (``q_new``, ``q_old``, same unit); ``share_new`` (0-1) of the requests go to the new one.
-    The replay model's :func:`simulations.replay.latency.mixture_quantile`, so both models make
+    The replay model's :func:`simulations.replay.measure.latency.mixture_quantile`, so both models
+    make
     the same assumption. NaN in, NaN out.
     """
     z = {0.5: 0.0, 0.95: z_of("p95"), 0.99: z_of("p99")}[p]

@@ -87,8 +87,8 @@ def _secret(path: Path, what: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Query, repair and write the trace; print what was written and the repair report."""
     from simulations.exceptions import PrometheusError
-    from simulations.loaders.canonical import write_trace
-    from simulations.sources.prometheus import (
+    from simulations.loaders.formats.canonical import write_trace
+    from simulations.loaders.prometheus.client import (
         PrometheusAuth,
         parse_prom_duration,
         parse_prom_time,

@@ -2,11 +2,11 @@
 objects."""
 
 from simulations.loaders.bundled import bundled_names, load_bundled
-from simulations.loaders.canonical import load_trace, parse_canonical_csv, write_trace
 from simulations.loaders.detect import FORMATS, detect_format, load_trace_file
+from simulations.loaders.formats.canonical import load_trace, parse_canonical_csv, write_trace
+from simulations.loaders.formats.microsoft import load_microsoft, parse_microsoft
+from simulations.loaders.formats.nab import load_nab, parse_nab
 from simulations.loaders.incidents import load_incidents, write_incidents
-from simulations.loaders.microsoft import load_microsoft, parse_microsoft
-from simulations.loaders.nab import load_nab, parse_nab
 
 __all__ = [
     "FORMATS",

@@ -1,7 +1,7 @@
 """The vendored real traces in ``data/raw`` (see ``data/README.md``), with their incidents.
 
 Incidents come from ``data/raw/manifest.json``: Microsoft ``label_runs`` ``[first, last, n]``
-become ``[first, last + interval)``; NAB point labels follow :mod:`simulations.loaders.nab`.
+become ``[first, last + interval)``; NAB point labels follow :mod:`simulations.loaders.formats.nab`.
 A file whose sha256 differs from the manifest is rejected (``data/raw`` is immutable).
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 
 from simulations.exceptions import TraceError
+from simulations.loaders.formats.microsoft import parse_microsoft
+from simulations.loaders.formats.nab import NabLabels, nab_incidents, parse_nab
 from simulations.loaders.labels import parse_point_time
-from simulations.loaders.microsoft import parse_microsoft
-from simulations.loaders.nab import NabLabels, nab_incidents, parse_nab
 from simulations.traces.model import Incident, Trace
 from simulations.traces.repair import RepairOptions
 

@@ -11,7 +11,7 @@
 
 :func:`load_trace_file` loads a file in a detected or given format. A single-column format
 (NAB, Microsoft, a one-series Prometheus export) needs to know which canonical column it fills:
-``metric`` names it, else the file's own name for NAB (:func:`~simulations.loaders.nab.
+``metric`` names it, else the file's own name for NAB (:func:`~simulations.loaders.formats.nab.
 guess_nab_metric`) or the series' metric name for Prometheus when it is canonical.
 A NAB labels file (``combined_labels.json`` or ``combined_windows.json``) is found by the file's
 ``<category>/<file>.csv`` key or, for a file outside the NAB tree, by its file name alone.
@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulations.exceptions import TraceError
-from simulations.loaders.nab import NabLabels
+from simulations.loaders.formats.nab import NabLabels
 from simulations.traces.model import Trace
 
 __all__ = ["FORMATS", "detect_format", "load_trace_file"]
@@ -68,7 +68,7 @@ def detect_format(path: str | Path) -> str:
 
 
 def _nab_labels(path: Path, label_file: Path) -> NabLabels:
-    from simulations.loaders.nab import parse_nab_labels
+    from simulations.loaders.formats.nab import parse_nab_labels
 
     try:
         text = label_file.read_text(encoding="utf-8")
@@ -88,7 +88,7 @@ def _nab_labels(path: Path, label_file: Path) -> NabLabels:
 
 
 def _nab(path: Path, metric: str | None, labels: str | None) -> tuple[Trace, bool]:
-    from simulations.loaders.nab import guess_nab_metric, load_nab, parse_nab
+    from simulations.loaders.formats.nab import guess_nab_metric, load_nab, parse_nab
 
     try:
         column = guess_nab_metric(path.name)
@@ -108,7 +108,7 @@ def _nab(path: Path, metric: str | None, labels: str | None) -> tuple[Trace, boo
 
 
 def _prometheus(path: Path, metric: str | None) -> Trace:
-    from simulations.sources.prometheus import parse_matrix
+    from simulations.loaders.prometheus.client import parse_matrix
     from simulations.traces.model import CANONICAL_METRICS, Metric, canonical_metric
     from simulations.traces.repair import build_trace
 
@@ -151,8 +151,8 @@ def load_trace_file(
     Raises:
         TraceError: an unknown format, or a file the format's reader rejects.
     """
-    from simulations.loaders.canonical import load_trace
-    from simulations.loaders.microsoft import load_microsoft
+    from simulations.loaders.formats.canonical import load_trace
+    from simulations.loaders.formats.microsoft import load_microsoft
 
     if fmt not in FORMATS:
         raise TraceError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")

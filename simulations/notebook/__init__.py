@@ -11,6 +11,8 @@ Modules:
   names.
 - ``tuning``: Notebook parameters of a backtest/tuning run, read and run through the tuning
   package.
+- ``verdict``: The verdict a report opens with: do the plan's rules catch this service's past
+  incidents?
 - ``widgets``: Sliders for exploring rollback rules and rollouts in JupyterLab; optional everywhere
   else.
 - ``plots/``: Matplotlib figures of plans, traces, replays and tuning results.

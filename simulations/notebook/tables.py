@@ -17,7 +17,7 @@ from planner.model import LEVELS, Plan
 
 if TYPE_CHECKING:
     from simulations.backtest.run import BacktestReport
-    from simulations.reporting.verdict import Verdict
+    from simulations.notebook.verdict import Verdict
     from simulations.tuning.sweep import TuneReport
 
 __all__ = [

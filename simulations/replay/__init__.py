@@ -15,8 +15,9 @@ reference in ``tests/replay_reference.py``.
 
 from simulations.replay.config import ReplayConfig, ResponseConfig
 from simulations.replay.fast import detect, replay_runs, run_events
+from simulations.replay.measure.outcome import BlastRadius, RunResult
+from simulations.replay.measure.summary import summarise
 from simulations.replay.montecarlo import Simulation, simulate
-from simulations.replay.outcome import BlastRadius, RunResult
 from simulations.replay.setup import (
     IncidentShape,
     LevelSpec,
@@ -26,7 +27,6 @@ from simulations.replay.setup import (
     incident_shapes,
     step_incident,
 )
-from simulations.replay.summary import summarise
 
 __all__ = [
     "BlastRadius",

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from simulations.replay.events import Event, run_timelines
-from simulations.replay.observe import View, observe
-from simulations.replay.outcome import RunResult, build_result
+from simulations.replay.measure.observe import View, observe
+from simulations.replay.measure.outcome import RunResult, build_result
 from simulations.replay.setup import Setup
 from simulations.replay.world import Workspace, World, build_world, draw_runs
 

@@ -19,9 +19,9 @@ import pandas as pd
 
 from simulations.exceptions import ReplayError
 from simulations.replay.fast import replay_runs
-from simulations.replay.outcome import RunResult
+from simulations.replay.measure.outcome import RunResult
+from simulations.replay.measure.summary import summarise
 from simulations.replay.setup import Setup
-from simulations.replay.summary import summarise
 
 __all__ = ["Progress", "Simulation", "simulate"]
 

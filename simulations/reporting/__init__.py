@@ -7,10 +7,15 @@ and thresholds a page is about), ``summary`` (``summary.json``), ``verdict`` (th
 verdict and the assumptions behind it).
 """
 
+from simulations.notebook.verdict import Verdict, judge, wilson_interval
+from simulations.reporting.content.provenance import Provenance, sources_markdown
+from simulations.reporting.content.summary import (
+    SUMMARY_MIME,
+    ReportSummary,
+    parse_summary,
+    summarise,
+)
 from simulations.reporting.index import IndexEntry, build_index_html, scan_reports, write_index
-from simulations.reporting.provenance import Provenance, sources_markdown
-from simulations.reporting.summary import SUMMARY_MIME, ReportSummary, parse_summary, summarise
-from simulations.reporting.verdict import Verdict, judge, wilson_interval
 
 __all__ = [
     "SUMMARY_MIME",

@@ -21,9 +21,9 @@ from planner.io import atomic_write_text
 from planner.model import LEVELS
 from simulations.exceptions import ReportError
 from simulations.notebook.plots.plan import to_data_uri
+from simulations.notebook.verdict import VERDICTS
+from simulations.reporting.content.summary import ReportSummary, parse_summary
 from simulations.reporting.files import make_readable
-from simulations.reporting.summary import ReportSummary, parse_summary
-from simulations.reporting.verdict import VERDICTS
 
 __all__ = [
     "FOLDER_RE",

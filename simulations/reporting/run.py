@@ -24,10 +24,10 @@ from typing import Any
 from planner.io import atomic_write_text
 from simulations.exceptions import ReportError, ReportExecutionError
 from simulations.paths import repo_root
+from simulations.reporting.content.summary import SUMMARY_MIME, ReportSummary, parse_summary
 from simulations.reporting.files import make_readable, replace_folder
 from simulations.reporting.html import notebook_to_html, provenance_markdown, read_notebook
 from simulations.reporting.index import write_index
-from simulations.reporting.summary import SUMMARY_MIME, ReportSummary, parse_summary
 
 __all__ = ["REPORT_NOTEBOOK", "ReportRequest", "ReportResult", "run_report", "utc_today"]
 

@@ -220,7 +220,7 @@ def write_sample(directory: str | Path, seed: int = SAMPLE_SEED) -> tuple[Path, 
     Returns:
         The paths of the trace and of the incidents file.
     """
-    from simulations.loaders.canonical import write_trace
+    from simulations.loaders.formats.canonical import write_trace
     from simulations.loaders.incidents import write_incidents
 
     trace = generate_web_service(sample_spec(), seed)

@@ -68,7 +68,8 @@ def canonical_metric(column: str) -> Metric:
     """The :class:`Metric` for a column name.
 
     A column is a canonical name (``error_ratio``) or a canonical name followed by the labels of
-    one of several series, ``error_ratio{pod="a"}`` (as :mod:`simulations.sources.prometheus` names
+    one of several series, ``error_ratio{pod="a"}`` (as
+    :mod:`simulations.loaders.prometheus.client` names
     them);
     the suffix is kept in the returned metric's ``name``.
 

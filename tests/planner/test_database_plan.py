@@ -230,7 +230,7 @@ def test_routine_level3_undoes_the_expand_migration_and_loses_no_row_written_sin
 
 def test_sqlite_snapshot_command_runs_with_sqlite3(tmp_path: Path) -> None:
     from planner.migrations.backup import backup_step, losses
-    from planner.migrations.shape import read_shape
+    from planner.migrations.shape.classify import read_shape
 
     path = tmp_path / "app.db"
     with sqlite3.connect(path) as con:

@@ -14,7 +14,7 @@ import pytest
 from support.postgres import Postgres, running_postgres
 
 from planner.migrations.backup import backup_step, losses, recovery
-from planner.migrations.shape import read_shape
+from planner.migrations.shape.classify import read_shape
 
 FEATURE = "drop legacy email"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from planner.migrations.discover import engine_of, recognise
-from planner.migrations.shape import read_shape
+from planner.migrations.shape.classify import read_shape
 
 # openfga/openfga assets/migrations/postgres/005_add_conditions_to_tuples.sql (goose)
 OPENFGA_005 = """-- +goose Up

@@ -14,8 +14,8 @@ from support.promtool_support import run_promtool
 
 from planner.cli import main
 from planner.export import build_argo, build_flagger, build_rules, dump_yaml
-from planner.export.burnrate import BurnRate
-from planner.export.compare import Comparison
+from planner.export.queries.burnrate import BurnRate
+from planner.export.queries.compare import Comparison
 from planner.thresholds import BurnWindow
 
 # Keptn's "<=+10%" on the error ratio, compared every minute.

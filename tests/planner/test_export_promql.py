@@ -12,7 +12,7 @@ from support.export_plans import HOSTILE, target
 from support.promtool_support import run_promtool
 
 from planner.exceptions import ExportError
-from planner.export.promql import render_sli, sustained_query, with_matchers
+from planner.export.queries.promql import render_sli, sustained_query, with_matchers
 from planner.model import Monitor
 
 

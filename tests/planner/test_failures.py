@@ -1,4 +1,5 @@
-"""planner.plan.failures and planner.plan.hazards: modes and hazards from the change's facts."""
+"""planner.plan.failures and planner.plan.rollback.hazards: modes and hazards from the change's
+facts."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from planner.change.model import ChangedFile, ChangeSet
 from planner.model import Commit, Plan
 from planner.plan.build import build_plan
 from planner.plan.catalogue import CATALOGUE
-from planner.plan.hazards import HAZARDS
+from planner.plan.rollback.hazards import HAZARDS
 from planner.risk.classify import classify
-from planner.risk.evidence import LABELS
+from planner.risk.facts.evidence import LABELS
 
 HASHERS = 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]\n'
 BULK = "def purge(db):\n    db.execute('DELETE FROM sessions')\n"

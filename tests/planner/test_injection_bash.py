@@ -24,9 +24,9 @@ from planner.cli import main
 from planner.model import Commit
 from planner.plan.build import build_plan
 from planner.profile import parse_profile
+from planner.quoting.shell import q
 from planner.render.markdown import render_markdown
 from planner.risk import classify
-from planner.runtime.shell import q
 
 BASH = shutil.which("bash")
 pytestmark = pytest.mark.skipif(BASH is None, reason="needs bash")

@@ -13,7 +13,7 @@ from support.gitrepo import commit, git, make_repo
 
 from planner.change.git import read_git_change
 from planner.change.model import ChangedFile, ChangeSet
-from planner.runtime.repository import Repository, build_repository
+from planner.runtime.repository.model import Repository, build_repository
 from planner.runtime.toolchain import detect_toolchain
 
 # maybe-finance/maybe: a Rails app whose package.json only holds biome lint scripts; CI runs
@@ -360,7 +360,7 @@ def test_gitlab_ci_follows_cd_into_the_service_folder(tmp_path: Path) -> None:
 
 
 def test_ci_scanner_joins_continued_lines_and_follows_cd() -> None:
-    from planner.runtime.evidence import scan_ci
+    from planner.runtime.repository.evidence import scan_ci
 
     workflow = (
         "on: [push]\n"  # 1

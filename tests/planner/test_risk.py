@@ -832,7 +832,7 @@ def test_docs_list_every_default_rule_in_order() -> None:
 
 
 def test_docs_dependency_table_equals_the_code() -> None:
-    from planner.risk.dependencies import LEVEL
+    from planner.risk.facts.dependencies import LEVEL
 
     text = (ROOT / "docs/risk-rules.md").read_text(encoding="utf-8")
     table = text[text.index("| kind | major |") :].split("\n\n", 1)[0].splitlines()

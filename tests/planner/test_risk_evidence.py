@@ -12,12 +12,12 @@ from planner.change.git import read_git_change
 from planner.change.hunks import Hunk
 from planner.change.model import ChangedFile
 from planner.model import Commit
-from planner.risk.advisories import advisory_facts
 from planner.risk.classify import classify, classify_file
 from planner.risk.defaults import DEFAULT_RULES
-from planner.risk.dependencies import dependency_facts, distance, package_kind
-from planner.risk.evidence import changed_text, comments_only
-from planner.risk.managed import managed_facts
+from planner.risk.facts.advisories import advisory_facts
+from planner.risk.facts.dependencies import dependency_facts, distance, package_kind
+from planner.risk.facts.evidence import changed_text, comments_only
+from planner.risk.facts.managed import managed_facts
 from planner.risk.patterns import AUTH, PathParts
 
 

@@ -11,7 +11,7 @@ from support.paths import ROOT
 
 from planner.cli import main
 from planner.thresholds import load_thresholds
-from simulations.loaders.canonical import write_trace
+from simulations.loaders.formats.canonical import write_trace
 from simulations.sources.synthetic import Injection, WebServiceSpec, generate_web_service
 
 SAMPLE = str(ROOT / "data" / "sample" / "web-service-14d.csv")

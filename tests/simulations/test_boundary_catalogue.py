@@ -469,9 +469,7 @@ def test_promtest_writes_all_files_or_none(
     assert sorted(p.name for p in out.iterdir()) == ["incident-02.yaml"]  # nothing else left
     shutil.rmtree(out / "incident-02.yaml")
     assert main(argv) == 0
-    assert {"rules.yaml", "incident-01.yaml", "incident-02.yaml"} <= {
-        p.name for p in out.iterdir()
-    }
+    assert {"rules.yaml", "incident-01.yaml", "incident-02.yaml"} <= {p.name for p in out.iterdir()}
 
 
 def test_a_failed_export_leaves_the_good_output(

@@ -33,7 +33,7 @@ from planner.profile import load_profile
 from planner.risk.policy import load_policy
 from planner.schedule.calendar import load_calendar
 from planner.thresholds import load_thresholds
-from simulations.loaders.canonical import load_trace
+from simulations.loaders.formats.canonical import load_trace
 from simulations.loaders.incidents import load_incidents
 
 SAMPLE = DATA / "sample"

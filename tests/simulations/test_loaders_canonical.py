@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulations.exceptions import TraceError
-from simulations.loaders.canonical import load_trace, parse_canonical_csv, write_trace
+from simulations.loaders.formats.canonical import load_trace, parse_canonical_csv, write_trace
 from simulations.sources.synthetic import WebServiceSpec, generate_web_service
 
 T0 = pd.Timestamp("2026-03-02T00:00:00Z")

@@ -20,8 +20,8 @@ from support.prom import format_openmetrics, start_prometheus
 
 from planner.cli import main
 from simulations.exceptions import TraceError
-from simulations.loaders.canonical import write_trace
 from simulations.loaders.detect import detect_format, load_trace_file
+from simulations.loaders.formats.canonical import write_trace
 from simulations.loaders.read import read_traces
 
 RAW = ROOT / "data" / "raw"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from support.paths import ROOT
 
 from simulations.exceptions import TraceError
-from simulations.loaders.microsoft import load_microsoft, parse_microsoft
+from simulations.loaders.formats.microsoft import load_microsoft, parse_microsoft
 
 RAW = ROOT / "data" / "raw"
 MANIFEST = json.loads((RAW / "manifest.json").read_text())

@@ -13,7 +13,7 @@ from support.paths import ROOT
 
 from simulations.exceptions import TraceError
 from simulations.loaders.bundled import bundled_names, load_bundled
-from simulations.loaders.nab import guess_nab_metric, load_nab, parse_nab, parse_nab_labels
+from simulations.loaders.formats.nab import guess_nab_metric, load_nab, parse_nab, parse_nab_labels
 
 RAW = ROOT / "data" / "raw"
 MANIFEST = {
@@ -62,7 +62,7 @@ def test_windows_can_be_used_as_incidents() -> None:
     labels = parse_nab_labels(
         json.dumps({KEY: [["2014-04-10 00:10:00", "2014-04-10 00:40:00"]]}), KEY
     )
-    from simulations.loaders.nab import nab_incidents
+    from simulations.loaders.formats.nab import nab_incidents
 
     grid = pd.date_range(utc("2014-04-10 00:04"), periods=12, freq=FIVE)
     (incident,) = nab_incidents(labels, grid, FIVE, "requests", use_windows=True)

@@ -24,8 +24,8 @@ from support.prom import (
 
 from planner.cli import main
 from simulations.exceptions import PrometheusError, TraceError
-from simulations.loaders.canonical import load_trace
-from simulations.sources.prometheus import (
+from simulations.loaders.formats.canonical import load_trace
+from simulations.loaders.prometheus.client import (
     PrometheusAuth,
     chunk_ranges,
     parse_prom_duration,

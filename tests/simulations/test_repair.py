@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulations.exceptions import TraceError
-from simulations.loaders.canonical import parse_canonical_csv
+from simulations.loaders.formats.canonical import parse_canonical_csv
 from simulations.traces.model import CANONICAL_METRICS
 from simulations.traces.repair import RepairOptions, build_trace
 

@@ -30,8 +30,8 @@ from simulations.replay import (
     simulate,
     step_incident,
 )
-from simulations.replay.latency import mixture_quantile, z_of
-from simulations.replay.outcome import users_affected
+from simulations.replay.measure.latency import mixture_quantile, z_of
+from simulations.replay.measure.outcome import users_affected
 
 AUTO = ResponseConfig(mode="automated", abort_scale_down_delay_seconds=30)
 

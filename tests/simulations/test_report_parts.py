@@ -18,6 +18,7 @@ from matplotlib.text import Text
 from simulations.commands import report as report_command
 from simulations.exceptions import ReportError, SimulationError
 from simulations.paths import repo_root, resolve
+from simulations.reporting.content.summary import SUMMARY_MIME, ReportSummary, parse_summary
 from simulations.reporting.index import (
     build_index_html,
     scan_reports,
@@ -26,7 +27,6 @@ from simulations.reporting.index import (
 )
 from simulations.reporting.params import coerce, default_name, slug
 from simulations.reporting.run import ReportRequest
-from simulations.reporting.summary import SUMMARY_MIME, ReportSummary, parse_summary
 
 DECLARED = {"runs": 200, "seed": 0, "budget": 1.0, "interactive": True, "trace_path": ""}
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from simulations.exceptions import BacktestError, ReportError
+from simulations.notebook.verdict import Holdout, holdout, judge, wilson_interval
+from simulations.reporting.content.summary import parse_summary
 from simulations.reporting.index import build_index_html, scan_reports
-from simulations.reporting.summary import parse_summary
-from simulations.reporting.verdict import Holdout, holdout, judge, wilson_interval
 from simulations.traces.model import CANONICAL_METRICS, Incident, Trace
 from simulations.tuning.split import auto_split, split_at
 

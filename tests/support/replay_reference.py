@@ -28,8 +28,8 @@ from simulations.detectors import (
     StaticThreshold,
 )
 from simulations.replay.events import RunState, responder
-from simulations.replay.latency import z_of
-from simulations.replay.outcome import RunResult, users_affected
+from simulations.replay.measure.latency import z_of
+from simulations.replay.measure.outcome import RunResult, users_affected
 from simulations.replay.setup import ERROR_RATIO, SUCCESS_RATE, Setup
 from simulations.replay.world import build_world, draw_run, stage_at
 

@@ -1,7 +1,7 @@
 """Split a generated command line into the words bash would see, ``$'...'`` included.
 
 :func:`shlex.split` knows POSIX quoting but not bash's ANSI-C quotes, which
-:func:`planner.runtime.shell.q` uses for words holding control characters. This rewrites each
+:func:`planner.quoting.shell.q` uses for words holding control characters. This rewrites each
 ``$'...'`` that stands outside other quotes as the equivalent single-quoted text, then splits.
 """
 

@@ -1,0 +1,30 @@
+"""The shape of each migration step: expand, contract or data rewrite, read from SQL, Python and
+builder calls.
+
+Modules:
+
+- ``builders``: Schema steps of Rails migrations and of the knex, sequelize, TypeORM, Laravel, Ecto
+  and Liquibase ones: helper and builder calls that name their table, and SQL embedded in strings.
+- ``classify``: Expand, contract or data rewrite: what each migration step does to the old code and
+  data.
+- ``python``: Schema steps of Python migrations: Django operations and alembic ``op.*`` calls
+  (``ast``).
+- ``sql``: Schema steps of forward SQL: DROP, ALTER, UPDATE, DELETE, TRUNCATE, CREATE, RENAME.
+- ``step``: The records of a migration's shape: its schema steps and what each loses.
+"""
+
+from planner.migrations.shape.builders import other_steps, rails_steps
+from planner.migrations.shape.classify import Kind, Loss, SchemaStep, Shape, read_shape, sql_steps
+from planner.migrations.shape.python import python_shape
+
+__all__ = [
+    "Kind",
+    "Loss",
+    "SchemaStep",
+    "Shape",
+    "other_steps",
+    "python_shape",
+    "rails_steps",
+    "read_shape",
+    "sql_steps",
+]
