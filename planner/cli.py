@@ -20,7 +20,7 @@ from typing import NoReturn, Protocol, cast
 from planner.exceptions import PlannerError
 from planner.io import one_line
 
-__all__ = ["PROG", "Command", "ExitStatus", "main"]
+__all__ = ["PROG", "ExitStatus", "Subcommand", "main"]
 
 PROG = "devops-planner"
 ENTRY_POINT_GROUP = "devops_planner.commands"
@@ -36,7 +36,7 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
-class Command(Protocol):
+class Subcommand(Protocol):
     """What a subcommand module provides (checked by mypy where a module is cast to it)."""
 
     HELP: str
@@ -46,11 +46,11 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-def _commands() -> dict[str, Command]:
-    modules: dict[str, Command] = {}
+def _commands() -> dict[str, Subcommand]:
+    modules: dict[str, Subcommand] = {}
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
-            modules[ep.name] = cast(Command, importlib.import_module(ep.value))
+            modules[ep.name] = cast(Subcommand, importlib.import_module(ep.value))
         except ModuleNotFoundError as exc:  # a command whose module this install lacks
             if exc.name != ep.value:
                 raise

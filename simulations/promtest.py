@@ -68,7 +68,7 @@ from planner.export.queries.promql import render_scoped_sli, sustained_query
 from planner.export.queries.watch import Watch, watches
 from planner.io import write_all
 from planner.model import Monitor, Plan
-from planner.rules_import.sli import QueryNotMapped, Selector, Sli, recognise
+from planner.rules_import.sli import QueryNotMapped, Selector, Sli, recognise_sli
 from simulations.detectors import Observed, StaticThreshold, alarm_minutes
 from simulations.exceptions import SimulationError
 from simulations.traces.model import Incident, Trace
@@ -491,7 +491,7 @@ def build_promtest(
             left_out.append(f"{m.metric}: the trace has no {column or 'matching'} column")
             continue
         try:
-            sli = recognise(render_scoped_sli(m.metric, tgt, watch.scope))
+            sli = recognise_sli(render_scoped_sli(m.metric, tgt, watch.scope))
         except QueryNotMapped as exc:
             left_out.append(f"{m.metric}: its series cannot be synthesised ({exc})")
             continue

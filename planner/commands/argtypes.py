@@ -13,10 +13,10 @@ from collections.abc import Callable
 from planner.exceptions import PlannerError
 from planner.limits import Limit
 
-__all__ = ["integer", "number"]
+__all__ = ["finite_number", "integer"]
 
 
-def number(
+def finite_number(
     low: float | None = None, high: float | None = None, *, above: bool = False
 ) -> Callable[[str], float]:
     """A finite float in ``[low, high]`` (``above=True``: strictly above ``low``)."""

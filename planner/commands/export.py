@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ExitStatus
-from planner.commands.argtypes import number
+from planner.commands.argtypes import finite_number
 
 HELP = "export a plan to argo-rollouts, flagger or prometheus-rules manifests"
 
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gate-url", help="Flagger manual gate URL (default: load tester)")
     parser.add_argument(
         "--interval",
-        type=number(0, 1440, above=True),
+        type=finite_number(0, 1440, above=True),
         default=1.0,
         help="measurement/evaluation interval, minutes",
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-__all__ = ["ENGINES", "engine_of", "recognise"]
+__all__ = ["ENGINES", "engine_of", "recognise_migration"]
 
 ENGINES = {
     "postgres": "postgresql",
@@ -76,7 +76,7 @@ _CONTENT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
 )
 
 
-def recognise(path: str, content: str | None) -> str | None:
+def recognise_migration(path: str, content: str | None) -> str | None:
     """The migration tool of the file at ``path``, or ``None`` when it is not a migration.
 
     ``sql`` is a plain SQL file in a migrations-like folder with no tool's marker.

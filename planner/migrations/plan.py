@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile, ChangeSet
 from planner.migrations.backup import Loss, Recovery
-from planner.migrations.discover import engine_of, recognise
+from planner.migrations.discover import engine_of, recognise_migration
 from planner.migrations.group import Group, GroupPlan, plan_group
 from planner.migrations.placement import Deferred
 from planner.migrations.shape.classify import Shape, read_shape
@@ -150,7 +150,7 @@ def plan_database(
     pattern = pattern or _PATTERNS["sql"]
     found: list[tuple[ChangedFile, str]] = []
     for f in changes.files:
-        tool = recognise(f.path, f.content if f.content is not None else f.base_content)
+        tool = recognise_migration(f.path, f.content if f.content is not None else f.base_content)
         if tool in (None, "sql") and (
             pattern.search(f.path) or categories.get(f.path, set()) & _MIGRATION_CATEGORIES
         ):
@@ -305,7 +305,7 @@ def removed_names(changes: ChangeSet) -> tuple[tuple[str, ...], tuple[str, ...]]
     for f in changes.files:
         if f.change == "deleted" or f.content is None:
             continue
-        tool = recognise(f.path, f.content)
+        tool = recognise_migration(f.path, f.content)
         if tool is None:
             continue
         folders.append(posixpath.dirname(f.path))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 
-__all__ = ["join", "q"]
+__all__ = ["in_folder", "join", "q"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -37,3 +37,13 @@ def q(word: str) -> str:
 def join(*words: str) -> str:
     """Join words into one command line, quoting each (``join("git", "revert", sha)``)."""
     return " ".join(q(w) for w in words)
+
+
+def in_folder(folder: str, command: str) -> str:
+    """``command`` run in ``folder`` inside a subshell, so the next pasted line is unaffected.
+
+    The repository root (``""`` or ``"."``) runs it as it is.
+    """
+    if not folder or folder == ".":
+        return command
+    return f"(cd {q(folder)} && {command})"

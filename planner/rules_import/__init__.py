@@ -14,6 +14,14 @@ Modules:
 
 from planner.rules_import.documents import Note
 from planner.rules_import.run import ENGINES, ImportResult, import_rules
-from planner.rules_import.sli import QueryNotMapped, Sli, recognise
+from planner.rules_import.sli import QueryNotMapped, Sli, recognise_sli
 
-__all__ = ["ENGINES", "ImportResult", "Note", "QueryNotMapped", "Sli", "import_rules", "recognise"]
+__all__ = [
+    "ENGINES",
+    "ImportResult",
+    "Note",
+    "QueryNotMapped",
+    "Sli",
+    "import_rules",
+    "recognise_sli",
+]

@@ -20,7 +20,7 @@ from typing import Any
 import promql_parser as pq
 
 from planner.rules_import.mapping import Scope, query_scope
-from planner.rules_import.sli import Matcher, QueryNotMapped, Sli, fill_templating, recognise
+from planner.rules_import.sli import Matcher, QueryNotMapped, Sli, fill_templating, recognise_sli
 
 __all__ = ["Excess", "alert_comparison", "baseline_fields", "excess"]
 
@@ -67,7 +67,7 @@ def _op(expr: Any) -> str:
 
 
 def _side(text: str, classify: Classify) -> tuple[Sli, Scope]:
-    sli = recognise(text)
+    sli = recognise_sli(text)
     return sli, query_scope(sli, classify)
 
 

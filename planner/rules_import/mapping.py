@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
-from planner.rules_import.sli import Matcher, QueryNotMapped, Sli, recognise
+from planner.rules_import.sli import Matcher, QueryNotMapped, Sli, recognise_sli
 from planner.thresholds import format_duration
 
 __all__ = ["Bound", "Scope", "parse_condition", "query_scope", "rule_fields", "sli_of"]
@@ -38,7 +38,7 @@ def sli_of(query: Any, interval: str) -> Sli:
     """
     if not isinstance(query, str) or not query.strip():
         raise QueryNotMapped("no query")
-    return recognise(query, interval)
+    return recognise_sli(query, interval)
 
 
 def query_scope(sli: Sli, classify: Callable[[Matcher], Scope | None]) -> Scope:

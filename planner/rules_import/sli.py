@@ -1,6 +1,6 @@
 """What an engine's PromQL query measures: an error ratio, a success rate or a latency quantile.
 
-:func:`recognise` parses the query with a real PromQL parser (``promql-parser``, Prometheus
+:func:`recognise_sli` parses the query with a real PromQL parser (``promql-parser``, Prometheus
 2.45 grammar) and reads its shape:
 
 - a ratio of two ``sum(rate(C{...}[w]))`` of one counter ``C`` whose numerator keeps only the
@@ -36,7 +36,7 @@ __all__ = [
     "Sli",
     "fill_templating",
     "parsed_selectors",
-    "recognise",
+    "recognise_sli",
     "selectors",
 ]
 
@@ -54,7 +54,7 @@ _COUNTER_FUNCS = frozenset({"rate", "irate", "increase"})
 
 
 class QueryNotMapped(ValueError):
-    """The query is not one of the shapes :func:`recognise` knows; the message says why."""
+    """The query is not one of the shapes :func:`recognise_sli` knows; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -387,7 +387,7 @@ def _normalise(shape: _Shape) -> tuple[str, float]:
     )
 
 
-def recognise(query: str, interval: str = "1m") -> Sli:
+def recognise_sli(query: str, interval: str = "1m") -> Sli:
     """What ``query`` measures.
 
     Raises:

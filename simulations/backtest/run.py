@@ -27,8 +27,8 @@ from simulations.backtest.replay import ReplayRequest, replay_rule_set
 from simulations.backtest.scoring import (
     Outcome,
     Score,
-    classify,
     first_alarm_rows,
+    judge_alarms,
     reset_steps,
     score,
 )
@@ -221,7 +221,7 @@ def _stage_name(settings: DeploySampling, stage: int) -> str:
 def _missed(batch0: DeployBatch, out: Outcome, settings: DeploySampling) -> list[dict[str, Any]]:
     """Incidents missed in some replay (a stage's replay missed in most noise draws)."""
     batch = batch0.expanded
-    caught, _ = classify(batch, out.first, settings.lead_minutes)
+    caught, _ = judge_alarms(batch, out.first, settings.lead_minutes)
     miss = (batch.incident_id >= 0) & out.evaluated & ~caught
     k = batch0.reps
     share = miss.reshape(-1, k).mean(axis=1)  # per deploy row: share of draws that miss
@@ -254,7 +254,7 @@ def _false_alarms(
 ) -> list[dict[str, Any]]:
     """False alarms per deploy: the earliest draw's alarm and the share of draws that fire."""
     batch = batch0.expanded
-    caught, delay = classify(batch, out.first, settings.lead_minutes)
+    caught, delay = judge_alarms(batch, out.first, settings.lead_minutes)
     false = (out.first >= 0) & out.evaluated & ~caught
     k = batch0.reps
     share = false.reshape(-1, k).mean(axis=1)

@@ -40,11 +40,11 @@ from simulations.backtest.intervals import covered_deploys, wilson
 __all__ = [
     "Outcome",
     "Score",
-    "blast_radius",
-    "classify",
     "covered",
     "distinct_incidents",
+    "exposure_until_restored",
     "first_alarm_rows",
+    "judge_alarms",
     "reset_steps",
     "score",
 ]
@@ -108,7 +108,7 @@ def reset_steps(fired: NDArray[np.bool_], batch: DeployBatch) -> FloatArray:
     return out
 
 
-def classify(
+def judge_alarms(
     batch: DeployBatch, first: IntArray, lead_minutes: float
 ) -> tuple[NDArray[np.bool_], FloatArray]:
     """Per row: did the alarm catch the incident, and the alarm time minus onset (minutes)."""
@@ -120,7 +120,9 @@ def classify(
     return caught, alarm - onset
 
 
-def blast_radius(batch: DeployBatch, first: IntArray, rollback_minutes: float) -> FloatArray:
+def exposure_until_restored(
+    batch: DeployBatch, first: IntArray, rollback_minutes: float
+) -> FloatArray:
     """Exposure-minutes of each incident row until traffic is restored (NaN for healthy rows)."""
     step = batch.step_minutes
     cum = np.concatenate([[0.0], np.cumsum(batch.exposure * step)])
@@ -164,7 +166,7 @@ def score(
         ev = out.evaluated if select is None else out.evaluated & select[i]
         inc = (batch.incident_id >= 0) & ev
         healthy = (batch.incident_id < 0) & ev
-        caught, delay = classify(batch, out.first, lead_minutes)
+        caught, delay = judge_alarms(batch, out.first, lead_minutes)
         caught &= ev
         fired = (out.first >= 0) & ev
         n_inc += int(inc.sum())
@@ -175,7 +177,7 @@ def score(
         eff_inc += distinct_incidents(batch0, inc)
         eff_healthy += covered(batch0, healthy)
         detect.append(delay[caught])
-        blast.append(blast_radius(batch, out.first, rollback_minutes)[inc])
+        blast.append(exposure_until_restored(batch, out.first, rollback_minutes)[inc])
         if out.reset is None:
             has_reset = False
         else:

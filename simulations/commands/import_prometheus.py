@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from planner.cli import ExitStatus
-from planner.commands.argtypes import number
+from planner.commands.argtypes import finite_number
 
 HELP = "query a Prometheus server over a time range and write a canonical trace (CSV/Parquet)"
 
@@ -47,7 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", help="basic-auth user name (with --password-file)")
     parser.add_argument("--password-file", type=Path, help="file holding the basic-auth password")
     parser.add_argument(
-        "--timeout", type=number(0, 3600, above=True), default=30.0, help="seconds per request"
+        "--timeout",
+        type=finite_number(0, 3600, above=True),
+        default=30.0,
+        help="seconds per request",
     )
     parser.add_argument("-o", "--output", required=True, type=Path, help=".csv or .parquet")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ExitStatus
-from planner.commands.argtypes import integer, number
+from planner.commands.argtypes import finite_number, integer
 from planner.limits import MAX_RUNS
 from simulations.commands._options import add_format_arguments
 from simulations.commands._progress import progress
@@ -49,14 +49,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--response", choices=("human", "automated"), default="human", help="default human"
     )
     parser.add_argument(
-        "--ack-minutes", type=number(0, 1440), default=5.0, help="mean page ack (5)"
-    )
-    parser.add_argument("--night-ack-minutes", type=number(0, 1440), help="mean ack 22-07 UTC")
-    parser.add_argument(
-        "--escalation", type=number(0, 1), default=0.1, help="probability a level fails (0.1)"
+        "--ack-minutes", type=finite_number(0, 1440), default=5.0, help="mean page ack (5)"
     )
     parser.add_argument(
-        "--onset", type=number(0, 525600), help="incident onset, minutes after deploy start"
+        "--night-ack-minutes", type=finite_number(0, 1440), help="mean ack 22-07 UTC"
+    )
+    parser.add_argument(
+        "--escalation",
+        type=finite_number(0, 1),
+        default=0.1,
+        help="probability a level fails (0.1)",
+    )
+    parser.add_argument(
+        "--onset", type=finite_number(0, 525600), help="incident onset, minutes after deploy start"
     )
     parser.add_argument("-o", "--output", help="write FILE.json (summary), .csv or .parquet (runs)")
     add_format_arguments(parser, trace_metric=False)

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import ExitStatus
-from planner.commands.argtypes import number
+from planner.commands.argtypes import finite_number
 from simulations.commands._options import add_replay_arguments, replay_request, replay_settings
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_replay_arguments(parser)
     parser.add_argument(
         "--false-rollback-budget",
-        type=number(0, 100),
+        type=finite_number(0, 100),
         default=1.0,
         help="most false rollbacks per 100 healthy deploys (default 1)",
     )

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from simulations.tuning.sweep import TuneReport
 
-__all__ = ["VERDICTS", "Holdout", "Verdict", "holdout", "judge", "wilson_interval"]
+__all__ = ["VERDICTS", "Holdout", "Verdict", "holdout", "report_verdict", "wilson_interval"]
 
 VERDICTS = ("ready", "review", "not ready")
 Z95 = 1.959963984540054  # the standard normal's 97.5th percentile
@@ -116,7 +116,7 @@ class Verdict:
     max_false_rollback: float
 
 
-def judge(
+def report_verdict(
     runs: pd.DataFrame,
     tuning: TuneReport | None = None,
     min_detected: float = 0.8,

@@ -7,13 +7,13 @@ and thresholds a page is about), ``summary`` (``summary.json``), ``verdict`` (th
 verdict and the assumptions behind it).
 """
 
-from simulations.notebook.verdict import Verdict, judge, wilson_interval
+from simulations.notebook.verdict import Verdict, report_verdict, wilson_interval
 from simulations.reporting.content.provenance import Provenance, sources_markdown
 from simulations.reporting.content.summary import (
     SUMMARY_MIME,
     ReportSummary,
     parse_summary,
-    summarise,
+    report_summary,
 )
 from simulations.reporting.index import IndexEntry, build_index_html, scan_reports, write_index
 
@@ -24,11 +24,11 @@ __all__ = [
     "ReportSummary",
     "Verdict",
     "build_index_html",
-    "judge",
     "parse_summary",
+    "report_summary",
+    "report_verdict",
     "scan_reports",
     "sources_markdown",
-    "summarise",
     "wilson_interval",
     "write_index",
 ]

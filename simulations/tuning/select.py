@@ -34,10 +34,10 @@ from simulations.backtest.intervals import wilson
 from simulations.backtest.scoring import (
     Outcome,
     Score,
-    blast_radius,
-    classify,
     covered,
     distinct_incidents,
+    exposure_until_restored,
+    judge_alarms,
 )
 
 __all__ = ["Judged", "Validation", "fold_masks", "judge", "pick", "validate"]
@@ -108,12 +108,12 @@ def row_outcomes(batch: DeployBatch, out: Outcome, lead: float, rollback: float)
     """What :func:`simulations.backtest.scoring.score` sums, per outcome row, computed once."""
     e = batch.expanded
     ev = out.evaluated
-    caught, _ = classify(e, out.first, lead)
+    caught, _ = judge_alarms(e, out.first, lead)
     caught &= ev
     fired = (out.first >= 0) & ev
     inc = (e.incident_id >= 0) & ev
     healthy = (e.incident_id < 0) & ev
-    blast = blast_radius(e, out.first, rollback)
+    blast = exposure_until_restored(e, out.first, rollback)
     return _Rows(inc, healthy, caught & inc, fired & healthy, fired & ~caught, blast)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.migrations.discover import engine_of, recognise
+from planner.migrations.discover import engine_of, recognise_migration
 from planner.migrations.shape.classify import read_shape
 
 # openfga/openfga assets/migrations/postgres/005_add_conditions_to_tuples.sql (goose)
@@ -120,7 +120,7 @@ def test_an_unreadable_migration_says_why(path: str, text: str | None, problem: 
     ],
 )
 def test_migrations_are_recognised_by_content(path: str, text: str, tool: str | None) -> None:
-    assert recognise(path, text) == tool
+    assert recognise_migration(path, text) == tool
 
 
 @pytest.mark.parametrize(
@@ -147,9 +147,11 @@ def test_clickhouse_on_cluster_is_not_part_of_the_table_name() -> None:
 
 def test_ory_popx_autocommit_files_are_popx_not_golang_migrate() -> None:
     # ory/kratos persistence/sql/migrations/sql/<ts>_<name>[.<dialect>].autocommit.up.sql
-    assert recognise("sql/20260703000000000000_idx.autocommit.up.sql", "") == "popx"
-    assert recognise("sql/20260703000000000000_idx.postgres.autocommit.up.sql", "") == "popx"
-    assert recognise("db/migrations/000002_nick.up.sql", "") == "golang-migrate"
+    assert recognise_migration("sql/20260703000000000000_idx.autocommit.up.sql", "") == "popx"
+    assert (
+        recognise_migration("sql/20260703000000000000_idx.postgres.autocommit.up.sql", "") == "popx"
+    )
+    assert recognise_migration("db/migrations/000002_nick.up.sql", "") == "golang-migrate"
 
 
 @pytest.mark.parametrize(

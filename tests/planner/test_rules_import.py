@@ -15,7 +15,7 @@ import pytest
 from support.paths import FIXTURES
 
 from planner.profile import MetricLabels
-from planner.rules_import import import_rules, recognise
+from planner.rules_import import import_rules, recognise_sli
 from planner.rules_import.sli import QueryNotMapped
 from planner.thresholds import (
     ArgoParams,
@@ -196,7 +196,7 @@ def test_unreadable_and_invalid_files_are_notes(tmp_path: Path) -> None:
     ],
 )
 def test_recognised_queries(query: str, metric: str, factor: float) -> None:
-    sli = recognise(query)
+    sli = recognise_sli(query)
     assert (sli.metric, sli.factor) == (metric, factor)
 
 
@@ -212,7 +212,7 @@ def test_recognised_queries(query: str, metric: str, factor: float) -> None:
 )
 def test_unrecognised_queries_say_why(query: str, why: str) -> None:
     with pytest.raises(QueryNotMapped, match=why):
-        recognise(query)
+        recognise_sli(query)
 
 
 def test_the_profile_version_label_decides_the_prometheus_scope(tmp_path: Path) -> None:

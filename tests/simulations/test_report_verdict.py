@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from simulations.exceptions import BacktestError, ReportError
-from simulations.notebook.verdict import Holdout, holdout, judge, wilson_interval
+from simulations.notebook.verdict import Holdout, holdout, report_verdict, wilson_interval
 from simulations.reporting.content.summary import parse_summary
 from simulations.reporting.index import build_index_html, scan_reports
 from simulations.traces.model import CANONICAL_METRICS, Incident, Trace
@@ -70,7 +70,7 @@ def _tuning(test_recall: float, test_fr: float, default_recall: float, budget: f
 def test_detected_share_counts_incidents_not_runs_for_its_interval() -> None:
     # 6 incidents x 10 runs; half the incidents always caught: 30 of 60 runs
     runs = _runs({f"i{k}": [k < 3] * 10 for k in range(6)}, healthy=40)
-    v = judge(runs)
+    v = report_verdict(runs)
     assert v.detected_fraction == 0.5 and v.incidents == 6 and v.incident_runs == 60
     assert v.detected_ci95 == pytest.approx(wilson_interval(0.5, 6))  # n = 6, not 60
     assert v.false_rollback_fraction == 0.0
@@ -79,25 +79,25 @@ def test_detected_share_counts_incidents_not_runs_for_its_interval() -> None:
 
 def test_rules_that_miss_most_incidents_are_not_ready() -> None:
     runs = _runs({f"i{k}": [False] * 5 for k in range(20)})
-    v = judge(runs)
+    v = report_verdict(runs)
     assert v.verdict == "not ready"
     assert any("below the 80% target" in r for r in v.reasons)
 
 
 def test_rules_that_catch_everything_and_hold_out_of_sample_are_ready() -> None:
     runs = _runs({f"i{k}": [True] * 5 for k in range(40)}, healthy=100)
-    v = judge(runs, _tuning(test_recall=1.0, test_fr=0.5, default_recall=0.8))
+    v = report_verdict(runs, _tuning(test_recall=1.0, test_fr=0.5, default_recall=0.8))
     assert v.holdout.holds is True
     assert v.verdict == "ready", v.reasons
 
 
 def test_false_rollbacks_or_a_failed_holdout_block_readiness() -> None:
     runs = _runs({f"i{k}": [True] * 5 for k in range(40)}, healthy=100, false=20)
-    assert judge(runs).verdict == "not ready"  # 20 of 300 runs, more than 5 %
+    assert report_verdict(runs).verdict == "not ready"  # 20 of 300 runs, more than 5 %
     good = _runs({f"i{k}": [True] * 5 for k in range(40)}, healthy=100)
-    over_budget = judge(good, _tuning(test_recall=1.0, test_fr=3.0, default_recall=0.5))
+    over_budget = report_verdict(good, _tuning(test_recall=1.0, test_fr=3.0, default_recall=0.5))
     assert over_budget.holdout.holds is False and over_budget.verdict == "not ready"
-    worse = judge(good, _tuning(test_recall=0.5, test_fr=0.0, default_recall=0.75))
+    worse = report_verdict(good, _tuning(test_recall=0.5, test_fr=0.0, default_recall=0.75))
     assert worse.holdout.holds is False  # the defaults catch more on the test part
 
 

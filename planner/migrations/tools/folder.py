@@ -12,7 +12,7 @@ import posixpath
 
 from planner.change.model import ChangedFile
 from planner.model import Step
-from planner.quoting.shell import q
+from planner.quoting.shell import in_folder as shell_in_folder
 
 __all__ = ["in_folder", "steps_in_folder", "tool_folder"]
 
@@ -45,9 +45,7 @@ def tool_folder(tool: str, added: list[ChangedFile], paths: frozenset[str]) -> s
 
 def in_folder(folder: str, command: str | None) -> str | None:
     """``command`` run in ``folder`` (a subshell), unchanged for the root or no command."""
-    if not folder or not command:
-        return command
-    return f"(cd {q(folder)} && {command})"
+    return command if command is None else shell_in_folder(folder, command)
 
 
 def steps_in_folder(folder: str, steps: tuple[Step, ...]) -> tuple[Step, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from planner.quoting.shell import q
+from planner.quoting.shell import in_folder
 
 __all__ = ["Command", "comment", "in_folder", "placeholder"]
 
@@ -40,13 +40,6 @@ class Command:
 def placeholder(what: str) -> Command:
     """A marked placeholder: ``# fill in: <what>`` (a comment: pasting it runs nothing)."""
     return Command(FILL_IN + comment(what))
-
-
-def in_folder(folder: str, text: str) -> str:
-    """``text`` run in ``folder`` inside a subshell, so the next pasted line is unaffected."""
-    if not folder or folder == ".":
-        return text
-    return f"(cd {q(folder)} && {text})"
 
 
 def comment(text: str) -> str:

@@ -11,7 +11,7 @@ from simulations.reporting.content.summary import (
     SUMMARY_MIME,
     ReportSummary,
     parse_summary,
-    summarise,
+    report_summary,
 )
 
 __all__ = [
@@ -20,6 +20,6 @@ __all__ = [
     "ReportSummary",
     "change_source",
     "parse_summary",
+    "report_summary",
     "sources_markdown",
-    "summarise",
 ]

@@ -19,7 +19,7 @@ from planner.model import LEVELS, Plan
 from simulations.exceptions import ReportError
 from simulations.notebook.verdict import VERDICTS, Verdict
 
-__all__ = ["SUMMARY_MIME", "ReportSummary", "parse_summary", "summarise"]
+__all__ = ["SUMMARY_MIME", "ReportSummary", "parse_summary", "report_summary"]
 
 SUMMARY_MIME = "application/vnd.devops-planner.summary+json"
 
@@ -98,7 +98,7 @@ class ReportSummary:
         return {"text/markdown": self.to_markdown(), SUMMARY_MIME: self.to_dict()}
 
 
-def summarise(
+def report_summary(
     plan: Plan,
     replay: Mapping[str, Any] | None = None,
     verdict: Verdict | None = None,
@@ -108,7 +108,8 @@ def summarise(
 
     ``replay`` is the summary of :func:`simulations.replay.simulate` (``blast_radius`` ->
     ``failed_requests`` -> ``p95``; ``time_to_rollback_minutes`` -> ``p95``); ``verdict`` the
-    :func:`~simulations.notebook.verdict.judge` of the same runs; ``history`` the trace's name.
+    :func:`~simulations.notebook.verdict.report_verdict` of the same runs; ``history`` the trace's
+    name.
     """
     p95_blast_radius = p95_time_to_rollback_minutes = None
     if replay is not None:
