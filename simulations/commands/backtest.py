@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ExitStatus
-from simulations.commands._options import add_replay_arguments, replay_request, replay_settings
+from simulations.commands._shared.options import (
+    add_replay_arguments,
+    replay_request,
+    replay_settings,
+)
 
 HELP = "backtest rollback thresholds against labelled incidents, replayed through the rollout"
 
@@ -31,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from planner.io import atomic_write_text
     from planner.thresholds.file import load_thresholds
     from simulations.backtest.run import run_backtest, with_defaults
-    from simulations.commands._progress import progress
-    from simulations.commands._text import backtest_text
+    from simulations.commands._shared.progress import progress
+    from simulations.commands._shared.text import backtest_text
     from simulations.loaders.read import read_traces
 
     thresholds = load_thresholds(args.thresholds)

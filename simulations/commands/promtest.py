@@ -6,7 +6,7 @@ import argparse
 
 from planner.cli import ExitStatus
 from planner.commands.argtypes import integer
-from simulations.commands._options import add_format_arguments
+from simulations.commands._shared.options import add_format_arguments
 
 HELP = "write promtool tests: exported alerts must fire when our detector does on each incident"
 

@@ -7,8 +7,8 @@ import argparse
 from planner.cli import ExitStatus
 from planner.commands.argtypes import finite_number, integer
 from planner.limits import MAX_RUNS
-from simulations.commands._options import add_format_arguments
-from simulations.commands._progress import progress
+from simulations.commands._shared.options import add_format_arguments
+from simulations.commands._shared.progress import progress
 
 HELP = "replay historical incidents through the plan's rollout: blast radius, time to roll back"
 
@@ -70,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load, replay, print the summary table, write the output."""
     from planner.io import read_plan
-    from simulations.commands._text import replay_text
+    from simulations.commands._shared.text import replay_text
     from simulations.detectors.from_plan import detectors_from_plan
     from simulations.exceptions import ReplayError
     from simulations.loaders.incidents import parse_time

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from planner.cli import ExitStatus
 from planner.commands.argtypes import finite_number
-from simulations.commands._options import add_replay_arguments, replay_request, replay_settings
+from simulations.commands._shared.options import (
+    add_replay_arguments,
+    replay_request,
+    replay_settings,
+)
 
 if TYPE_CHECKING:
     from simulations.traces.model import Trace
@@ -60,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from planner.thresholds.file import dump_thresholds, load_thresholds
-    from simulations.commands._progress import progress
-    from simulations.commands._text import tune_text
+    from simulations.commands._shared.progress import progress
+    from simulations.commands._shared.text import tune_text
     from simulations.exceptions import BacktestError
     from simulations.loaders.read import read_traces
     from simulations.tuning.space import FAMILY_NAMES

@@ -8,7 +8,7 @@ import pytest
 from support.paths import ROOT
 
 from planner.io import read_plan
-from simulations.commands._progress import progress
+from simulations.commands._shared.progress import progress
 from simulations.detectors.from_plan import detectors_from_plan
 from simulations.loaders.read import read_traces
 from simulations.replay import build_setup, simulate

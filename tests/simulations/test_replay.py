@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from support.replay_fixtures import make_plan, make_trace
 from support.replay_reference import reference_run
 
-from simulations.commands._text import replay_text
+from simulations.commands._shared.text import replay_text
 from simulations.detectors import (
     ArgoAnalysis,
     BaselineComparison,
