@@ -40,6 +40,7 @@ __all__ = [
     "first_alarms",
     "hold",
     "latch",
+    "passes_critical",
     "step_up",
     "steps_per",
     "window_value",
@@ -229,3 +230,11 @@ class Family:
     may_fire: Callable[..., BoolArray]
     breaches_needed: Callable[[Any, float], int]
     fires_on_gaps: bool = False
+
+
+def passes_critical(
+    direction: str, critical: float, high: FloatArray, low: FloatArray
+) -> BoolArray:
+    """Rows whose extreme sample passes ``critical`` strictly (``>`` above, ``<`` below): a
+    window's value is a mean of samples, so no row can breach beyond its extreme."""
+    return np.asarray(high > critical if direction == "above" else low < critical)

@@ -33,6 +33,7 @@ from simulations.detectors.base import (
     Scope,
     breach,
     hold,
+    passes_critical,
     step_up,
     steps_per,
     window_value,
@@ -158,7 +159,7 @@ def may_fire(
     rule: ThresholdRule, p: FlaggerParams, high: FloatArray, low: FloatArray, gaps: BoolArray
 ) -> BoolArray:
     """Rows whose extreme sample passes the range."""
-    return np.asarray(high > rule.critical if rule.direction == "above" else low < rule.critical)
+    return passes_critical(rule.direction, rule.critical, high, low)
 
 
 def breaches_needed(p: FlaggerParams, step: float) -> int:

@@ -28,6 +28,7 @@ from simulations.detectors.base import (
     Scope,
     breach,
     hold,
+    passes_critical,
     step_up,
     steps_per,
     window_value,
@@ -128,7 +129,7 @@ def may_fire(
     rule: ThresholdRule, p: StaticParams, high: FloatArray, low: FloatArray, gaps: BoolArray
 ) -> BoolArray:
     """Rows whose extreme sample passes the bound."""
-    return np.asarray(high > rule.critical if rule.direction == "above" else low < rule.critical)
+    return passes_critical(rule.direction, rule.critical, high, low)
 
 
 def breaches_needed(p: StaticParams, step: float) -> int:

@@ -84,22 +84,7 @@ def _terraform(
         resource = key[0]
         if key not in old or not _STATEFUL_RESOURCE.search(resource):
             continue
-        before = old[key][0]
-        step = distance(before, value)
-        if step in ("same", "unknown"):
-            continue
-        level: RiskLevel = "HIGH" if step in ("major", "downgrade") else "MEDIUM"
-        facts.append(
-            Fact(
-                "managed_upgrade",
-                "infrastructure",
-                level,
-                path,
-                (line,),
-                f"{resource} {key[1]}",
-                f"{before} -> {value} ({step})",
-            )
-        )
+        facts += _upgrade(path, line, f"{resource} {key[1]}", old[key][0], value)
     for text, number in zip(added.text.split("\n"), added.numbers, strict=False):
         m = _UNPROTECT.match(text)
         if m:
@@ -141,6 +126,26 @@ def _versions(
     return out
 
 
+def _upgrade(path: str, line: int, subject: str, before: str, after: str) -> list[Fact]:
+    """A managed service's version step ``before -> after`` at ``path:line`` as a fact (none when
+    the versions are the same or cannot be compared): a major step or a downgrade is HIGH."""
+    step = distance(before, after)
+    if step in ("same", "unknown"):
+        return []
+    level: RiskLevel = "HIGH" if step in ("major", "downgrade") else "MEDIUM"
+    return [
+        Fact(
+            "managed_upgrade",
+            "infrastructure",
+            level,
+            path,
+            (line,),
+            subject,
+            f"{before} -> {after} ({step})",
+        )
+    ]
+
+
 def _images(
     path: str,
     added: ChangedText,
@@ -155,21 +160,7 @@ def _images(
     for image, (tag, line) in new.items():
         if image not in old:
             continue
-        step = distance(old[image][0], tag)
-        if step in ("same", "unknown"):
-            continue
-        level: RiskLevel = "HIGH" if step in ("major", "downgrade") else "MEDIUM"
-        facts.append(
-            Fact(
-                "managed_upgrade",
-                "infrastructure",
-                level,
-                path,
-                (line,),
-                image,
-                f"{old[image][0]} -> {tag} ({step})",
-            )
-        )
+        facts += _upgrade(path, line, image, old[image][0], tag)
     return facts
 
 
