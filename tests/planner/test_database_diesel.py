@@ -1,4 +1,4 @@
-"""Diesel migrations, and renames that both versions of the code need.
+"""Diesel migrations, and renames that both versions of the code need (Diesel and Rails).
 
 Modelled on LemmyNet/lemmy (Rust, Diesel, PostgreSQL): ``diesel.toml`` at the root,
 ``migrations/<version>_<name>/up.sql`` beside its ``down.sql``, the migrations embedded in
@@ -138,3 +138,29 @@ def test_an_additive_diesel_migration_runs_in_stage_one_and_its_undo_targets_the
     assert undo["command"].startswith("diesel migration revert --migration-dir migrations")
     assert "2026-08-01-000000-0000_add_note" in undo["action"]
     assert db["target"] == "2025-01-01-000000-0000"
+
+
+def test_a_rails_rename_the_new_code_needs_is_a_blocker_too(tmp_path: Path) -> None:
+    # the layout of a Rails app (discourse/discourse, mastodon/mastodon): db/migrate + app/models
+    base = {
+        "Gemfile": "source 'https://rubygems.org'\ngem 'rails'\n",
+        "db/migrate/20250101000000_create_reports.rb": (
+            "class CreateReports < ActiveRecord::Migration[7.1]\n  def change\n"
+            "    create_table :reports do |t|\n      t.text :resolve_reason\n    end\n  end\nend\n"
+        ),
+        "app/models/report.rb": (
+            "class Report < ApplicationRecord\n  def why = resolve_reason\nend\n"
+        ),
+    }
+    head = {
+        "db/migrate/20260801000000_rename_reason.rb": (
+            "class RenameReason < ActiveRecord::Migration[7.1]\n  def change\n"
+            "    rename_column :reports, :resolve_reason, :conclusion\n  end\nend\n"
+        ),
+        "app/models/report.rb": "class Report < ApplicationRecord\n  def why = conclusion\nend\n",
+    }
+    found = _database(tmp_path, base, head)
+    first = found["plan"]["checklist"][0]
+    assert first.startswith("Blocker: db/migrate/20260801000000_rename_reason.rb renames")
+    assert "rename_column reports.resolve_reason to conclusion" in first
+    assert "the new code uses `conclusion` (app/models/report.rb)" in first
