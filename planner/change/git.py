@@ -254,6 +254,7 @@ CONTEXT_NAMES = frozenset(
         "Procfile",
         "docker-entrypoint.sh",
         "entrypoint.sh",
+        "prestart.sh",
     }
 )
 # Code that configures or runs a migration tool: goose from Go, Diesel's embedded migrations

@@ -49,7 +49,9 @@ _FLYWAY_LOC = re.compile(
 _SPRING_FLYWAY = re.compile(r"org\.flywaydb[:\"'/ ]|<artifactId>flyway-core</artifactId>")
 
 
-_STARTUP_FILES = ("Dockerfile", "Procfile", "docker-entrypoint.sh", "entrypoint.sh")
+# prestart.sh: tiangolo's FastAPI images run it before the server, and the full-stack-fastapi
+# template's deploy workflow runs it (alembic upgrade head) on every deploy
+_STARTUP_FILES = ("Dockerfile", "Procfile", "docker-entrypoint.sh", "entrypoint.sh", "prestart.sh")
 _STARTUP_RUNS = {
     tool: re.compile(p)
     for tool, p in (

@@ -1,4 +1,4 @@
-"""Diesel migrations, and renames that both versions of the code need (Diesel and Rails).
+"""Diesel migrations, renames that both versions of the code need, migrations run at start-up.
 
 Modelled on LemmyNet/lemmy (Rust, Diesel, PostgreSQL): ``diesel.toml`` at the root,
 ``migrations/<version>_<name>/up.sql`` beside its ``down.sql``, the migrations embedded in
@@ -164,3 +164,27 @@ def test_a_rails_rename_the_new_code_needs_is_a_blocker_too(tmp_path: Path) -> N
     assert first.startswith("Blocker: db/migrate/20260801000000_rename_reason.rb renames")
     assert "rename_column reports.resolve_reason to conclusion" in first
     assert "the new code uses `conclusion` (app/models/report.rb)" in first
+
+
+def test_alembic_run_by_prestart_sh_asks_for_a_later_release(tmp_path: Path) -> None:
+    # fastapi/full-stack-fastapi-template: backend/prestart.sh runs `alembic upgrade head` (its
+    # deploy workflow runs the script, as tiangolo's FastAPI images do before the server)
+    versions = "backend/app/alembic/versions"
+    base = {
+        "backend/alembic.ini": "[alembic]\nscript_location = app/alembic\n",
+        "backend/prestart.sh": "#! /usr/bin/env bash\nset -e\nalembic upgrade head\n",
+        f"{versions}/e2412789c190_initialize_models.py": (
+            'revision = "e2412789c190"\ndown_revision = None\n\n\ndef upgrade():\n    pass\n'
+        ),
+    }
+    head = {
+        f"{versions}/1a31ce608336_add_cascade_delete.py": (
+            'revision = "1a31ce608336"\ndown_revision = "e2412789c190"\n\n\n'
+            "def upgrade():\n"
+            '    op.alter_column("item", "owner_id", nullable=False)\n'
+        ),
+    }
+    db = _database(tmp_path, base, head)["db"]
+    [held] = db["deferred"]
+    assert held["when"] == "later_release"
+    assert any("backend/prestart.sh runs alembic" in w for w in db["warnings"])
