@@ -262,6 +262,7 @@ _CONTEXT_CODE = {
     "*.go": r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b"
     r"|^//go:embed .*migrat",
     "*.rs": r"\brun_pending_migrations\b",
+    "*.cs": r"\.Database\.Migrate(Async)?\s*\(",
 }
 _MAX_CONTEXT = 40
 

@@ -15,6 +15,7 @@ from planner.migrations.backup import Loss, Recovery, backup_step, losses, recov
 from planner.migrations.placement import Deferred, upgrade_to
 from planner.migrations.shape.classify import SchemaStep, Shape
 from planner.migrations.tools.config import ToolConfig
+from planner.migrations.tools.efcore import efcore_update
 from planner.migrations.tools.folder import in_folder, steps_in_folder, tool_folder
 from planner.migrations.tools.inverse import apply_command
 from planner.migrations.tools.runners import SQL_TOOLS, sql_tool_upgrade
@@ -256,6 +257,8 @@ def _reason(
 def _upgrade(tool: str, added: list[ChangedFile], engine: str, paths: frozenset[str]) -> str | None:
     if tool == "alembic":
         return alembic_command(paths, "upgrade", "head")
+    if tool == "efcore":
+        return efcore_update(added, paths) if added else None
     if tool in UPGRADE:
         return UPGRADE[tool]
     if tool in SQL_TOOLS:

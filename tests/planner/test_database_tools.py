@@ -1,4 +1,4 @@
-"""Diesel migrations, renames that both versions of the code need, migrations run at start-up.
+"""Diesel and EF Core migrations, renames both versions need, migrations run at start-up.
 
 Modelled on LemmyNet/lemmy (Rust, Diesel, PostgreSQL): ``diesel.toml`` at the root,
 ``migrations/<version>_<name>/up.sql`` beside its ``down.sql``, the migrations embedded in
@@ -212,3 +212,140 @@ def test_sql_files_a_go_binary_embeds_and_applies_are_never_run_by_psql(tmp_path
     assert not any("--file=store/migration" in c for c in _commands(db)), _commands(db)
     [held] = db["deferred"]
     assert held["when"] == "later_release"
+
+
+# dotnet/eShop b9af96e: src/Ordering.Infrastructure/Migrations/
+# 20240106121712_UseEnumForOrderStatus.cs (abridged)
+EF_MIGRATIONS = "src/Ordering.Infrastructure/Migrations"
+EF_UP_DOWN = '''using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Ordering.Infrastructure.Migrations
+{
+    public partial class UseEnumForOrderStatus : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "OrderStatus",
+                schema: "ordering",
+                table: "orders",
+                type: "character varying(30)",
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.Sql("""
+                UPDATE ordering.orders
+                SET "OrderStatus" = s."Name"
+                FROM ordering.orderstatus s
+                WHERE s."Id" = orders."OrderStatusId";
+                """);
+
+            migrationBuilder.DropTable(
+                name: "orderstatus",
+                schema: "ordering");
+
+            migrationBuilder.DropColumn(
+                name: "OrderStatusId",
+                schema: "ordering",
+                table: "orders");
+        }
+
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "orderstatus_restored",
+                schema: "ordering",
+                columns: table => new { Id = table.Column<int>(type: "integer", nullable: false) });
+        }
+    }
+}
+'''
+EF_BASE = {
+    "src/Ordering.Infrastructure/Ordering.Infrastructure.csproj": (
+        '<Project Sdk="Microsoft.NET.Sdk" />\n'
+    ),
+    f"{EF_MIGRATIONS}/20231026091055_Outbox.cs": (
+        "public partial class Outbox : Migration {\n"
+        "  protected override void Up(MigrationBuilder migrationBuilder) {\n"
+        '    migrationBuilder.CreateTable(name: "IntegrationEventLog", schema: "ordering");\n'
+        "  }\n}\n"
+    ),
+    f"{EF_MIGRATIONS}/OrderingContextModelSnapshot.cs": "partial class S : ModelSnapshot {}\n",
+    "src/Ordering.API/Queries.cs": 'const string Q = "SELECT OrderStatusId FROM orders";\n',
+}
+EF_HEAD = {
+    f"{EF_MIGRATIONS}/20240106121712_UseEnumForOrderStatus.cs": EF_UP_DOWN,
+    f"{EF_MIGRATIONS}/20240106121712_UseEnumForOrderStatus.Designer.cs": (
+        '[Migration("20240106121712_UseEnumForOrderStatus")]\npartial class UseEnumForOrderStatus '
+        "{ protected override void BuildTargetModel(ModelBuilder modelBuilder) {} }\n"
+    ),
+    f"{EF_MIGRATIONS}/OrderingContextModelSnapshot.cs": "partial class S : ModelSnapshot { }\n",
+}
+
+
+def test_an_ef_core_migration_is_read_from_up_and_undone_with_dotnet_ef(tmp_path: Path) -> None:
+    found = _database(tmp_path, EF_BASE, EF_HEAD)
+    plan, db = found["plan"], found["db"]
+    migration = f"{EF_MIGRATIONS}/20240106121712_UseEnumForOrderStatus.cs"
+    levels = {f["path"]: f["level"] for f in plan["risk"]["files"]}
+    assert levels[migration] == "HIGH"
+    assert db["tool"] == "efcore"
+    # the generated Designer.cs and ModelSnapshot.cs are metadata, not migrations
+    assert db["migrations"] == [migration]
+    [entry] = db["files"]
+    assert entry["kind"] == "contract"
+    assert entry["steps"] == [
+        "add column orders.OrderStatus",
+        "rewrite ordering.orders (OrderStatus)",
+        "drop table orderstatus",
+        "drop column orders.OrderStatusId",
+    ]  # Down()'s CreateTable is the undo, not a step of the deploy
+    [held] = db["deferred"]
+    assert held["files"] == [migration]
+    assert "`OrderStatusId` in src/Ordering.API/Queries.cs" in held["reason"]
+    undo = [s["command"] for s in held["undo"] if s["command"]]
+    assert undo == [
+        "dotnet ef database update 20231026091055_Outbox --project src/Ordering.Infrastructure"
+    ]
+
+
+def test_ef_core_migrations_applied_at_start_wait_for_a_later_release(tmp_path: Path) -> None:
+    base = {
+        **EF_BASE,
+        "src/Shared/MigrateDbContextExtensions.cs": (
+            "static class M { static async Task Run(DbContext context) {\n"
+            "    await context.Database.MigrateAsync();\n} }\n"
+        ),
+    }
+    db = _database(tmp_path, base, EF_HEAD)["db"]
+    [held] = db["deferred"]
+    assert held["when"] == "later_release"
+    assert any(
+        "src/Shared/MigrateDbContextExtensions.cs applies the EF Core migrations" in w
+        for w in db["warnings"]
+    )
+
+
+def test_an_additive_ef_core_migration_runs_in_stage_one(tmp_path: Path) -> None:
+    add = f"{EF_MIGRATIONS}/20240201000000_AddNote.cs"
+    db = _database(
+        tmp_path,
+        EF_BASE,
+        {
+            add: (
+                "public partial class AddNote : Migration {\n"
+                "  protected override void Up(MigrationBuilder migrationBuilder) {\n"
+                '    migrationBuilder.AddColumn<string>(name: "Note", table: "orders", '
+                "nullable: true);\n  }\n"
+                "  protected override void Down(MigrationBuilder migrationBuilder) {\n"
+                '    migrationBuilder.DropColumn(name: "Note", table: "orders");\n  }\n}\n'
+            )
+        },
+    )["db"]
+    assert db["deferred"] == []
+    assert db["upgrade"] == "dotnet ef database update --project src/Ordering.Infrastructure"
+    assert db["target"] == "20231026091055_Outbox"
+    [undo] = [s["command"] for s in db["steps"] if s["command"]]
+    assert undo == (
+        "dotnet ef database update 20231026091055_Outbox --project src/Ordering.Infrastructure"
+    )

@@ -15,6 +15,8 @@
 - SQL files embedded in a Go binary (``//go:embed migration``, as usememos/memos) that the
   application applies itself when it starts: no psql by hand, and held-back steps wait for a
   later release.
+- EF Core migrations applied by the application (``Database.Migrate()``/``MigrateAsync()``, as
+  dotnet/eShop's ``MigrateDbContextExtensions``): every migration of a release runs as it starts.
 - Diesel migrations embedded in a Rust application and run when it connects
   (``run_pending_migrations``, as Lemmy does): every migration of a release runs as it starts.
 """
@@ -45,6 +47,7 @@ _PRISMA = re.compile(r"\"(?:prisma|@prisma/client)\"\s*:\s*\"[^\d\"]*(\d+)")
 _GOOSE_TABLE = re.compile(r"goose\.SetTableName\(\s*\"([^\"]+)\"")
 _GOOSE_RUN = re.compile(r"goose\.(?:Up|UpTo|UpContext|NewProvider)\b")
 _DIESEL_RUN = re.compile(r"\brun_pending_migrations\s*\(")
+_EF_RUN = re.compile(r"\.Database\.Migrate(?:Async)?\s*\(")
 _GO_EMBED = re.compile(r"^//go:embed\s+\S*migrat", re.M)
 _FLYWAY_LOC = re.compile(
     r"^\s*(?:spring\.flyway\.locations|flyway\.locations|locations)\s*[=:]\s*\"?([^\"\n#]+)",
@@ -108,6 +111,12 @@ def read_config(changes: ChangeSet) -> ToolConfig:
                 evidence.append(
                     f"{path} embeds the SQL migrations and the application applies them itself "
                     "when it starts"
+                )
+        elif path.endswith(".cs"):
+            if "efcore" not in startup and _EF_RUN.search(text):
+                startup.append("efcore")
+                evidence.append(
+                    f"{path} applies the EF Core migrations when the application starts"
                 )
         elif path.endswith(".rs"):
             if "diesel" not in startup and _DIESEL_RUN.search(text):
