@@ -8,6 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.change.model import ChangedFile, ChangeSet
+from planner.model import Commit, FileRisk, Plan, Risk
+from planner.plan.build import build_plan
+from planner.profile import parse_profile
 from planner.thresholds import RuleSet, parse_thresholds
 from simulations.backtest.deploys import DeploySampling, build_batches
 from simulations.backtest.exposure import DEFAULT_ROLLOUT, Rollout, latency_mixture_quantile
@@ -288,3 +292,38 @@ def test_judging_in_blocks_equals_judging_every_step(rule: dict[str, Any]) -> No
     first, step = np.concatenate(firsts), np.concatenate(steps)
     assert (first >= 0).any() and (first < 0).any()  # the comparison is not vacuous
     assert np.array_equal(first, step)
+
+
+def _planned(level: str) -> Plan:
+    """The planner's plan for a one-file change at overall risk ``level`` (no flag: all stages)."""
+    files = (ChangedFile("src/app.py", "modified", 3, 1),)
+    change = ChangeSet(
+        "git",
+        files,
+        repo="/srv/app",
+        base="b" * 40,
+        head="2" * 40,
+        commits=(Commit("2" * 40, "change"),),
+        service="app",
+        repo_files=("pyproject.toml", "src/app.py"),
+    )
+    risk = Risk(
+        level,  # type: ignore[arg-type]
+        5,
+        (FileRisk("src/app.py", "modified", level, ("rule",), categories=("source",)),),  # type: ignore[arg-type]
+    )
+    profile = parse_profile({"platform": "kubernetes", "namespace": "shop", "service": "app"})
+    return build_plan(change, risk, profile)
+
+
+def test_the_default_rollout_is_the_planners_reference_stages() -> None:
+    # The backtest's default rollout is the planner's traffic stages at their minimum waits
+    # before the risk adjustments: the canary's and partial's of a MEDIUM plan (the reference's
+    # 2 h and 4 h) and the full rollout's 24 h watch of a HIGH plan.
+    medium = Rollout.from_plan(_planned("MEDIUM")).stages
+    high = Rollout.from_plan(_planned("HIGH")).stages
+    assert [(n, p) for n, p, _ in DEFAULT_ROLLOUT.stages] == [(n, p) for n, p, _ in medium]
+    assert [(n, p) for n, p, _ in high] == [(n, p) for n, p, _ in medium]
+    canary, partial, full = (bake for _, _, bake in DEFAULT_ROLLOUT.stages)
+    assert (canary, partial) == (medium[0][2], medium[1][2]) == (120.0, 240.0)
+    assert full == high[2][2] == 1440.0
