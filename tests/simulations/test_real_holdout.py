@@ -32,7 +32,10 @@ deploys in training; held-out samples beyond the training's 99th percentile):
 * rds_cpu: 51.4 [44.3, 58.5], cross-validated 0.06 [0.0, 2.7]; 145; 63 %: ``does-not-hold``.
   Its CPU steps from about 17 % to 28 % at the second labelled anomaly (NAB labels the step's
   start, five minutes) and stays there 3.5 days, a level the training part never reached:
-  every static bound tuned on it rolls back the healthy deploys of those days.
+  every absolute bound tuned on it rolls back the healthy deploys of those days. Not the noise
+  model (without noise draws: 44.6), not overlap (deploys do not overlap), not the selection
+  (the cross-validation agreed with training): the best canary-vs-baseline rule set, which
+  compares with the stable version at the same level, gives 5.7 on the held-out part.
 * outbound-12 (70), outbound-15 (65) and app2 (35) lack training deploys; outbound-12 and -15 do
   not hold (12.5 and 7.9 per 100) and say so.
 """
@@ -84,6 +87,7 @@ class HeldOut(NamedTuple):
     trained: float  # independent healthy deploys in training
     claimed: tuple[float, float] | None  # the cross-validated rate's 95 % CI, from training
     watched: tuple[str, str]  # the metric and direction of the pick's first rule
+    compared: float | None  # held-out rate of the best canary-vs-baseline rule set
 
 
 @functools.cache
@@ -94,12 +98,14 @@ def _held_out(name: str) -> HeldOut:
     assert report.test is not None and report.validation is not None
     held_out = next(r for r in report.test.results if r.name == "tuned").score
     rule = report.recommended.rule_set.rules[0]
+    compared = next((r.score for r in report.test.results if r.name == "tuned-baseline"), None)
     return HeldOut(
         held_out.false_rollbacks_per_100,
         report.verdict(),
         report.train.results[0].score.effective_healthy_deploys,
         report.validation.false_rollbacks_ci95,
         (rule.metric, rule.direction),
+        None if compared is None else compared.false_rollbacks_per_100,
     )
 
 
@@ -132,9 +138,12 @@ def test_tuned_rules_hold_where_training_could_bound_the_rate(name: str) -> None
     if h.trained < ENOUGH:
         pytest.skip(f"{name}: {h.trained:.1f} independent healthy deploys in training (< 73)")
     if _beyond_training(name, *h.watched) > SHIFTED:
-        # No promise after a level shift: the verdict must say it does not hold.
+        # No promise after a level shift: the verdict must say it does not hold. The cause is
+        # the level, not the noise or the selection: a comparison with the stable version,
+        # which shares the level, is barely touched by it.
         assert h.rate is not None and h.rate > BUDGET
         assert h.verdict["status"] == "does-not-hold"
+        assert h.compared is not None and h.compared < h.rate / 5
         return
     assert h.rate is not None and h.rate <= BUDGET, h.verdict["reason"]
     # What the method claimed from training (the cross-validated rate's 95 % CI) and what the
