@@ -7,12 +7,13 @@ backtested on the second.
 The rollout is a fast service's, not the planner's default: Canary 10 % for 10 min, Partial 50 %
 for 20 min, Full 100 % for 30 min, one hour in all, a healthy deploy every hour (so healthy
 deploys do not overlap and each is an independent one). Teams that ship many times a day bake in
-minutes: Flagger's tutorials analyse the canary every 1 min and promote after 5 to 10 passing
-checks at 10 % steps up to 50 %, and Argo Rollouts' examples pause 10 s to 10 min per weight
-step. With the default 30-hour rollout (2 h, 4 h, 24 h) a 14-day series holds only 2 to 10
-independent healthy deploys per half, and 0 false rollbacks of ``n`` bounds the rate within the
-budget only from ``n`` >= 73 (Wilson's upper bound z^2 / (n + z^2) <= 5 %): no test could fail.
-On hourly series a deploy is one sample.
+minutes: Flagger's tutorials (``interval: 1m``, ``stepWeight: 10``, ``maxWeight: 50``) move the
+canary from 10 % to 50 % in about 5 minutes of analysis before promoting, and Argo Rollouts'
+examples (``examples/rollout-canary.yaml``, the getting-started rollout) pause seconds per
+weight step; these bakes are longer than both. With the default 30-hour rollout (2 h, 4 h,
+24 h) a 14-day series holds only 2 to 10 independent healthy deploys per half, and 0 false
+rollbacks of ``n`` bounds the rate within the budget only from ``n`` >= 73 (Wilson's upper
+bound z^2 / (n + z^2) <= 5 %): no test could fail. On hourly series a deploy is one sample.
 
 Everywhere, a held-out rate over the budget must be reported as ``does-not-hold`` with its
 interval (never a silent miss). Where the training part had >= 73 independent healthy deploys
