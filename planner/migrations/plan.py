@@ -226,7 +226,7 @@ def _renames_both_versions_need(
     """
     introduced: dict[str, list[str]] = {}
     for f in changes.files:
-        if f.path in migration_paths or f.content is None:
+        if f.path in migration_paths or f.content is None or _SCHEMA_DUMP.search(f.path):
             continue
         before = Counter(_WORD.findall(f.base_content or ""))
         for word, n in Counter(_WORD.findall(f.content)).items():
@@ -339,6 +339,9 @@ def _group_folder(path: str, tool: str) -> str:
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A schema dump names every column but is not code the server runs (left out of the base search
+# too: planner.change.git._NOT_CODE)
+_SCHEMA_DUMP = re.compile(r"(?:^|/)db/schema\.rb$")
 
 
 def _evidence(changes: ChangeSet, migration_paths: set[str]) -> dict[str, tuple[str, ...]]:
@@ -349,7 +352,7 @@ def _evidence(changes: ChangeSet, migration_paths: set[str]) -> dict[str, tuple[
     for name, found in changes.base_uses or ():
         out.setdefault(name, []).extend(found)
     for f in changes.files:
-        if f.path in migration_paths or not f.base_content:
+        if f.path in migration_paths or not f.base_content or _SCHEMA_DUMP.search(f.path):
             continue
         for word in set(_WORD.findall(f.base_content)):
             if f.path not in out.setdefault(word, []):

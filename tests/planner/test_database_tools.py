@@ -349,3 +349,28 @@ def test_an_additive_ef_core_migration_runs_in_stage_one(tmp_path: Path) -> None
     assert undo == (
         "dotnet ef database update 20231026091055_Outbox --project src/Ordering.Infrastructure"
     )
+
+
+def test_a_rename_no_old_code_reads_runs_before_the_code_that_needs_it(tmp_path: Path) -> None:
+    # maybe-finance/maybe c5da8ea5: imports.original_account_id (named only by the db/schema.rb
+    # dump) becomes account_id, which the new controller reads: held back, Canary would fail
+    base = {
+        "Gemfile": "source 'https://rubygems.org'\ngem 'rails'\n",
+        "db/schema.rb": 't.uuid "original_account_id"\n',
+        "app/controllers/imports_controller.rb": "class ImportsController\nend\n",
+    }
+    head = {
+        "db/migrate/20250303141007_add_optional_account_for_import.rb": (
+            "class AddOptionalAccountForImport < ActiveRecord::Migration[7.2]\n  def change\n"
+            "    rename_column :imports, :original_account_id, :account_id\n  end\nend\n"
+        ),
+        "db/schema.rb": 't.uuid "account_id"\n',
+        "app/controllers/imports_controller.rb": (
+            "class ImportsController\n  def show = Import.find_by(account_id: params[:id])\nend\n"
+        ),
+    }
+    found = _database(tmp_path, base, head)
+    db = found["db"]
+    assert db["deferred"] == []
+    assert db["upgrade"] == "bin/rails db:migrate"
+    assert not any(item.startswith("Blocker") for item in found["plan"]["checklist"])
