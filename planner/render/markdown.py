@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from planner.model import LEVELS, Monitor, Plan, RollbackLevel, Stage
+from planner.model import LEVELS, Monitor, Plan, RollbackLevel, Stage, Step
 from planner.plan.monitors import describe_threshold, fmt_value
 
 __all__ = ["render_markdown"]
@@ -72,12 +72,12 @@ def _bash(lines: Iterable[str], out: list[str]) -> None:
     out += [f"{fence}bash", *body, fence, ""]
 
 
-def _steps(steps: Iterable[tuple[str, str | None]]) -> list[str]:
+def _steps(steps: Iterable[Step]) -> list[str]:
     lines: list[str] = []
-    for action, command in steps:
-        lines.append(f"# {_one_line(action)}")
-        if command:
-            lines.append(command)
+    for step in steps:
+        lines.append(f"# {_one_line(step.action)}")
+        if step.command:
+            lines.append(step.command)
     return lines
 
 
@@ -286,7 +286,7 @@ def _level(level: RollbackLevel, out: list[str]) -> None:
     if level.reason:
         out += [f"> {_one_line(level.reason)}", ""]
     out += ["**Procedure:**", ""]
-    _bash(_steps((s.action, s.command) for s in level.steps), out)
+    _bash(_steps(level.steps), out)
     if level.estimated_minutes is not None:
         warn = " **Over target.**" if level.over_target else ""
         out += [
@@ -312,32 +312,31 @@ def _with_origin(path: str, old: str | None) -> str:
 
 def _database(plan: Plan, out: list[str]) -> None:
     db = plan.rollback.database
-    if not db:
+    if db is None:
         out += ["**Database Rollback:** not needed (no migration in this change)", ""]
         return
-    target = f", target {_code(str(db['target']))}" if db.get("target") else ""
-    tool = "plain SQL" if db.get("tool") == "sql" else str(db.get("tool"))
-    out += [f"**Database Rollback ({_one_line(tool)}{target}, if needed):**", ""]
-    out += [f"> {_one_line(str(w))}" for w in db.get("warnings", [])]
-    if db.get("warnings"):
+    target = f", target {_code(db.target)}" if db.target else ""
+    out += [f"**Database Rollback ({_one_line(db.label)}{target}, if needed):**", ""]
+    out += [f"> {_one_line(w)}" for w in db.warnings]
+    if db.warnings:
         out.append("")
     # the routine undo only: it keeps rows written since the deploy (no restore here)
-    _bash(_steps((s["action"], s["command"]) for s in db.get("steps", [])), out)
-    for held in db.get("deferred") or []:
-        when = "a later release" if held["when"] == "later_release" else "after Full 100% + bake"
-        out += [f"**Held-back migrations ({when}):** {_one_line(str(held['reason']))}", ""]
-        if held.get("commands"):
-            _bash(_steps((s["action"], s["command"]) for s in held["commands"]), out)
-        if held.get("undo"):
+    _bash(_steps(db.steps), out)
+    for held in db.deferred:
+        when = "a later release" if held.later_release else "after Full 100% + bake"
+        out += [f"**Held-back migrations ({when}):** {_one_line(held.reason)}", ""]
+        if held.commands:
+            _bash(_steps(held.commands), out)
+        if held.undo:
             out += ["Their own undo, once they have run:", ""]
-            _bash(_steps((s["action"], s["command"]) for s in held["undo"]), out)
-    recovery = db.get("recovery")
-    if recovery:
+            _bash(_steps(held.undo), out)
+    recovery = db.recovery
+    if recovery is not None:
         out += [
             "**Database recovery (disaster recovery, NOT part of Level 3):** "
-            f"{_one_line(str(recovery['when']))} "
-            f"What it loses: {_one_line(str(recovery['loses']))} "
+            f"{_one_line(recovery.when)} "
+            f"What it loses: {_one_line(recovery.loses)} "
             "Each step that writes asks for a typed confirmation.",
             "",
         ]
-        _bash(_steps((s["action"], s["command"]) for s in recovery["steps"]), out)
+        _bash(_steps(recovery.steps), out)

@@ -124,10 +124,9 @@ def rollback_markdown(plan: Plan) -> str:
     if files.revert:
         lines.append(f"- REVERT: {', '.join(_code(p) for p in files.revert)}")
     db = plan.rollback.database
-    if db:
-        warnings = [str(w) for w in db.get("warnings") or ()]
-        lines += ["", f"**Database** ({_text(str(db.get('tool', '?')))}):"]
-        lines += [f"- ⚠ {_text(w)}" for w in warnings] or ["- no destructive migration"]
+    if db is not None:
+        lines += ["", f"**Database** ({_text(db.tool)}):"]
+        lines += [f"- ⚠ {_text(w)}" for w in db.warnings] or ["- no destructive migration"]
     if plan.rollback.post_rollback:
         lines += ["", "**After a rollback:**"]
         lines += [f"- {_text(x)}" for x in plan.rollback.post_rollback]
