@@ -8,6 +8,7 @@ a plain-SQL service keeps ``migrations/NNN_x.sql`` applied with psql.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -190,6 +191,28 @@ def test_a_database_rollback_round_trips_through_the_plan_file_as_typed_records(
     assert all(isinstance(d, DeferredMigrations) for d in again.deferred)
     assert all(isinstance(s, Step) for s in again.recovery.steps)
     assert render_json(back) == path.read_text(encoding="utf-8")
+    # the keys, in the order plans carried them while this was a hand-built mapping
+    written = json.loads(path.read_text(encoding="utf-8"))["rollback"]["database"]
+    assert list(written) == [
+        "tool",
+        "migrations",
+        "destructive",
+        "tables",
+        "target",
+        "upgrade",
+        "backup",
+        "restore",
+        "steps",
+        "warnings",
+        "files",
+        "backup_steps",
+        "deferred",
+        "recovery",
+        "not_understood",
+    ]
+    assert list(written["files"][0]) == ["path", "tool", "engine", "kind", "steps", "problem"]
+    assert list(written["deferred"][0]) == ["files", "when", "reason", "commands", "undo"]
+    assert list(written["recovery"]) == ["when", "loses", "steps"]
 
 
 def test_routine_level3_undoes_the_expand_migration_and_loses_no_row_written_since(
