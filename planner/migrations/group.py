@@ -190,8 +190,11 @@ def _steps(shape: Shape | None) -> tuple[SchemaStep, ...]:
 
 
 def _stem(f: ChangedFile) -> str:
-    """``12_x`` for ``12_x.up.sql`` and ``12_x.down.sql``: the pair golang-migrate keeps."""
+    """``12_x`` for ``12_x.up.sql`` and ``12_x.down.sql``: the pair golang-migrate keeps; the
+    version folder for Diesel's ``<version>_x/up.sql`` and ``down.sql``."""
     name = posixpath.basename(f.path)
+    if name.lower() in ("up.sql", "down.sql") and "/" in f.path:
+        return posixpath.basename(posixpath.dirname(f.path))
     for suffix in (".up.sql", ".down.sql"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]

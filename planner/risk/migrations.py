@@ -1,9 +1,9 @@
 """Recognising schema migrations and the destructive statements in them.
 
 Covers the conventional layouts of alembic, Django, knex, sequelize, TypeORM, prisma, rails,
-flyway, liquibase, Laravel, golang-migrate, goose and dbmate. Only the forward ("up") part of a
-migration counts: the ``downgrade()`` of an additive alembic migration drops what ``upgrade()``
-adds, and that is the rollback, not a risk of the deploy.
+flyway, liquibase, Laravel, golang-migrate, goose, dbmate and Diesel. Only the forward ("up")
+part of a migration counts: the ``downgrade()`` of an additive alembic migration drops what
+``upgrade()`` adds, and that is the rollback, not a risk of the deploy.
 """
 
 from __future__ import annotations
@@ -30,11 +30,14 @@ _MIGRATION_PATH = re.compile(
     r"|(?:^|/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$"  # flyway V1__x.sql, U1__x.sql, R__x.sql
     r"|(?:^|/)r__[^/]+\.sql$"
     r"|(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$"  # golang-migrate
+    r"|(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$"  # Diesel <version>_<name>/up.sql
     r"|(?:^|/)changelog/(?:.+/)?[^/]+\.(?:xml|ya?ml|json|sql)$"  # liquibase
     r"|(?:^|/)db\.changelog[^/]*\.(?:xml|ya?ml|json)$"
 )
 _NOT_MIGRATION = re.compile(r"(?:^|/)(?:__init__\.py|readme[^/]*|script\.py\.mako|env\.py)$")
-_DOWN_FILE = re.compile(r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql)$")
+_DOWN_FILE = re.compile(
+    r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql|(?:^|/)\d[\d-]{7,}_[^/]+/down\.sql)$"
+)
 
 DESTRUCTIVE = Keyworded(
     re.compile(

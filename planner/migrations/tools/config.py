@@ -12,6 +12,8 @@
   node server.js``): every migration present in a release then runs at deploy.
 - goose run by the application itself (``goose.Up`` in Go code): named, as openfga's
   ``openfga migrate`` runs the same embedded files.
+- Diesel migrations embedded in a Rust application and run when it connects
+  (``run_pending_migrations``, as Lemmy does): every migration of a release runs as it starts.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class ToolConfig:
 _PRISMA = re.compile(r"\"(?:prisma|@prisma/client)\"\s*:\s*\"[^\d\"]*(\d+)")
 _GOOSE_TABLE = re.compile(r"goose\.SetTableName\(\s*\"([^\"]+)\"")
 _GOOSE_RUN = re.compile(r"goose\.(?:Up|UpTo|UpContext|NewProvider)\b")
+_DIESEL_RUN = re.compile(r"\brun_pending_migrations\s*\(")
 _FLYWAY_LOC = re.compile(
     r"^\s*(?:spring\.flyway\.locations|flyway\.locations|locations)\s*[=:]\s*\"?([^\"\n#]+)",
     re.M,
@@ -46,7 +49,9 @@ _FLYWAY_LOC = re.compile(
 _SPRING_FLYWAY = re.compile(r"org\.flywaydb[:\"'/ ]|<artifactId>flyway-core</artifactId>")
 
 
-_STARTUP_FILES = ("Dockerfile", "Procfile", "docker-entrypoint.sh", "entrypoint.sh")
+# prestart.sh: tiangolo's FastAPI images run it before the server, and the full-stack-fastapi
+# template's deploy workflow runs it (alembic upgrade head) on every deploy
+_STARTUP_FILES = ("Dockerfile", "Procfile", "docker-entrypoint.sh", "entrypoint.sh", "prestart.sh")
 _STARTUP_RUNS = {
     tool: re.compile(p)
     for tool, p in (
@@ -94,6 +99,10 @@ def read_config(changes: ChangeSet) -> ToolConfig:
                     f"the application runs goose itself ({path}): its own migrate command "
                     "applies the same files"
                 )
+        elif path.endswith(".rs"):
+            if "diesel" not in startup and _DIESEL_RUN.search(text):
+                startup.append("diesel")
+                evidence.append(f"{path} runs the embedded Diesel migrations when it starts")
         elif name in (
             "flyway.conf",
             "flyway.toml",
