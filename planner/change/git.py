@@ -259,7 +259,8 @@ CONTEXT_NAMES = frozenset(
 )
 # Code that configures or runs a migration tool: goose from Go, Diesel's embedded migrations
 _CONTEXT_CODE = {
-    "*.go": r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b",
+    "*.go": r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b"
+    r"|^//go:embed .*migrat",
     "*.rs": r"\brun_pending_migrations\b",
 }
 _MAX_CONTEXT = 40

@@ -63,6 +63,10 @@ def plan_group(
     (``searched``: the whole base version was searched, not only the change's files)."""
     config = config or ToolConfig()
     plan = _plan(group, paths, base_ref, feature, evidence, config, searched)
+    if group.tool == "sql" and "sql" in config.runs_at_startup:
+        # the application applies its own SQL files as it starts (usememos/memos): psql run by
+        # hand first would make its migrator fail on "already exists"
+        plan = replace(plan, upgrade=None)
     folder = posixpath.dirname(group.files[0].path)
     return _configured(plan, group.tool, config, folder, paths)
 

@@ -188,3 +188,27 @@ def test_alembic_run_by_prestart_sh_asks_for_a_later_release(tmp_path: Path) -> 
     [held] = db["deferred"]
     assert held["when"] == "later_release"
     assert any("backend/prestart.sh runs alembic" in w for w in db["warnings"])
+
+
+def test_sql_files_a_go_binary_embeds_and_applies_are_never_run_by_psql(tmp_path: Path) -> None:
+    # usememos/memos: store/migration/<engine>/<version>/NN__name.sql, embedded with
+    # //go:embed migration in store/migrator.go and applied by the server when it starts
+    base = {
+        "go.mod": "module github.com/usememos/memos\n",
+        "store/migrator.go": "package store\n\n//go:embed migration\nvar migrationFS embed.FS\n",
+        "store/migration/postgres/0.30/00__init.sql": "CREATE TABLE reaction (id int);\n",
+    }
+    head = {
+        "store/migration/postgres/0.31/01__add_memo_id.sql": (
+            "ALTER TABLE reaction ADD COLUMN memo_id INTEGER;\n"
+        ),
+        "store/migration/postgres/0.31/02__drop_content_id.sql": (
+            "ALTER TABLE reaction DROP COLUMN content_id;\n"
+        ),
+    }
+    db = _database(tmp_path, base, head)["db"]
+    assert any("store/migrator.go embeds the SQL migrations" in w for w in db["warnings"])
+    assert db["upgrade"] is None  # the server applies them; psql first would break its migrator
+    assert not any("--file=store/migration" in c for c in _commands(db)), _commands(db)
+    [held] = db["deferred"]
+    assert held["when"] == "later_release"

@@ -12,6 +12,9 @@
   node server.js``): every migration present in a release then runs at deploy.
 - goose run by the application itself (``goose.Up`` in Go code): named, as openfga's
   ``openfga migrate`` runs the same embedded files.
+- SQL files embedded in a Go binary (``//go:embed migration``, as usememos/memos) that the
+  application applies itself when it starts: no psql by hand, and held-back steps wait for a
+  later release.
 - Diesel migrations embedded in a Rust application and run when it connects
   (``run_pending_migrations``, as Lemmy does): every migration of a release runs as it starts.
 """
@@ -42,6 +45,7 @@ _PRISMA = re.compile(r"\"(?:prisma|@prisma/client)\"\s*:\s*\"[^\d\"]*(\d+)")
 _GOOSE_TABLE = re.compile(r"goose\.SetTableName\(\s*\"([^\"]+)\"")
 _GOOSE_RUN = re.compile(r"goose\.(?:Up|UpTo|UpContext|NewProvider)\b")
 _DIESEL_RUN = re.compile(r"\brun_pending_migrations\s*\(")
+_GO_EMBED = re.compile(r"^//go:embed\s+\S*migrat", re.M)
 _FLYWAY_LOC = re.compile(
     r"^\s*(?:spring\.flyway\.locations|flyway\.locations|locations)\s*[=:]\s*\"?([^\"\n#]+)",
     re.M,
@@ -98,6 +102,12 @@ def read_config(changes: ChangeSet) -> ToolConfig:
                 evidence.append(
                     f"the application runs goose itself ({path}): its own migrate command "
                     "applies the same files"
+                )
+            elif "sql" not in startup and _GO_EMBED.search(text) and "goose" not in text:
+                startup.append("sql")
+                evidence.append(
+                    f"{path} embeds the SQL migrations and the application applies them itself "
+                    "when it starts"
                 )
         elif path.endswith(".rs"):
             if "diesel" not in startup and _DIESEL_RUN.search(text):
