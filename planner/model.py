@@ -25,7 +25,11 @@ __all__ = [
     "SCHEMA_VERSION",
     "Change",
     "Commit",
+    "DatabaseMigration",
+    "DatabaseRecovery",
+    "DatabaseRollback",
     "DecisionRow",
+    "DeferredMigrations",
     "Direction",
     "ExpectedDuration",
     "Fact",
@@ -279,11 +283,85 @@ class Hazard:
 
 
 @dataclass(frozen=True)
+class DatabaseMigration:
+    """One migration file of the change (``rollback.database.files``): its tool, engine,
+    ``kind`` (``expand``, ``contract`` or ``rewrite``), what each of its forward steps does, and
+    why it was not understood (``""`` when it was)."""
+
+    path: str
+    tool: str
+    engine: str
+    kind: str
+    steps: tuple[str, ...]
+    problem: str
+
+
+@dataclass(frozen=True)
+class DeferredMigrations:
+    """Contract or rewrite migrations held back from Stage 1 (``rollback.database.deferred``):
+    ``when`` they run (``after_full``: after Full 100 % and its bake; ``later_release``: not in
+    this release), why, the commands that back up and apply them, and their own undo."""
+
+    files: tuple[str, ...]
+    when: Literal["after_full", "later_release"]
+    reason: str
+    commands: tuple[Step, ...]
+    undo: tuple[Step, ...]
+
+    @property
+    def later_release(self) -> bool:
+        """True when the migrations ship in a later release, not after this one's Full bake."""
+        return self.when == "later_release"
+
+
+@dataclass(frozen=True)
+class DatabaseRecovery:
+    """The disaster-recovery procedure (``rollback.database.recovery``), never part of Level 3:
+    when it applies, what it loses, its steps."""
+
+    when: str
+    loses: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class DatabaseRollback:
+    """How to apply, back up and undo the change's migrations (``rollback.database``).
+
+    ``upgrade`` runs in Stage 1 (expand migrations only); ``steps`` are the routine undo of what
+    it ran (Level 3, back to ``target``); ``backup_steps`` snapshot the tables (``tables``) that
+    the ``deferred`` migrations drop or rewrite; ``recovery`` is present only when an undo cannot
+    bring data back. ``migrations`` lists the paths of ``files``.
+    """
+
+    tool: str
+    migrations: tuple[str, ...]
+    destructive: bool
+    tables: tuple[str, ...]
+    target: str | None
+    upgrade: str | None
+    backup: Step | None
+    restore: Step | None
+    steps: tuple[Step, ...]
+    warnings: tuple[str, ...]
+    files: tuple[DatabaseMigration, ...]
+    backup_steps: tuple[Step, ...]
+    deferred: tuple[DeferredMigrations, ...]
+    recovery: DatabaseRecovery | None
+    not_understood: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The tool's name for people: ``plain SQL`` when no migration tool was recognised."""
+        return "plain SQL" if self.tool == "sql" else self.tool
+
+
+@dataclass(frozen=True)
 class Rollback:
     triggers: Triggers
     levels: tuple[RollbackLevel, ...]
     files: RollbackFiles
-    database: Mapping[str, Any] | None
+    database: DatabaseRollback | None
     post_rollback: tuple[str, ...]
     hazards: tuple[Hazard, ...] = ()
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 import pytest
 from hypothesis import settings
-from support.paths import PLAN_FIXTURE
+from support.paths import plan_dict
 
 from planner.model import Plan
 
@@ -22,8 +21,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repo"))
 @pytest.fixture
 def plan_doc() -> dict[str, Any]:
     """A fresh copy of the small plan document (``tests/fixtures/plan-minimal.json``)."""
-    data: dict[str, Any] = json.loads(PLAN_FIXTURE.read_text(encoding="utf-8"))
-    return data
+    return plan_dict()
 
 
 @pytest.fixture

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from planner.migrations.shape.classify import SchemaStep
-from planner.model import Step
+from planner.model import DatabaseRecovery, Step
 from planner.quoting.shell import join, q
 
-__all__ = ["SCHEMA", "Loss", "Recovery", "backup_step", "losses", "recovery"]
+__all__ = ["SCHEMA", "Loss", "backup_step", "losses", "recovery"]
 
 SCHEMA = "rollback_backup"
 Mode = Literal["columns", "rows", "table"]
@@ -43,23 +43,6 @@ class Loss:
     table: str
     mode: Mode
     columns: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """The disaster-recovery procedure: when it applies, what it loses, its steps."""
-
-    when: str
-    loses: str
-    steps: tuple[Step, ...]
-
-    def to_mapping(self) -> dict[str, object]:
-        """The ``rollback.database.recovery`` JSON object."""
-        return {
-            "when": self.when,
-            "loses": self.loses,
-            "steps": [{"action": s.action, "command": s.command} for s in self.steps],
-        }
 
 
 def losses(steps: Iterable[SchemaStep]) -> tuple[tuple[Loss, ...], tuple[str, ...]]:
@@ -239,7 +222,7 @@ _LOSES = {
 }
 
 
-def recovery(engine: str, loss: tuple[Loss, ...], feature: str) -> Recovery:
+def recovery(engine: str, loss: tuple[Loss, ...], feature: str) -> DatabaseRecovery:
     """The disaster-recovery procedure for ``loss`` (not part of the routine Level 3)."""
     slug = _slug(feature)
     when = (
@@ -251,7 +234,7 @@ def recovery(engine: str, loss: tuple[Loss, ...], feature: str) -> Recovery:
         ". Rows written after the backup are kept (nothing is dropped or truncated)."
     )
     if engine != "postgresql":
-        return Recovery(
+        return DatabaseRecovery(
             when,
             loses,
             tuple(
@@ -314,7 +297,7 @@ def recovery(engine: str, loss: tuple[Loss, ...], feature: str) -> Recovery:
             ),
         )
     )
-    return Recovery(when, loses, tuple(steps))
+    return DatabaseRecovery(when, loses, tuple(steps))
 
 
 def _what(x: Loss) -> str:

@@ -11,8 +11,8 @@ import posixpath
 from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile
-from planner.migrations.backup import Loss, Recovery, backup_step, losses, recovery
-from planner.migrations.placement import Deferred, upgrade_to
+from planner.migrations.backup import Loss, backup_step, losses, recovery
+from planner.migrations.placement import upgrade_to
 from planner.migrations.shape.classify import SchemaStep, Shape
 from planner.migrations.tools.config import ToolConfig
 from planner.migrations.tools.efcore import efcore_update
@@ -20,7 +20,7 @@ from planner.migrations.tools.folder import in_folder, steps_in_folder, tool_fol
 from planner.migrations.tools.inverse import apply_command
 from planner.migrations.tools.runners import SQL_TOOLS, sql_tool_upgrade
 from planner.migrations.tools.undo import UPGRADE, alembic_command, undo_steps
-from planner.model import Step
+from planner.model import DatabaseRecovery, DeferredMigrations, Step
 from planner.quoting.shell import q
 from planner.risk.migrations import is_down_migration
 
@@ -44,9 +44,9 @@ class GroupPlan:
     upgrade: str | None
     steps: tuple[Step, ...]
     target: str | None
-    deferred: Deferred | None
+    deferred: DeferredMigrations | None
     backup: tuple[Step, ...]
-    recovery: Recovery | None
+    recovery: DatabaseRecovery | None
     loss: tuple[Loss, ...]
     one_way: tuple[str, ...]
 
@@ -135,9 +135,9 @@ def _plan(
     if not later_release and apply:
         commands.append(Step("Apply the held-back migrations", in_folder(folder, apply)))
     _, held_undo = undo_steps(tool, late, paths, base_ref, engine, major)
-    deferred = Deferred(
+    deferred = DeferredMigrations(
         tuple(f.path for f in held),
-        later_release,
+        "later_release" if later_release else "after_full",
         _reason(held, shape_of, evidence, later_release, in_order, searched)
         + (
             f" The application runs {tool} itself at start-up, so every migration present in "

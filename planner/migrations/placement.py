@@ -14,46 +14,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 
 from planner.change.model import ChangedFile
 from planner.migrations.tools.efcore import efcore_update
 from planner.migrations.tools.inverse import apply_command
 from planner.migrations.tools.runners import sql_tool_upgrade_to
 from planner.migrations.tools.undo import alembic_command
-from planner.model import Step
 from planner.quoting.shell import join
 from planner.risk.migrations import is_down_migration
 
-__all__ = ["Deferred", "upgrade_to"]
+__all__ = ["upgrade_to"]
 
 _ALEMBIC_REV = re.compile(r"^revision\s*(?::[^=]+)?=\s*['\"]([^'\"]+)['\"]", re.M)
-
-
-@dataclass(frozen=True)
-class Deferred:
-    """Migrations held back from Stage 1, why, and how to run and undo them."""
-
-    files: tuple[str, ...]
-    later_release: bool
-    reason: str
-    commands: tuple[Step, ...]
-    undo: tuple[Step, ...]
-
-    @property
-    def when(self) -> str:
-        """``after_full`` or ``later_release``."""
-        return "later_release" if self.later_release else "after_full"
-
-    def to_mapping(self) -> dict[str, object]:
-        """One entry of ``rollback.database.deferred``."""
-        return {
-            "files": list(self.files),
-            "when": self.when,
-            "reason": self.reason,
-            "commands": [{"action": s.action, "command": s.command} for s in self.commands],
-            "undo": [{"action": s.action, "command": s.command} for s in self.undo],
-        }
 
 
 def upgrade_to(

@@ -17,15 +17,21 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile, ChangeSet
-from planner.migrations.backup import Loss, Recovery
+from planner.migrations.backup import Loss
 from planner.migrations.discover import engine_of, recognise_migration
 from planner.migrations.group import Group, GroupPlan, plan_group
-from planner.migrations.placement import Deferred
 from planner.migrations.shape.classify import Shape, read_shape
 from planner.migrations.tools.config import read_config
 from planner.migrations.tools.runners import detect_sql_tool
 from planner.migrations.tools.undo import FLYWAY
-from planner.model import Risk, Step
+from planner.model import (
+    DatabaseMigration,
+    DatabaseRecovery,
+    DatabaseRollback,
+    DeferredMigrations,
+    Risk,
+    Step,
+)
 from planner.runtime.toolchain import repo_paths
 
 __all__ = ["DatabasePlan", "MigrationFile", "plan_database", "removed_names"]
@@ -45,16 +51,11 @@ class MigrationFile:
     steps: tuple[str, ...] = ()
     problem: str = ""
 
-    def to_mapping(self) -> dict[str, object]:
-        """One entry of ``rollback.database.files``."""
-        return {
-            "path": self.path,
-            "tool": self.tool,
-            "engine": self.engine,
-            "kind": self.kind,
-            "steps": list(self.steps),
-            "problem": self.problem,
-        }
+    def to_record(self) -> DatabaseMigration:
+        """The file as the plan shows it (one entry of ``rollback.database.files``)."""
+        return DatabaseMigration(
+            self.path, self.tool, self.engine, self.kind, self.steps, self.problem
+        )
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,11 @@ class DatabasePlan:
     backup: Step | None
     restore: Step | None
     warnings: tuple[str, ...]
-    deferred: tuple[Deferred, ...] = ()
-    recovery: Recovery | None = None
+    deferred: tuple[DeferredMigrations, ...] = ()
+    recovery: DatabaseRecovery | None = None
     backup_steps: tuple[Step, ...] = ()
     not_understood: tuple[str, ...] = ()
     blockers: tuple[str, ...] = ()  # also in ``warnings``; the checklist leads with them
-
-    @property
-    def label(self) -> str:
-        """The tool's name for people: ``plain SQL`` when no migration tool was recognised."""
-        return "plain SQL" if self.tool == "sql" else self.tool
 
     @property
     def destructive(self) -> bool:
@@ -95,29 +91,25 @@ class DatabasePlan:
         """Tables the backup covers (those a step drops or rewrites), in first-seen order."""
         return tuple(dict.fromkeys(t for m in self.migrations for t in m.tables))
 
-    def to_mapping(self) -> dict[str, object]:
-        """The ``rollback.database`` JSON object."""
-        return {
-            "tool": self.tool,
-            "migrations": [m.path for m in self.migrations],
-            "destructive": self.destructive,
-            "tables": list(self.tables),
-            "target": self.target,
-            "upgrade": self.upgrade,
-            "backup": None if self.backup is None else _step(self.backup),
-            "restore": None if self.restore is None else _step(self.restore),
-            "steps": [_step(s) for s in self.steps],
-            "warnings": list(self.warnings),
-            "files": [m.to_mapping() for m in self.migrations],
-            "backup_steps": [_step(s) for s in self.backup_steps],
-            "deferred": [d.to_mapping() for d in self.deferred],
-            "recovery": None if self.recovery is None else self.recovery.to_mapping(),
-            "not_understood": list(self.not_understood),
-        }
-
-
-def _step(step: Step) -> dict[str, str | None]:
-    return {"action": step.action, "command": step.command}
+    def to_record(self) -> DatabaseRollback:
+        """The plan's ``rollback.database`` record."""
+        return DatabaseRollback(
+            tool=self.tool,
+            migrations=tuple(m.path for m in self.migrations),
+            destructive=self.destructive,
+            tables=self.tables,
+            target=self.target,
+            upgrade=self.upgrade,
+            backup=self.backup,
+            restore=self.restore,
+            steps=self.steps,
+            warnings=self.warnings,
+            files=tuple(m.to_record() for m in self.migrations),
+            backup_steps=self.backup_steps,
+            deferred=self.deferred,
+            recovery=self.recovery,
+            not_understood=self.not_understood,
+        )
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
@@ -298,7 +290,7 @@ def _merge(
     ]
     recovery = None
     if recoveries:
-        recovery = Recovery(
+        recovery = DatabaseRecovery(
             recoveries[0].when if len(recoveries) == 1 else " ".join(r.when for r in recoveries),
             " ".join(r.loses for r in recoveries),
             tuple(s for r in recoveries for s in r.steps),

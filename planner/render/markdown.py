@@ -2,16 +2,17 @@
 
 Commands go in fenced ``bash`` blocks whose fence is longer than any backtick run inside, and
 step descriptions become ``#`` comments with line breaks removed, so a hostile file name cannot
-end a block or a comment early.
+end a block or a comment early. Every other string goes through the one escaping rule for plan
+text (:mod:`planner.render.text`), shared with the notebook passages.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from planner.model import LEVELS, Monitor, Plan, RollbackLevel, Stage
+from planner.model import LEVELS, Monitor, Plan, RollbackLevel, Stage, Step
 from planner.plan.monitors import describe_threshold, fmt_value
+from planner.render.text import code_span, fenced, plain_text, prose, single_line, table_cell
 
 __all__ = ["render_markdown"]
 
@@ -34,57 +35,23 @@ def render_markdown(plan: Plan) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-# Characters that start Markdown markup; "_" only at a word edge (FEATURE_AUTH stays as is).
-_MARKUP = re.compile(r"([\\`*\[\]<>|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
-_TICKS = re.compile(r"`+")
-
-
-def _one_line(text: str) -> str:
-    if text.isprintable():  # the common case, without a regex
-        return text
-    return _CONTROL.sub(" ", text)
-
-
-def _text(text: str) -> str:
-    """A user string as plain Markdown text: one line, markup characters escaped."""
-    return _MARKUP.sub(r"\\\1", _one_line(text))
-
-
-def _code(text: str) -> str:
-    text = _one_line(text)
-    if "`" not in text:
-        return f"`{text}`"
-    longest = max((len(run) for run in _TICKS.findall(text)), default=0)
-    ticks = "`" * (longest + 1)
-    pad = " " if longest else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def _cell(text: str) -> str:
-    return _one_line(text).replace("|", "\\|")
-
-
 def _bash(lines: Iterable[str], out: list[str]) -> None:
-    body = list(lines)
-    longest = max((len(run) for line in body for run in re.findall(r"`+", line)), default=0)
-    fence = "`" * max(3, longest + 1)
-    out += [f"{fence}bash", *body, fence, ""]
+    out += [*fenced(list(lines), "bash"), ""]
 
 
-def _steps(steps: Iterable[tuple[str, str | None]]) -> list[str]:
+def _steps(steps: Iterable[Step]) -> list[str]:
     lines: list[str] = []
-    for action, command in steps:
-        lines.append(f"# {_one_line(action)}")
-        if command:
-            lines.append(command)
+    for step in steps:
+        lines.append(f"# {single_line(step.action)}")
+        if step.command:
+            lines.append(step.command)
     return lines
 
 
 def _header(plan: Plan, out: list[str]) -> None:
     c = plan.change
     title = c.feature or c.service or "change"
-    out += [f"# Deployment and Rollback Plan: {_text(title)}", ""]
+    out += [f"# Deployment and Rollback Plan: {plain_text(title)}", ""]
     files = plan.risk.files
     kinds = {
         k: sum(1 for f in files if f.change == k)
@@ -94,21 +61,22 @@ def _header(plan: Plan, out: list[str]) -> None:
     out += ["## Context", ""]
     if c.source == "git":
         out.append(
-            f"- Change: git range {_code(f'{c.base}..{c.head}')} in {_code(c.repo or '.')}, "
-            f"{len(c.commits)} commit(s)"
+            f"- Change: git range {code_span(f'{c.base}..{c.head}')} in "
+            f"{code_span(c.repo or '.')}, {len(c.commits)} commit(s)"
         )
     else:
         out.append(f"- Change: manifest, {len(c.commits)} commit(s) listed")
     if c.service:
-        out.append(f"- Service: {_code(c.service)}")
+        out.append(f"- Service: {code_span(c.service)}")
     out.append(f"- {len(files)} files changed ({counts or 'none'})")
     out.append(f"- **{plan.risk.overall}-RISK** change, complexity score {plan.risk.complexity}")
     if plan.risk.complexity_explained:
-        out.append(f"- {_one_line(plan.risk.complexity_explained)}")
-    points = ", ".join(p.replace("_", " ") for p in c.integration_points) or "none declared"
+        out.append(f"- {prose(plan.risk.complexity_explained)}")
+    points = ", ".join(plain_text(p.replace("_", " ")) for p in c.integration_points)
+    points = points or "none declared"
     out.append(f"- Integration points: {points}")
-    flag = _code(c.feature_flag) if c.feature_flag else "none (Level 1 rollback not available)"
-    out += [f"- Feature flag: {flag}", f"- Thresholds: {_text(plan.thresholds_source)}", ""]
+    flag = code_span(c.feature_flag) if c.feature_flag else "none (Level 1 rollback not available)"
+    out += [f"- Feature flag: {flag}", f"- Thresholds: {plain_text(plan.thresholds_source)}", ""]
 
 
 def _risk(plan: Plan, out: list[str]) -> None:
@@ -120,9 +88,9 @@ def _risk(plan: Plan, out: list[str]) -> None:
             out += ["- none", ""]
             continue
         for f in rated:
-            renamed = f", from {_code(f.old_path)}" if f.old_path else ""
-            why = "; ".join(_text(r) for r in f.reasons) or "no rule matched"
-            out.append(f"- {_code(f.path)} ({f.change}{renamed}): {why}")
+            renamed = f", from {code_span(f.old_path)}" if f.old_path else ""
+            why = "; ".join(plain_text(r) for r in f.reasons) or "no rule matched"
+            out.append(f"- {code_span(f.path)} ({f.change}{renamed}): {why}")
         out.append("")
 
 
@@ -138,16 +106,18 @@ def _failures(plan: Plan, out: list[str]) -> None:
     for m in plan.failure_modes:
         scenario = f"*generic:* {m.scenario}" if m.generic else m.scenario
         cells = (scenario, m.detection or "-", m.trigger, m.rollback or "-")
-        out.append(f"| {m.severity} | " + " | ".join(_cell(c) for c in cells) + " |")
+        out.append(f"| {m.severity} | " + " | ".join(table_cell(c) for c in cells) + " |")
     out.append("")
 
 
 def _deployment(plan: Plan, out: list[str]) -> None:
     out += ["## Deployment Strategy", "", "### Pre-Deployment Checklist", ""]
-    out += [f"- [ ] {_one_line(item)}" for item in plan.checklist] + [""]
+    out += [f"- [ ] {prose(item)}" for item in plan.checklist] + [""]
     if plan.windows:
         out += ["### Deployment Windows", ""]
-        out += [f"**{k.capitalize()}:** {_one_line(v)}  " for k, v in plan.windows.items()] + [""]
+        for k, v in plan.windows.items():
+            out.append(f"**{plain_text(k.capitalize())}:** {prose(v)}  ")
+        out.append("")
     _schedule(plan, out)
     for i, stage in enumerate(plan.stages, 1):
         _stage(i, stage, len(plan.stages), out)
@@ -155,7 +125,7 @@ def _deployment(plan: Plan, out: list[str]) -> None:
     if plan.on_call:
         out += ["### On-Call Responsibilities", ""]
         for when, duties in plan.on_call.items():
-            out += [f"**{_one_line(when)}:**", *(f"- {_one_line(d)}" for d in duties), ""]
+            out += [f"**{prose(when)}:**", *(f"- {prose(d)}" for d in duties), ""]
 
 
 def _schedule(plan: Plan, out: list[str]) -> None:
@@ -166,8 +136,8 @@ def _schedule(plan: Plan, out: list[str]) -> None:
     out += [head, "|---|---|---|---|---|---|"]
     for s in plan.schedule:
         out.append(
-            f"| {_cell(s.stage)} | {s.start} | {s.end} | {s.latest_end or '-'} "
-            f"| {s.held_until or '-'} | {_cell(s.reason) or '-'} |"
+            f"| {table_cell(s.stage)} | {s.start} | {s.end} | {s.latest_end or '-'} "
+            f"| {s.held_until or '-'} | {table_cell(s.reason) or '-'} |"
         )
     out.append("")
     d = plan.expected_duration
@@ -200,13 +170,13 @@ def _wait(stage: Stage, index: int, total: int) -> str:
 
 
 def _monitor_line(m: Monitor) -> str:
-    name = _METRIC_NAMES.get(m.metric) or _text(m.metric)
+    name = _METRIC_NAMES.get(m.metric) or plain_text(m.metric)
     return (
         f"- {name}: baseline {fmt_value(m.baseline, m.unit)}, "
         f"target {describe_threshold(m, 'target')}, "
         f"warning {describe_threshold(m, 'warning')}, critical {describe_threshold(m, 'critical')} "
         f"(sustained {m.for_minutes:g} min"
-        f"{f'; {m.scope} scope' if m.scope else ''}; thresholds: {_text(m.source)})"
+        f"{f'; {m.scope} scope' if m.scope else ''}; thresholds: {plain_text(m.source)})"
     )
 
 
@@ -217,8 +187,8 @@ def _stage(index: int, stage: Stage, total: int, out: list[str]) -> None:
         "",
     ]
     if stage.note:
-        out += [f"> {_one_line(stage.note)}", ""]
-    out += ["**Deploy:**", *(f"- {_one_line(d)}" for d in stage.deploy), ""]
+        out += [f"> {prose(stage.note)}", ""]
+    out += ["**Deploy:**", *(f"- {prose(d)}" for d in stage.deploy), ""]
     if stage.commands:
         out += ["**Command:**", ""]
         _bash(stage.commands, out)
@@ -227,7 +197,7 @@ def _stage(index: int, stage: Stage, total: int, out: list[str]) -> None:
     out += [_monitor_line(m) for m in stage.monitors] or [
         "- Deployment success; no runtime errors in logs"
     ]
-    out += ["", "**Success Criteria:**", *(f"- {_one_line(c)}" for c in stage.success_criteria), ""]
+    out += ["", "**Success Criteria:**", *(f"- {prose(c)}" for c in stage.success_criteria), ""]
     if stage.rollback_level is None:
         out += ["**Rollback:** Not needed (code not active)", ""]
     else:
@@ -244,19 +214,19 @@ def _matrix(plan: Plan, out: list[str]) -> None:
     out += ["### Rollback Decision Matrix", "", f"| Condition | {' | '.join(heads)} | Action |"]
     out.append("|" + "---|" * (len(columns) + 2))
     for row in plan.decision_matrix:
-        cells = " | ".join(_cell(row.actions.get(c, "-")) for c in columns)
-        out.append(f"| {_cell(row.condition)} | {cells} | {_cell(row.action)} |")
+        cells = " | ".join(table_cell(row.actions.get(c, "-")) for c in columns)
+        out.append(f"| {table_cell(row.condition)} | {cells} | {table_cell(row.action)} |")
     out.append("")
 
 
 def _rollback(plan: Plan, out: list[str]) -> None:
     rb = plan.rollback
     out += ["## Rollback Strategy", "", "### Rollback Triggers", "", "**Immediate Rollback:**"]
-    out += [f"- {_one_line(t)}" for t in rb.triggers.immediate]
+    out += [f"- {prose(t)}" for t in rb.triggers.immediate]
     out += [
         "",
         "**Evaluate Rollback (within 15 min):**",
-        *(f"- {_one_line(t)}" for t in rb.triggers.evaluate),
+        *(f"- {prose(t)}" for t in rb.triggers.evaluate),
         "",
     ]
     if rb.hazards:
@@ -264,8 +234,7 @@ def _rollback(plan: Plan, out: list[str]) -> None:
         for h in rb.hazards:
             forward = " **Rolling forward is the safer fix.**" if h.roll_forward else ""
             out.append(
-                f"- {_one_line(h.effect)}.{forward} Before rolling back: "
-                f"{_one_line(h.before_rollback)}."
+                f"- {prose(h.effect)}.{forward} Before rolling back: {prose(h.before_rollback)}."
             )
         out.append("")
     for level in rb.levels:
@@ -274,24 +243,24 @@ def _rollback(plan: Plan, out: list[str]) -> None:
             _files(plan, out)
             _database(plan, out)
     out += ["### Post-Rollback Actions", ""]
-    out += [f"{i}. {_one_line(a)}" for i, a in enumerate(rb.post_rollback, 1)] + [""]
+    out += [f"{i}. {prose(a)}" for i, a in enumerate(rb.post_rollback, 1)] + [""]
 
 
 def _level(level: RollbackLevel, out: list[str]) -> None:
     title = _LEVEL_TITLES.get(level.level, level.name)
     out += [f"### Level {level.level}: {title} (< {level.target_minutes:g} min)", ""]
     if not level.applicable:
-        out += [f"**Not applicable:** {_one_line(level.reason)}", ""]
+        out += [f"**Not applicable:** {prose(level.reason)}", ""]
         return
     if level.reason:
-        out += [f"> {_one_line(level.reason)}", ""]
+        out += [f"> {prose(level.reason)}", ""]
     out += ["**Procedure:**", ""]
-    _bash(_steps((s.action, s.command) for s in level.steps), out)
+    _bash(_steps(level.steps), out)
     if level.estimated_minutes is not None:
         warn = " **Over target.**" if level.over_target else ""
         out += [
             f"**Estimated Time:** {level.estimated_minutes:g} minutes "
-            f"({_one_line(level.estimate_explained)}){warn}",
+            f"({prose(level.estimate_explained)}){warn}",
             "",
         ]
 
@@ -307,37 +276,36 @@ def _files(plan: Plan, out: list[str]) -> None:
 
 
 def _with_origin(path: str, old: str | None) -> str:
-    return f"{_code(path)} (renamed from {_code(old)})" if old else _code(path)
+    return f"{code_span(path)} (renamed from {code_span(old)})" if old else code_span(path)
 
 
 def _database(plan: Plan, out: list[str]) -> None:
     db = plan.rollback.database
-    if not db:
+    if db is None:
         out += ["**Database Rollback:** not needed (no migration in this change)", ""]
         return
-    target = f", target {_code(str(db['target']))}" if db.get("target") else ""
-    tool = "plain SQL" if db.get("tool") == "sql" else str(db.get("tool"))
-    out += [f"**Database Rollback ({_one_line(tool)}{target}, if needed):**", ""]
-    out += [f"> {_one_line(str(w))}" for w in db.get("warnings", [])]
-    if db.get("warnings"):
+    target = f", target {code_span(db.target)}" if db.target else ""
+    out += [f"**Database Rollback ({plain_text(db.label)}{target}, if needed):**", ""]
+    out += [f"> {prose(w)}" for w in db.warnings]
+    if db.warnings:
         out.append("")
     # the routine undo only: it keeps rows written since the deploy (no restore here)
-    _bash(_steps((s["action"], s["command"]) for s in db.get("steps", [])), out)
-    for held in db.get("deferred") or []:
-        when = "a later release" if held["when"] == "later_release" else "after Full 100% + bake"
-        out += [f"**Held-back migrations ({when}):** {_one_line(str(held['reason']))}", ""]
-        if held.get("commands"):
-            _bash(_steps((s["action"], s["command"]) for s in held["commands"]), out)
-        if held.get("undo"):
+    _bash(_steps(db.steps), out)
+    for held in db.deferred:
+        when = "a later release" if held.later_release else "after Full 100% + bake"
+        out += [f"**Held-back migrations ({when}):** {prose(held.reason)}", ""]
+        if held.commands:
+            _bash(_steps(held.commands), out)
+        if held.undo:
             out += ["Their own undo, once they have run:", ""]
-            _bash(_steps((s["action"], s["command"]) for s in held["undo"]), out)
-    recovery = db.get("recovery")
-    if recovery:
+            _bash(_steps(held.undo), out)
+    recovery = db.recovery
+    if recovery is not None:
         out += [
             "**Database recovery (disaster recovery, NOT part of Level 3):** "
-            f"{_one_line(str(recovery['when']))} "
-            f"What it loses: {_one_line(str(recovery['loses']))} "
+            f"{prose(recovery.when)} "
+            f"What it loses: {prose(recovery.loses)} "
             "Each step that writes asks for a typed confirmation.",
             "",
         ]
-        _bash(_steps((s["action"], s["command"]) for s in recovery["steps"]), out)
+        _bash(_steps(recovery.steps), out)

@@ -1,19 +1,19 @@
 """Short Markdown passages about a plan, for notebook and report sections.
 
 Pure functions returning Markdown text; notebooks show them with ``IPython.display.Markdown``.
-Text that comes from the change (names, paths, reasons, commands) can be hostile: free text is
-HTML-escaped (Markdown renderers pass raw HTML through), names go in code spans without
-backticks, and commands in fenced blocks whose fence is longer than any backtick run inside.
+Text that comes from the change (names, paths, reasons, commands) can be hostile: it is escaped
+by the one rule for plan text, :mod:`planner.render.text`, the same as in plan.md (names as
+plain text or code spans, the planner's sentences with their code spans kept and no raw HTML,
+commands in fenced blocks whose fence is longer than any backtick run inside).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
 from planner.model import Plan, RollbackLevel
+from planner.render.text import code_span, fenced, plain_text, prose
 from planner.thresholds.file import Thresholds, dump_thresholds
 
 __all__ = [
@@ -27,41 +27,29 @@ __all__ = [
 ]
 
 
-def _text(text: str) -> str:
-    """Free text: HTML escaped; the planner's own `code spans` are kept."""
-    return html.escape(text, quote=False)
-
-
-def _code(text: str) -> str:
-    clean = html.escape(text.replace("`", "'"), quote=False)
-    return f"`{clean}`"
-
-
-def _fenced(command: str, language: str = "sh") -> str:
-    longest = max((len(run) for run in re.findall(r"`+", command)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{command}\n{fence}"
+def _fenced(text: str, language: str = "sh") -> str:
+    return "\n".join(fenced(text.split("\n"), language))
 
 
 def change_markdown(plan: Plan) -> str:
     """What is shipped: feature, service, flag, source (git range or manifest), commits."""
     c = plan.change
     lines = [
-        f"- **Feature**: {_text(c.feature) or '(unnamed)'}",
-        f"- **Service**: {_code(c.service) if c.service else '-'}",
-        f"- **Feature flag**: {_code(c.feature_flag) if c.feature_flag else 'none'}",
-        f"- **Integration points**: {_text(', '.join(c.integration_points)) or 'none'}",
+        f"- **Feature**: {plain_text(c.feature) or '(unnamed)'}",
+        f"- **Service**: {code_span(c.service) if c.service else '-'}",
+        f"- **Feature flag**: {code_span(c.feature_flag) if c.feature_flag else 'none'}",
+        f"- **Integration points**: {plain_text(', '.join(c.integration_points)) or 'none'}",
     ]
     if c.source == "git":
         lines.append(
-            f"- **Git range**: {_code(c.base or '?')}..{_code(c.head or '?')}"
-            f" in {_code(c.repo or '.')}"
+            f"- **Git range**: {code_span(c.base or '?')}..{code_span(c.head or '?')}"
+            f" in {code_span(c.repo or '.')}"
         )
     else:
         lines.append("- **Source**: change manifest")
     for commit in c.commits:
-        lines.append(f"  - {_code(commit.sha[:10])} {_text(commit.subject)}")
-    lines.append(f"- **Thresholds**: {_text(plan.thresholds_source)}")
+        lines.append(f"  - {code_span(commit.sha[:10])} {plain_text(commit.subject)}")
+    lines.append(f"- **Thresholds**: {plain_text(plan.thresholds_source)}")
     if plan.expected_duration is not None:
         d = plan.expected_duration
         hours = f"{d.earliest_minutes / 60:.1f}"
@@ -78,7 +66,7 @@ def failure_modes_markdown(plan: Plan) -> str:
     if not plan.failure_modes:
         return "No failure modes identified."
     return "\n".join(
-        f"- **{fm.severity}**: {_text(fm.scenario)} → {_text(fm.trigger)}"
+        f"- **{fm.severity}**: {prose(fm.scenario)} → {prose(fm.trigger)}"
         for fm in plan.failure_modes
     )
 
@@ -86,26 +74,26 @@ def failure_modes_markdown(plan: Plan) -> str:
 def triggers_markdown(plan: Plan) -> str:
     """Rollback triggers: immediate ones and those to evaluate within 15 minutes."""
     t = plan.rollback.triggers
-    parts = ["**Roll back immediately when:**", *(f"- {_text(x)}" for x in t.immediate or ("-",))]
+    parts = ["**Roll back immediately when:**", *(f"- {prose(x)}" for x in t.immediate or ("-",))]
     parts += ["", "**Evaluate within 15 minutes when:**"]
-    parts += [f"- {_text(x)}" for x in t.evaluate or ("-",)]
+    parts += [f"- {prose(x)}" for x in t.evaluate or ("-",)]
     return "\n".join(parts)
 
 
 def _level(lv: RollbackLevel) -> list[str]:
-    head = f"### Level {lv.level}: {_text(lv.name)} (target < {lv.target_minutes:g} min)"
+    head = f"### Level {lv.level}: {plain_text(lv.name)} (target < {lv.target_minutes:g} min)"
     if not lv.applicable:
-        return [head, "", f"Not applicable: {_text(lv.reason)}", ""]
+        return [head, "", f"Not applicable: {prose(lv.reason)}", ""]
     estimate = "not estimated"
     if lv.estimated_minutes is not None:
         estimate = f"**Estimated {lv.estimated_minutes:g} min**"
         if lv.estimate_explained:
-            estimate += f": {_text(lv.estimate_explained)}"
+            estimate += f": {prose(lv.estimate_explained)}"
         if lv.over_target:
             estimate += " — **over its target**"
     lines = [head, "", estimate, ""]
     for i, step in enumerate(lv.steps, start=1):
-        lines.append(f"{i}. {_text(step.action)}")
+        lines.append(f"{i}. {prose(step.action)}")
         if step.command:
             lines += ["", *("   " + row for row in _fenced(step.command).splitlines())]
     return [*lines, ""]
@@ -120,17 +108,16 @@ def rollback_markdown(plan: Plan) -> str:
     lines.append("### Files to roll back (Level 3)")
     for label, paths in (("DELETE", files.delete), ("RESTORE", files.restore)):
         if paths:
-            lines.append(f"- {label}: {', '.join(_code(p) for p in paths)}")
+            lines.append(f"- {label}: {', '.join(code_span(p) for p in paths)}")
     if files.revert:
-        lines.append(f"- REVERT: {', '.join(_code(p) for p in files.revert)}")
+        lines.append(f"- REVERT: {', '.join(code_span(p) for p in files.revert)}")
     db = plan.rollback.database
-    if db:
-        warnings = [str(w) for w in db.get("warnings") or ()]
-        lines += ["", f"**Database** ({_text(str(db.get('tool', '?')))}):"]
-        lines += [f"- ⚠ {_text(w)}" for w in warnings] or ["- no destructive migration"]
+    if db is not None:
+        lines += ["", f"**Database** ({plain_text(db.label)}):"]
+        lines += [f"- ⚠ {prose(w)}" for w in db.warnings] or ["- no destructive migration"]
     if plan.rollback.post_rollback:
         lines += ["", "**After a rollback:**"]
-        lines += [f"- {_text(x)}" for x in plan.rollback.post_rollback]
+        lines += [f"- {prose(x)}" for x in plan.rollback.post_rollback]
     return "\n".join(lines)
 
 
@@ -144,7 +131,7 @@ def events_markdown(events: Sequence[tuple[float, str, str]]) -> str:
     if not events:
         return "No events."
     return "\n".join(
-        f"- **{t:,.1f} min** {_text(kind)} {_text(detail)}" for t, kind, detail in events
+        f"- **{t:,.1f} min** {plain_text(kind)} {plain_text(detail)}" for t, kind, detail in events
     )
 
 
@@ -160,9 +147,10 @@ def schedule_note(plan: Plan, stages: Sequence[tuple[str, float, float]]) -> str
         at = (datetime.fromisoformat(s.start) - origin).total_seconds() / 3600
         run = replayed.get(s.stage)
         run_text = "-" if run is None else f"+{run / 60:.1f} h"
-        rows.append(f"| {_code(s.stage)} | +{at:.1f} h | {run_text} |")
+        rows.append(f"| {code_span(s.stage)} | +{at:.1f} h | {run_text} |")
         if s.held_until:
-            held.append(f"{_code(s.stage)} ({_text(s.reason or 'outside the allowed windows')})")
+            reason = prose(s.reason or "outside the allowed windows")
+            held.append(f"{code_span(s.stage)} ({reason})")
     if held:
         why = (
             "The calendar holds " + ", ".join(held) + " for a deployment window, and so does the "

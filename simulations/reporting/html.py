@@ -9,12 +9,13 @@ Mermaid): the page needs no network, and a browser offline does not stall on the
 from __future__ import annotations
 
 import copy
-import html
 from pathlib import Path
 from typing import Any, cast
 
 import jinja2
 import nbformat
+
+from planner.render.text import code_span
 
 __all__ = ["notebook_to_html", "provenance_markdown", "read_notebook"]
 
@@ -37,14 +38,13 @@ body { max-width: 1200px; margin: 0 auto; }
 
 def provenance_markdown(nb: Any, notebook: str, generated: str) -> str:
     """A footer saying when and from what a page was made: the notebook and the parameters
-    papermill injected (values in code spans, HTML-escaped, backticks removed)."""
+    papermill injected (values in code spans that no backtick inside can end)."""
     params = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
     lines = ["---", f"Generated {generated} by `devops-planner report` from `{notebook}`"]
     if params:
         lines[-1] += " with these parameters (the others at their defaults):"
         for name, value in sorted(params.items()):
-            text = html.escape(repr(value).replace("`", "'"), quote=False)
-            lines.append(f"- `{name}` = `{text}`")
+            lines.append(f"- {code_span(name)} = {code_span(repr(value))}")
     else:
         lines[-1] += ", every parameter at its default."
     return "\n".join(lines)

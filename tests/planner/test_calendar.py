@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.paths import PLAN_FIXTURE, ROOT
+from support.paths import ROOT
 
 from planner.exceptions import CalendarError
 from planner.model import Plan, Stage, Wait
@@ -27,7 +27,6 @@ from planner.schedule.place import apply_schedule, next_allowed_start, schedule_
 from planner.schedule.weekly import Window, parse_window
 
 SAMPLE = ROOT / "data" / "sample" / "calendar.yaml"
-FIXTURE = PLAN_FIXTURE
 
 
 def stage(name: str, exposure: float, low: float, high: float) -> Stage:
@@ -376,8 +375,7 @@ def test_next_allowed_start_from_now(now: str, expected: str) -> None:
     assert got.isoformat() == expected
 
 
-def test_apply_schedule_fills_the_plan_and_round_trips(tmp_path: Path) -> None:
-    plan = Plan.from_dict(json.loads(FIXTURE.read_text()))
+def test_apply_schedule_fills_the_plan_and_round_trips(plan: Plan) -> None:
     schedule = schedule_stages(plan.stages, dt.datetime(2026, 10, 16, 15), DeploymentCalendar())
     planned = apply_schedule(plan, schedule)
     assert [s.stage for s in planned.schedule] == [s.name for s in plan.stages]

@@ -8,6 +8,7 @@ a plain-SQL service keeps ``migrations/NNN_x.sql`` applied with psql.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -18,9 +19,11 @@ from support.gitrepo import commit, git, make_repo
 from support.postgres import Postgres, running_postgres
 
 from planner.change import read_git_change
-from planner.model import Plan
+from planner.io import read_plan
+from planner.model import DatabaseRecovery, DatabaseRollback, DeferredMigrations, Plan, Step
 from planner.plan import build_plan
 from planner.profile import ServiceProfile
+from planner.render import render_json
 from planner.risk import classify
 
 
@@ -70,19 +73,19 @@ def test_goose_files_under_assets_are_found_rated_and_the_rewrite_held_back(
     levels = {f.path: f.level for f in plan.risk.files}
     assert levels["assets/migrations/postgres/003_clear_conditions.sql"] == "HIGH"
     db = plan.rollback.database
-    assert db is not None and db["tool"] == "goose"
+    assert db is not None and db.tool == "goose"
     # Stage 1 applies the expand migration only, and stops there
     stage1 = plan.stages[0].commands
     assert 'goose -dir assets/migrations/postgres postgres "$DATABASE_URL" up-to 2' in stage1
-    [held] = db["deferred"]
-    assert held["files"] == ["assets/migrations/postgres/003_clear_conditions.sql"]
-    assert held["when"] == "after_full"
-    assert held["commands"][-1]["command"].endswith('"$DATABASE_URL" up')
+    [held] = db.deferred
+    assert held.files == ("assets/migrations/postgres/003_clear_conditions.sql",)
+    assert held.when == "after_full"
+    assert (held.commands[-1].command or "").endswith('"$DATABASE_URL" up')
     assert any("After the bake" in d for d in plan.stages[4].deploy)
     # the backup covers exactly the rewritten table; Level 3 never restores it
-    assert db["tables"] == ["tuple"]
+    assert db.tables == ("tuple",)
     assert not any("pg_restore" in c or "rollback_backup" in c for c in level3(plan))
-    assert db["recovery"]["steps"]
+    assert db.recovery is not None and db.recovery.steps
 
 
 CH = "packages/shared/clickhouse/migrations/clustered"
@@ -112,14 +115,14 @@ def test_clickhouse_migrations_beside_prisma_get_their_own_tool_and_no_pg_dump(
     )
     db = plan_of(repo).rollback.database
     assert db is not None
-    tools = {f["path"].split("/")[2]: (f["tool"], f["engine"]) for f in db["files"]}
+    tools = {f.path.split("/")[2]: (f.tool, f.engine) for f in db.files}
     assert tools == {
         "clickhouse": ("golang-migrate", "clickhouse"),
         "prisma": ("prisma", "postgresql"),
     }
-    [held] = db["deferred"]
-    assert held["files"] == [f"{CH}/0002_drop_env.up.sql"]
-    backup = " ".join(c["command"] or "" for c in held["commands"])
+    [held] = db.deferred
+    assert held.files == (f"{CH}/0002_drop_env.up.sql",)
+    backup = " ".join(c.command or "" for c in held.commands)
     assert "clickhouse-client" in backup and "pg_dump" not in backup
     assert '"$CLICKHOUSE_URL"' in backup
 
@@ -132,10 +135,10 @@ def test_unparsable_migration_is_listed_and_the_plan_completes(tmp_path: Path) -
     assert {f.path: f.level for f in plan.risk.files}["migrations/002_x.sql"] == "HIGH"
     db = plan.rollback.database
     assert db is not None
-    assert db["not_understood"] == [
+    assert db.not_understood == (
         "migrations/002_x.sql: not understood, review by hand "
-        f"(a ' quote opened near character {len('INSERT INTO t VALUES (')} is never closed)"
-    ]
+        f"(a ' quote opened near character {len('INSERT INTO t VALUES (')} is never closed)",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +162,57 @@ def _run(pg: Postgres, repo: Path, command: str) -> None:
         timeout=120,
     )
     assert done.returncode == 0, f"{command}\n{done.stderr}"
+
+
+def test_a_database_rollback_round_trips_through_the_plan_file_as_typed_records(
+    tmp_path: Path,
+) -> None:
+    # a contract migration held back, its backup and a recovery: every nested record is present
+    repo = make_repo(
+        tmp_path / "repo", {"migrations/001_init.sql": "CREATE TABLE users (id int);\n"}
+    )
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(
+        repo,
+        {"migrations/002_add_nick.sql": EXPAND, "migrations/003_drop_legacy.sql": CONTRACT},
+        "nick, drop legacy email",
+    )
+    plan = plan_of(repo)
+    db = plan.rollback.database
+    assert isinstance(db, DatabaseRollback)
+    assert db.deferred and db.recovery is not None and db.backup_steps and db.files
+    path = tmp_path / "plan.json"
+    path.write_text(render_json(plan), encoding="utf-8")
+    back = read_plan(path)  # validated against planner/schemas/plan.schema.json on the way
+    assert back == plan
+    again = back.rollback.database
+    assert again is not None
+    assert isinstance(again.recovery, DatabaseRecovery)
+    assert all(isinstance(d, DeferredMigrations) for d in again.deferred)
+    assert all(isinstance(s, Step) for s in again.recovery.steps)
+    assert render_json(back) == path.read_text(encoding="utf-8")
+    # the keys, in the order plans carried them while this was a hand-built mapping
+    written = json.loads(path.read_text(encoding="utf-8"))["rollback"]["database"]
+    assert list(written) == [
+        "tool",
+        "migrations",
+        "destructive",
+        "tables",
+        "target",
+        "upgrade",
+        "backup",
+        "restore",
+        "steps",
+        "warnings",
+        "files",
+        "backup_steps",
+        "deferred",
+        "recovery",
+        "not_understood",
+    ]
+    assert list(written["files"][0]) == ["path", "tool", "engine", "kind", "steps", "problem"]
+    assert list(written["deferred"][0]) == ["files", "when", "reason", "commands", "undo"]
+    assert list(written["recovery"]) == ["when", "loses", "steps"]
 
 
 def test_routine_level3_undoes_the_expand_migration_and_loses_no_row_written_since(
@@ -189,9 +243,10 @@ def test_routine_level3_undoes_the_expand_migration_and_loses_no_row_written_sin
         "INSERT INTO users VALUES (2, 'b', 'lb', 'nick-b'); INSERT INTO orders VALUES (11, 2)"
     )
     # after Full: the backup of users, then the contract migration
-    [held] = db["deferred"]
-    for step in held["commands"]:
-        _run(server, repo, step["command"])
+    [held] = db.deferred
+    for step in held.commands:
+        assert step.command is not None
+        _run(server, repo, step.command)
     server.sql("INSERT INTO users (id, email, nick) VALUES (3, 'c', 'nick-c')")
     # the routine Level 3 database steps: the undo of what ran, never a restore
     for command in level3(plan):
@@ -210,9 +265,11 @@ def test_routine_level3_undoes_the_expand_migration_and_loses_no_row_written_sin
     )
     # the disaster-recovery procedure brings the dropped values back, rows since kept
     server.sql("ALTER TABLE users ADD COLUMN legacy_email text")  # the contract's own undo
-    for step in db["recovery"]["steps"]:
+    assert db.recovery is not None
+    for step in db.recovery.steps:
+        assert step.command is not None
         done = subprocess.run(
-            ["bash", "-c", step["command"]],
+            ["bash", "-c", step.command],
             cwd=repo,
             env=server.env,
             input="RECONCILE users\n",
@@ -271,9 +328,9 @@ def test_goose_version_table_renamed_in_code_reaches_every_goose_command(tmp_pat
     commit(repo, {"internal/db/migrations/002_add.sql": GOOSE_ADD}, "add revoked_at")
     db = plan_of(repo).rollback.database
     assert db is not None
-    goose = [db["upgrade"], *(s["command"] for s in db["steps"] if s["command"])]
+    goose = [db.upgrade, *(s.command for s in db.steps if s.command)]
     assert goose and all(c.startswith("goose -table schema_migrations -dir ") for c in goose)
-    assert any("'schema_migrations' set in internal/db/migrate.go" in w for w in db["warnings"])
+    assert any("'schema_migrations' set in internal/db/migrate.go" in w for w in db.warnings)
 
 
 @pytest.mark.parametrize(
@@ -301,9 +358,9 @@ def test_prisma_commands_follow_the_major_version_in_package_json(
     )
     db = plan_of(repo).rollback.database
     assert db is not None
-    commands = " ".join(s["command"] or "" for s in db["steps"])
+    commands = " ".join(s.command or "" for s in db.steps)
     assert diff in commands
-    executes = [c for s in db["steps"] if "db execute" in (c := s["command"] or "")]
+    executes = [c for s in db.steps if "db execute" in (c := s.command or "")]
     assert executes and all((execute in c) if execute else ("--schema" not in c) for c in executes)
 
 
@@ -329,10 +386,10 @@ def test_spring_boot_flyway_at_startup_asks_for_a_later_release(tmp_path: Path) 
     )
     db = plan_of(repo).rollback.database
     assert db is not None
-    [held] = db["deferred"]
-    assert (held["files"], held["when"]) == ([f"{folder}/V3__drop_bio.sql"], "later_release")
-    assert "start-up" in held["reason"]
-    undo = [s["command"] for s in db["steps"] if s["command"]]
+    [held] = db.deferred
+    assert (held.files, held.when) == ((f"{folder}/V3__drop_bio.sql",), "later_release")
+    assert "start-up" in held.reason
+    undo = [s.command for s in db.steps if s.command]
     assert undo == [f"flyway -locations=filesystem:{folder} undo -target=1"]
 
 
@@ -345,7 +402,7 @@ def test_edited_applied_flyway_migration_gets_the_repair_guidance(tmp_path: Path
     assert {f.path: f.level for f in plan.risk.files}[f"{folder}/V1__init.sql"] == "HIGH"
     db = plan.rollback.database
     assert db is not None
-    assert any("checksum" in w and "flyway repair" in w for w in db["warnings"])
+    assert any("checksum" in w and "flyway repair" in w for w in db.warnings)
 
 
 def test_contract_step_quotes_the_base_code_that_still_uses_the_column(tmp_path: Path) -> None:
@@ -365,10 +422,10 @@ def test_contract_step_quotes_the_base_code_that_still_uses_the_column(tmp_path:
     plan = plan_change(PlanRequest(repo=str(repo), base="main", head="feature"))
     db = plan.rollback.database
     assert db is not None
-    [held] = db["deferred"]
-    assert "`legacy_email` in internal/users/store.go" in held["reason"]
-    assert "other.go" not in held["reason"]
-    assert "searched" not in held["reason"]  # found, so no "nothing found" sentence
+    [held] = db.deferred
+    assert "`legacy_email` in internal/users/store.go" in held.reason
+    assert "other.go" not in held.reason
+    assert "searched" not in held.reason  # found, so no "nothing found" sentence
 
 
 CONTRACT_GOOSE = (
@@ -391,10 +448,10 @@ def test_one_engine_per_deployment_when_the_same_change_ships_for_several(tmp_pa
     )
     db = plan_of(repo, database="mysql").rollback.database
     assert db is not None
-    assert db["upgrade"] == 'goose -dir assets/migrations/mysql mysql "$DATABASE_URL" up'
+    assert db.upgrade == 'goose -dir assets/migrations/mysql mysql "$DATABASE_URL" up'
     assert any(
         w.startswith("assets/migrations/postgres (goose, postgresql): not this")
-        for w in db["warnings"]
+        for w in db.warnings
     )
 
 
@@ -431,6 +488,6 @@ def test_migrations_run_by_the_container_at_start_ask_for_a_later_release(tmp_pa
     )
     db = plan_of(repo).rollback.database
     assert db is not None
-    [held] = db["deferred"]
-    assert held["when"] == "later_release"
-    assert any("Dockerfile runs prisma when the application starts" in w for w in db["warnings"])
+    [held] = db.deferred
+    assert held.when == "later_release"
+    assert any("Dockerfile runs prisma when the application starts" in w for w in db.warnings)

@@ -63,11 +63,13 @@ def plan_for(cs: ChangeSet, profile: object = K8S) -> Plan:
 def commands(plan: Plan) -> list[str]:
     out = [c for s in plan.stages for c in s.commands]
     out += [st.command for lvl in plan.rollback.levels for st in lvl.steps if st.command]
-    db = plan.rollback.database or {}
-    out += [s["command"] for s in db.get("steps", []) if s["command"]]
-    out += [db[k]["command"] for k in ("backup", "restore") if db.get(k)]
-    if db.get("upgrade"):
-        out.append(db["upgrade"])
+    db = plan.rollback.database
+    if db is None:
+        return out
+    steps = [*db.steps, *(s for s in (db.backup, db.restore) if s is not None)]
+    out += [s.command for s in steps if s.command]
+    if db.upgrade:
+        out.append(db.upgrade)
     return out
 
 

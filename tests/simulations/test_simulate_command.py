@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from support.paths import ROOT
-from support.replay_fixtures import make_trace, plan_dict
+from support.paths import ROOT, plan_dict
+from support.replay_fixtures import make_trace
 
 from planner.cli import main
 

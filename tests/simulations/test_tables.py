@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
-
-import pytest
-from support.paths import PLAN_FIXTURE
 
 from planner.model import FileRisk, Plan, ScheduledStage
 from simulations.notebook import tables
-
-FIXTURE = PLAN_FIXTURE
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return Plan.from_dict(json.loads(FIXTURE.read_text()))
 
 
 def test_risk_table_puts_the_riskiest_files_first(plan: Plan) -> None:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from typing import Any
 
 from planner.export import ExportTarget
 from planner.model import Plan
-from support.paths import PLAN_FIXTURE
+from support.paths import plan_dict
 
-FIXTURE = PLAN_FIXTURE
+__all__ = ["HOSTILE", "fixture_plan", "fleet_plan", "hostile_plan", "plan_dict", "target"]
+
 # Every character that could end a YAML scalar, a PromQL string, a Go template or a shell word.
 HOSTILE = "evil\"} or vector(1) # \n{{ .Foo }}\\ ${x} '`: - [a]&*!|>%@"
-
-
-def plan_dict() -> dict[str, Any]:
-    """A fresh copy of the fixture plan document."""
-    data: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    return copy.deepcopy(data)
 
 
 def fixture_plan() -> Plan:

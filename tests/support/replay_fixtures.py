@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import copy
-import json
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from planner.model import Plan
 from simulations.traces.model import CANONICAL_METRICS, Incident, Trace
-from support.paths import PLAN_FIXTURE
+from support.paths import plan_dict
 
 START = pd.Timestamp("2026-03-02T00:00:00Z")
-
-
-def plan_dict() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(PLAN_FIXTURE.read_text(encoding="utf-8"))
-    return data
 
 
 def make_plan(stages: list[tuple[str, float, float, float]] | None = None) -> Plan:

@@ -39,7 +39,7 @@ def build_rollback(
         triggers=_triggers(ctx, immediate_extra, evaluate_extra),
         levels=(_level1(ctx), _level2(ctx), _level3(ctx)),
         files=files,
-        database=None if ctx.database is None else ctx.database.to_mapping(),
+        database=None if ctx.database is None else ctx.database.to_record(),
         post_rollback=_post(ctx),
         hazards=build_hazards(ctx),
     )

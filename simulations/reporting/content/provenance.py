@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from planner.model import Plan
+from planner.render.text import code_span
 from simulations.detectors.from_plan import plan_monitor
-from simulations.notebook.markdown import _code
 from simulations.paths import SAMPLE_MANIFEST, is_sample, resolve
 
 __all__ = ["Provenance", "change_source", "sources_markdown"]
@@ -51,13 +51,13 @@ def _sample_change(p: Provenance) -> bool:
 def change_source(p: Provenance) -> str:
     """The change in words: the plan file, the git range or the manifest."""
     if p.plan_path:
-        return f"the plan {_code(str(resolve(p.plan_path)))}"
+        return f"the plan {code_span(str(resolve(p.plan_path)))}"
     if p.repo:
         base = p.base or "merge-base"
         head = p.head or "HEAD"
-        return f"the git range {_code(base + '..' + head)} of {_code(p.repo)}"
+        return f"the git range {code_span(base + '..' + head)} of {code_span(p.repo)}"
     sample = " (the bundled sample change)" if _sample_change(p) else ""
-    return f"the manifest {_code(p.manifest_path)}{sample}"
+    return f"the manifest {code_span(p.manifest_path)}{sample}"
 
 
 def sources_markdown(plan: Plan, p: Provenance) -> str:
@@ -66,7 +66,7 @@ def sources_markdown(plan: Plan, p: Provenance) -> str:
     if is_sample(p.trace_path):
         lines += [
             "> **Sample history.** The replay and the tuning below use the bundled *synthetic* "
-            f"14-day trace {_code(p.trace_path)}, not your service's past. Pass "
+            f"14-day trace {code_span(p.trace_path)}, not your service's past. Pass "
             "`--trace YOUR_HISTORY.csv` (and `--labels`) to judge the plan on real incidents.",
             "",
         ]
@@ -74,19 +74,19 @@ def sources_markdown(plan: Plan, p: Provenance) -> str:
     calendar = p.calendar_path or "none (stages are not placed on a calendar)"
     lines += [
         f"- **Change**: {plan.change.feature or '(unnamed)'}, from {change_source(p)}",
-        f"- **Service**: {plan.change.service or '?'}; profile {_code(service)}",
-        f"- **Calendar**: {_code(calendar)}",
+        f"- **Service**: {plan.change.service or '?'}; profile {code_span(service)}",
+        f"- **Calendar**: {code_span(calendar)}",
     ]
-    labels = f", incidents from {_code(p.labels_path)}" if p.labels_path else ""
-    lines.append(f"- **History**: {_code(p.trace_path)}{labels}")
+    labels = f", incidents from {code_span(p.labels_path)}" if p.labels_path else ""
+    lines.append(f"- **History**: {code_span(p.trace_path)}{labels}")
     try:
         mon = plan_monitor(plan, p.metric)
     except Exception:  # the replay cell reports a missing monitor with its own message
-        lines.append(f"- **Thresholds replayed**: the plan has no monitor of {_code(p.metric)}")
+        lines.append(f"- **Thresholds replayed**: the plan has no monitor of {code_span(p.metric)}")
     else:
         source = "" if mon.source == "default" else f" (from {mon.source})"
         lines.append(
-            f"- **Thresholds replayed**: the plan's {_code(mon.metric)} monitor, critical "
+            f"- **Thresholds replayed**: the plan's {code_span(mon.metric)} monitor, critical "
             f"{mon.critical:g} {mon.unit} for {mon.for_minutes:g} min{source}, detectors "
             f"{', '.join(p.detectors)}"
         )
