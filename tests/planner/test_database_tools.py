@@ -18,6 +18,8 @@ from typing import Any
 
 from support.gitrepo import commit, git, make_repo
 
+from planner.exceptions import PlanError
+from planner.io import validate_schema
 from planner.usecase import PlanRequest, plan_change
 
 UP = "ALTER TABLE post_report RENAME COLUMN resolve_reason TO conclusion;\n"
@@ -48,6 +50,7 @@ def _database(tmp_path: Path, base: dict[str, str], head: dict[str, str]) -> dic
     plan = plan_change(PlanRequest(repo=str(repo), base="main", head="feature"))
     doc = plan.to_dict()
     assert doc["rollback"]["database"] is not None
+    validate_schema(doc, "plan", "plan.json", PlanError)  # rollback.database as documented
     return {"plan": doc, "db": doc["rollback"]["database"]}
 
 
