@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support.paths import ROOT
+from support.paths import PLAN_FIXTURE, ROOT
 
 from planner.cli import main
 from planner.thresholds import load_thresholds
@@ -16,7 +16,7 @@ from simulations.sources.synthetic import Injection, WebServiceSpec, generate_we
 
 SAMPLE = str(ROOT / "data" / "sample" / "web-service-14d.csv")
 DEFAULTS = str(ROOT / "data" / "thresholds" / "defaults.yaml")
-PLAN_MIN = str(ROOT / "tests" / "fixtures" / "plan-minimal.json")
+PLAN_MIN = str(PLAN_FIXTURE)
 START = pd.Timestamp("2026-03-02T00:00Z")
 
 
@@ -168,7 +168,7 @@ def test_traffic_drop_trace_round_trip_through_the_cli(
 def test_replay_model_blast_radius_beside_the_backtest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = str(ROOT / "tests" / "fixtures" / "plan-minimal.json")
+    plan = PLAN_MIN
     out = tmp_path / "bt.json"
     argv = ["backtest", "--thresholds", DEFAULTS, "--trace", SAMPLE, "--plan", plan]
     assert main([*argv, "--replay-runs", "20", "--seed", "3", "-o", str(out)]) == 0

@@ -17,6 +17,7 @@ import nbformat
 import numpy as np
 import papermill
 import pytest
+from support.paths import PLAN_FIXTURE
 
 from planner.cli import main
 from simulations.exceptions import ReportError, ReportExecutionError
@@ -26,7 +27,7 @@ from simulations.reporting.run import ReportRequest, ReportResult, run_report
 
 ROOT = repo_root()
 NOTEBOOKS = ROOT / "notebooks"
-FIXTURE_PLAN = ROOT / "tests" / "fixtures" / "plan-minimal.json"
+FIXTURE_PLAN = PLAN_FIXTURE
 
 
 def committed_text(path: Path) -> str:

@@ -15,11 +15,11 @@ import termios
 from pathlib import Path
 
 import pytest
-from support.paths import ROOT
+from support.paths import PLAN_FIXTURE
 
 from simulations.reporting.kernel import LoggedKernelManager
 
-FIXTURE_PLAN = ROOT / "tests" / "fixtures" / "plan-minimal.json"
+FIXTURE_PLAN = PLAN_FIXTURE
 CLI = [sys.executable, "-m", "planner", "report", "--plan", str(FIXTURE_PLAN), "-p", "runs", "20"]
 
 

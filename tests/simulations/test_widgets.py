@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.paths import PLAN_FIXTURE
 
 from planner.exceptions import PlanError
 from simulations.notebook.inputs import PlanInputs, load_plan
@@ -16,7 +17,7 @@ from simulations.notebook.widgets import (
 )
 
 TRACE = "data/sample/web-service-14d.csv"
-PLAN = PlanInputs(plan_path="tests/fixtures/plan-minimal.json")
+PLAN = PlanInputs(plan_path=str(PLAN_FIXTURE))
 
 
 def test_a_threshold_no_sample_reaches_catches_nothing() -> None:
