@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from planner.exceptions import PlannerError
 
 __all__ = [
+    "MAX_ANSWER_BYTES",
     "MAX_CELLS",
     "MAX_INPUT_BYTES",
     "MAX_QUERY_POINTS",
@@ -78,5 +79,7 @@ class Limit:
 MAX_INPUT_BYTES = Limit("MAX_INPUT_BYTES", 64 << 20, "bytes")
 MAX_TRACE_SLOTS = Limit("MAX_TRACE_SLOTS", 5_000_000, "time steps")
 MAX_QUERY_POINTS = Limit("MAX_QUERY_POINTS", 5_000_000, "points per query")
+# One Prometheus answer, read in chunks: a 11,000-point range query answers in about 0.5 MB
+MAX_ANSWER_BYTES = Limit("MAX_ANSWER_BYTES", 256 << 20, "bytes")
 MAX_CELLS = Limit("MAX_CELLS", 20_000_000, "deploy-steps")
 MAX_RUNS = Limit("MAX_RUNS", 1_000_000, "runs")

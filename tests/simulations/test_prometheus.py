@@ -155,6 +155,19 @@ def test_bad_promql_is_reported_on_one_line(server: PromServer) -> None:
     assert "\n" not in str(info.value)
 
 
+def test_an_answer_over_the_byte_limit_is_refused_on_one_line(
+    server: PromServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the real server's answer for an hour of one series is about 2 kB; the cap is 1 kB
+    t = pd.Timestamp("2026-03-02T00:00:00Z")
+    assert not query_range(server.url, "devops_requests", t, t + 60 * MINUTE, MINUTE).empty
+    monkeypatch.setenv("DEVOPS_PLANNER_MAX_ANSWER_BYTES", "1000")
+    with pytest.raises(PrometheusError, match=r"the answer over the limit of 1,000 bytes") as info:
+        query_range(server.url, "devops_requests", t, t + 60 * MINUTE, MINUTE)
+    assert "DEVOPS_PLANNER_MAX_ANSWER_BYTES" in str(info.value)
+    assert "\n" not in str(info.value)
+
+
 def test_query_without_series_is_rejected(server: PromServer) -> None:
     t = pd.Timestamp("2026-03-02T00:00:00Z")
     with pytest.raises(PrometheusError, match=r"query 'devops_nothing' for requests returned no"):

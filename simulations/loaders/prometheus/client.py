@@ -20,7 +20,7 @@ import pandas as pd
 import requests
 
 from planner.io import parse_json_text
-from planner.limits import MAX_QUERY_POINTS
+from planner.limits import MAX_ANSWER_BYTES, MAX_QUERY_POINTS
 from simulations.exceptions import PrometheusError, TraceError
 from simulations.loaders.prometheus.times import parse_prom_duration, parse_prom_time
 from simulations.traces.model import Metric, Trace, canonical_metric
@@ -134,7 +134,10 @@ def _fetch(
     if auth is not None and auth.username is not None and auth.password is not None:
         basic = (auth.username, auth.password)
     try:
-        resp = session.post(url, data=form, headers=_headers(auth), auth=basic, timeout=timeout)
+        resp = session.post(
+            url, data=form, headers=_headers(auth), auth=basic, timeout=timeout, stream=True
+        )
+        text = _read_capped(resp, url)
     except requests.exceptions.Timeout:
         raise PrometheusError(f"{url}: no answer within {timeout:g} s") from None
     except requests.exceptions.ConnectionError as exc:
@@ -143,7 +146,7 @@ def _fetch(
     except requests.exceptions.RequestException as exc:
         raise PrometheusError(f"{url}: {type(exc).__name__}: {exc}".splitlines()[0]) from None
     try:  # the one JSON policy: a 200,000-deep answer is one line, not a RecursionError
-        payload = parse_json_text(resp.text, url, PrometheusError)
+        payload = parse_json_text(text, url, PrometheusError)
     except PrometheusError as exc:
         if resp.status_code == 200 and "invalid JSON" not in str(exc):
             raise
@@ -151,11 +154,26 @@ def _fetch(
     if resp.status_code != 200:
         if isinstance(payload, dict) and payload.get("status") == "error":
             parse_matrix(payload, f"{url}: HTTP {resp.status_code}")
-        body = " ".join(resp.text.split())[:200]
+        body = " ".join(text.split())[:200]
         raise PrometheusError(f"{url}: HTTP {resp.status_code} {resp.reason}: {body}")
     if payload is None:
-        raise PrometheusError(f"{url}: the answer is not JSON: {resp.text[:100]!r}")
+        raise PrometheusError(f"{url}: the answer is not JSON: {text[:100]!r}")
     return payload
+
+
+def _read_capped(resp: requests.Response, url: str) -> str:
+    """The answer's text, read in chunks and refused past :data:`MAX_ANSWER_BYTES`, so a huge
+    or endless answer is one line, not all the memory."""
+    limit = MAX_ANSWER_BYTES.value()
+    chunks: list[bytes] = []
+    size = 0
+    with resp:
+        for chunk in resp.iter_content(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise PrometheusError(MAX_ANSWER_BYTES.over(f"{url}: the answer", None))
+            chunks.append(chunk)
+    return b"".join(chunks).decode(resp.encoding or "utf-8", errors="replace")
 
 
 def query_range(
