@@ -19,7 +19,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -37,6 +37,7 @@ __all__ = [
     "MAX_INT_DIGITS",
     "MAX_NODES",
     "SCHEMAS",
+    "atomic_write",
     "atomic_write_text",
     "field_error",
     "format_path",
@@ -454,6 +455,16 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     A reader never sees a half-written file and a failed write leaves the old file intact.
     A failure names ``path``, never the temporary file.
     """
+    return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def atomic_write(path: str | Path, write: Callable[[str], object]) -> Path:
+    """Run ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``.
+
+    For writers that take a path (``DataFrame.to_parquet``); the same guarantees as
+    :func:`atomic_write_text`: a new file gets the usual 0644, a replaced one keeps its mode,
+    and a failure removes the temporary and names ``path``.
+    """
     target = Path(path)
     for folder in (target.parent, *target.parent.parents):
         if folder.exists():  # mkdir would say "File exists" for a file on the way
@@ -470,8 +481,8 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     except OSError as exc:  # e.g. a read-only folder: name the user's file, not the temporary
         raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        os.close(fd)
+        write(tmp)
         Path(tmp).chmod(mode)
         Path(tmp).replace(target)
     except OSError as exc:

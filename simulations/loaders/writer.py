@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,27 +42,13 @@ def format_csv(trace: Trace) -> str:
     return out.to_csv(lineterminator="\n")
 
 
-def _atomic_bytes(target: Path, write: Callable[[str], None]) -> Path:
-    """Run ``write(tmp)`` on a temporary file beside ``target``, then rename it over ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def write_trace(trace: Trace, path: str | Path) -> Path:
     """Write ``trace`` as canonical CSV (``.csv``) or Parquet (``.parquet``), atomically.
 
     Raises:
         TraceError: the suffix is neither ``.csv`` nor ``.parquet``.
     """
-    from planner.io import atomic_write_text
+    from planner.io import atomic_write, atomic_write_text
 
     target = Path(path)
     suffix = target.suffix.lower()
@@ -77,5 +60,5 @@ def write_trace(trace: Trace, path: str | Path) -> Path:
         def write(tmp: str) -> None:
             frame.to_parquet(tmp, engine="pyarrow", index=False)
 
-        return _atomic_bytes(target, write)
+        return atomic_write(target, write)
     raise TraceError(f"{target}: unknown trace format {suffix!r} (expected .csv or .parquet)")

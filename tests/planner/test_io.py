@@ -9,6 +9,7 @@ import pytest
 
 from planner.exceptions import PlannerError
 from planner.io import (
+    atomic_write,
     atomic_write_text,
     one_line,
     parse_json_text,
@@ -22,6 +23,31 @@ def test_new_file_is_world_readable_not_mkstemps_0600(tmp_path: Path) -> None:
     target = atomic_write_text(tmp_path / "plan.md", "x\n")
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]  # no temporary left behind
+
+
+def test_a_parquet_trace_is_written_whole_and_world_readable(tmp_path: Path) -> None:
+    # writers that take a path (to_parquet) share the text writer's guarantees
+    from simulations.loaders.bundled import load_bundled
+    from simulations.loaders.writer import write_trace
+
+    target = write_trace(load_bundled("outbound-01"), tmp_path / "t.parquet")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
+
+
+def test_a_failed_writer_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "t.parquet"
+    target.write_bytes(b"old")
+
+    def fail(tmp: str) -> None:
+        Path(tmp).write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left") as info:
+        atomic_write(target, fail)
+    assert str(target) in str(info.value)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
 
 
 def test_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
