@@ -1,16 +1,19 @@
-"""The time-based train/test split of labelled traces."""
+"""The time-based train/test split of labelled traces, and whether the held-out part moved."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
+from simulations._types import FloatArray
 from simulations.exceptions import BacktestError
 from simulations.traces.model import Incident, Trace
+from simulations.traces.series import healthy_values
 
-__all__ = ["auto_split", "parse_split_time", "split_at"]
+__all__ = ["SHIFTED", "auto_split", "beyond_training", "parse_split_time", "split_at"]
 
 
 def parse_split_time(value: str, option: str = "--split-at") -> pd.Timestamp:
@@ -82,3 +85,28 @@ def auto_split(trace: Trace) -> pd.Timestamp | None:
     middle = gap_start + (gap_end - gap_start) / 2
     hour = middle.floor("h")
     return hour if hour >= gap_start else middle
+
+
+SHIFTED = 0.05  # share of held-out healthy samples beyond the training's 99th percentile
+
+
+def beyond_training(
+    train: Sequence[Trace], test: Sequence[Trace], metric: str, direction: str
+) -> float | None:
+    """Share of the test part's healthy samples of ``metric`` beyond the training part's
+    healthy 99th percentile (the 1st when lower is worse): about 0.01 when the level held;
+    over :data:`SHIFTED` the held-out history moved where training never was, and no fixed
+    threshold tuned on training can be expected to hold there. ``None`` without the metric.
+    """
+
+    def values(traces: Sequence[Trace]) -> FloatArray:
+        parts = [v for t in traces if (v := healthy_values(t, metric)) is not None]
+        joined = np.concatenate(parts) if parts else np.empty(0)
+        return joined[np.isfinite(joined)]
+
+    before, after = values(train), values(test)
+    if before.size == 0 or after.size == 0:
+        return None
+    if direction == "above":
+        return float(np.mean(after > np.percentile(before, 99)))
+    return float(np.mean(after < np.percentile(before, 1)))

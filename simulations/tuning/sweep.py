@@ -53,6 +53,7 @@ from simulations.tuning.select import (
     worst,
 )
 from simulations.tuning.space import FAMILY_NAMES, candidates, healthy_levels
+from simulations.tuning.split import SHIFTED, beyond_training
 
 __all__ = [
     "SAFEST",
@@ -217,6 +218,9 @@ class TuneReport:
     validation: Validation | None = None
     waits: EvidenceInputs | None = None
     stages: tuple[tuple[str, float], ...] = ()  # the rollout's (name, exposure %) for the waits
+    # per absolute rule of the pick: (metric, share of held-out healthy samples beyond training's
+    # 99th percentile), see simulations.tuning.split.beyond_training
+    shift: tuple[tuple[str, float], ...] = ()
 
     def verdict(self) -> dict[str, Any]:
         """Does the recommendation hold out of sample? (see :func:`verdict`)."""
@@ -474,7 +478,24 @@ def tune(
         validation=validation,
         waits=evidence_inputs(train, settings.budget, rp.noise),
         stages=tuple((n, p) for n, p, _ in rp.rollout.stages),
+        shift=_shift(recommended, train, test),
     )
+
+
+def _shift(
+    pick: Candidate, train: Sequence[Trace], test: Sequence[Trace]
+) -> tuple[tuple[str, float], ...]:
+    """How far the held-out part moved on each metric an absolute rule of ``pick`` watches (a
+    canary-versus-stable rule compares with the stable version, which moves with it)."""
+    if not test:
+        return ()
+    out: dict[str, float] = {}
+    for rule in pick.rule_set.rules:
+        if rule.family != "baseline" and rule.metric not in out:
+            share = beyond_training(train, test, rule.metric, rule.direction)
+            if share is not None:
+                out[rule.metric] = share
+    return tuple(out.items())
 
 
 def verdict(report: TuneReport) -> dict[str, Any]:
@@ -485,7 +506,9 @@ def verdict(report: TuneReport) -> dict[str, Any]:
     interval; ``unconfirmed`` when the rate is within the budget but the interval is too wide to
     confirm it (too few independent deploys); ``does-not-hold`` when the rate is over the
     budget; ``not-tested`` without healthy deploys out of sample. ``holds`` is true, false or
-    null (unconfirmed, not tested).
+    null (unconfirmed, not tested). A ``does-not-hold`` on the test set says when the held-out
+    part moved beyond the training's range (:func:`simulations.tuning.split.beyond_training`
+    over :data:`~simulations.tuning.split.SHIFTED` on a metric the pick watches).
     """
     budget = report.budget
     val = report.validation
@@ -523,6 +546,17 @@ def verdict(report: TuneReport) -> dict[str, Any]:
             f"{fr:.1f} false rollbacks per 100 deploys on the {where} set is within the budget of "
             f"{budget:g}, but its 95 % CI reaches {ci[1]:.1f}: too few independent deploys to "
             "confirm it"
+        )
+    moved = [(m, s) for m, s in report.shift if s > SHIFTED]
+    if status == "does-not-hold" and where == "test" and moved:
+        beyond = ", ".join(
+            f"{s:.0%} of its healthy {m} samples lie beyond the training's 99th percentile"
+            for m, s in moved
+        )
+        reason += (
+            f"; the held-out history moved where training never was: {beyond} (about 1 % if the "
+            "level held), so no fixed threshold tuned on training can hold there; a "
+            "canary-versus-stable rule (family baseline) moves with the level"
         )
     if not report.recommended.qualified:
         reason += "; " + SAFEST

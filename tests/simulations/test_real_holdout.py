@@ -144,6 +144,7 @@ def test_tuned_rules_hold_where_training_could_bound_the_rate(name: str) -> None
         # which shares the level, is barely touched by it.
         assert h.rate is not None and h.rate > BUDGET
         assert h.verdict["status"] == "does-not-hold"
+        assert "the held-out history moved where training never was" in h.verdict["reason"]
         assert h.compared is not None and h.compared < h.rate / 5
         return
     assert h.rate is not None and h.rate <= BUDGET, h.verdict["reason"]

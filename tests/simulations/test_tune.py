@@ -215,3 +215,37 @@ def test_tuned_rules_warn_one_grid_level_before_critical(
     tuned = _with_warning(rule, {("error_ratio", direction): [1.0, 2.0, 3.0]})
     assert tuned.warning == warning and tuned.critical == critical
     assert tuned.name == rule.label()
+
+
+def _level_trace(values: np.ndarray, start: str) -> Trace:
+    from simulations.traces.model import CANONICAL_METRICS
+
+    index = pd.date_range(pd.Timestamp(start), periods=len(values), freq="1min", name="timestamp")
+    frame = pd.DataFrame({"saturation": values}, index=index)
+    return Trace(frame, (CANONICAL_METRICS["saturation"],), pd.Timedelta(minutes=1))
+
+
+def test_beyond_training_is_one_percent_on_a_steady_level_and_the_normal_tail_after_a_shift() -> (
+    None
+):
+    from statistics import NormalDist
+
+    from simulations.tuning.split import SHIFTED, beyond_training
+
+    rng = np.random.default_rng(7)
+    n = 200_000
+    train = [_level_trace(0.20 + 0.01 * rng.standard_normal(n), "2026-01-01T00:00Z")]
+    steady = [_level_trace(0.20 + 0.01 * rng.standard_normal(n), "2026-06-01T00:00Z")]
+    up = [
+        _level_trace(0.23 + 0.01 * rng.standard_normal(n), "2026-06-01T00:00Z")
+    ]  # the level +3 sigma
+    same = beyond_training(train, steady, "saturation", "above")
+    moved = beyond_training(train, up, "saturation", "above")
+    below = beyond_training(train, up, "saturation", "below")
+    assert same is not None and moved is not None and below is not None
+    # closed forms: P(Z > z99) = 1 %; P(Z + 3 > z99) = 1 - Phi(z99 - 3) = 75.0 %
+    assert same == pytest.approx(0.01, abs=0.002) and same < SHIFTED
+    z = NormalDist()
+    assert moved == pytest.approx(1 - z.cdf(z.inv_cdf(0.99) - 3), abs=0.005)
+    assert below == pytest.approx(0.0, abs=1e-4)  # the level went up: nothing below the 1st
+    assert beyond_training(train, up, "latency_p95_ms", "above") is None  # not in the traces
