@@ -97,10 +97,10 @@ def main() -> int:
     )
     print(f"  CPU: fast {fast_cpu:.3f} s, reference {ref_cpu:.2f} s: {ref_cpu / fast_cpu:.0f}x")
     print(
-        f"detected {s['detected_fraction']:.3f}, false rollbacks "
-        f"{s['false_rollback_fraction']:.3f}, time to roll back p95 "
-        f"{s['time_to_rollback_minutes']['p95']:.1f} min, failed requests p95 "
-        f"{s['blast_radius']['failed_requests']['p95']:.0f}"
+        f"detected {s.detected_fraction:.3f}, false rollbacks "
+        f"{s.false_rollback_fraction:.3f}, time to roll back p95 "
+        f"{s.time_to_rollback_minutes.p95:.1f} min, failed requests p95 "
+        f"{s.blast_radius.failed_requests.p95:.0f}"
     )
     ok = wall < WALL_S and peak < RSS_MB and speedup >= SPEEDUP and agree
     print("OK" if ok else "TARGET MISSED")

@@ -16,7 +16,7 @@ reference in ``tests/replay_reference.py``.
 from simulations.replay.config import ReplayConfig, ResponseConfig
 from simulations.replay.fast import detect, replay_runs, run_events
 from simulations.replay.measure.outcome import BlastRadius, RunResult
-from simulations.replay.measure.summary import summarise
+from simulations.replay.measure.summary import ReplaySummary, SummaryBlock, summarise
 from simulations.replay.montecarlo import Simulation, simulate
 from simulations.replay.setup import (
     IncidentShape,
@@ -33,11 +33,13 @@ __all__ = [
     "IncidentShape",
     "LevelSpec",
     "ReplayConfig",
+    "ReplaySummary",
     "ResponseConfig",
     "RunResult",
     "Setup",
     "Simulation",
     "StageSpec",
+    "SummaryBlock",
     "build_setup",
     "detect",
     "incident_shapes",

@@ -13,14 +13,13 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from simulations.exceptions import ReplayError
 from simulations.replay.fast import replay_runs
 from simulations.replay.measure.outcome import RunResult
-from simulations.replay.measure.summary import summarise
+from simulations.replay.measure.summary import ReplaySummary, summarise
 from simulations.replay.setup import Setup
 
 __all__ = ["Progress", "Simulation", "simulate"]
@@ -34,7 +33,7 @@ class Simulation:
     """The runs (one row per replication, sorted by ``run``) and their summary."""
 
     runs: pd.DataFrame
-    summary: dict[str, Any]
+    summary: ReplaySummary
     seed: int
 
 

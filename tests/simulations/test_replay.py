@@ -363,7 +363,7 @@ def test_summary_names_the_detector_behind_the_false_rollbacks() -> None:
     )
     result = simulate(setup, 30, seed=4, workers=1)
     false = result.runs[result.runs["false_rollback"]]
-    by = result.summary["false_rollbacks_by_detector"]
+    by = dict(result.summary.false_rollbacks_by_detector)
     assert by == {"noisy": len(false), "quiet": 0} and len(false) > 0
     assert f"noisy {len(false)}/30 runs" in replay_text(result.summary)
 

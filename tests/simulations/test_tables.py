@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
 
 import pytest
 from support.paths import PLAN_FIXTURE
 
 from planner.model import FileRisk, Plan, ScheduledStage
 from simulations.notebook import tables
+from simulations.replay.measure.summary import (
+    BlastPercentiles,
+    Percentiles,
+    ReplaySummary,
+    SummaryBlock,
+)
 
 FIXTURE = PLAN_FIXTURE
 
@@ -68,23 +73,25 @@ def test_schedule_table_is_empty_without_a_schedule_and_shows_holds(plan: Plan) 
     }
 
 
-def _block(detected: float | None, ttr: float | None, failed: float | None) -> dict[str, Any]:
-    minutes = {"p50": ttr, "p95": ttr, "p99": ttr}
-    requests = {"p50": failed, "p95": failed, "p99": failed}
-    return {
-        "runs": 59,
-        "detected_fraction": detected,
-        "time_to_detect_minutes": minutes,
-        "time_to_rollback_minutes": minutes,
-        "blast_radius": {"failed_requests": requests, "users": requests},
-    }
+def _block(detected: float | None, ttr: float | None, failed: float | None) -> SummaryBlock:
+    minutes = Percentiles(ttr, ttr, ttr)
+    requests = Percentiles(failed, failed, failed)
+    return SummaryBlock(
+        runs=59,
+        detected_fraction=detected,
+        false_rollback_fraction=0.0,
+        time_to_detect_minutes=minutes,
+        time_to_rollback_minutes=minutes,
+        time_to_recover_minutes=minutes,
+        blast_radius=BlastPercentiles(requests, requests, requests),
+    )
 
 
 def test_replay_table_rounds_for_a_reader_and_marks_missing_values() -> None:
-    summary = {
-        **_block(0.101694, 14.7381, 2.117),
-        "by_onset_stage": {"Canary": _block(None, None, None)},
-    }
+    summary = ReplaySummary(
+        **vars(_block(0.101694, 14.7381, 2.117)),
+        by_onset_stage=(("Canary", _block(None, None, None)),),
+    )
     table = tables.replay_table(summary)
     assert list(table.index) == ["Canary", "all"]
     row = table.loc["all"]
