@@ -19,8 +19,8 @@ from planner.thresholds.file import ThresholdRule
 from simulations.backtest.deploys import DeployBatch, DeploySampling, build_batches
 from simulations.backtest.exposure import Rollout
 from simulations.backtest.firing import rule_first_alarm
-from simulations.backtest.intervals import covered_deploys, wilson
-from simulations.backtest.noise import SampleNoise, quantile_spread, split_log_quantile
+from simulations.sampling.intervals import covered_deploys, wilson
+from simulations.sampling.noise import SampleNoise, quantile_spread, split_log_quantile
 from simulations.traces.model import CANONICAL_METRICS, Trace
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
