@@ -26,6 +26,7 @@ from simulations._types import FloatArray
 from simulations.detectors.base import Detector
 from simulations.exceptions import ReplayError
 from simulations.replay.config import ReplayConfig
+from simulations.replay.sampled import LatencyNoise, latency_noise
 from simulations.traces.model import Incident, Trace
 from simulations.traces.series import trace_series
 
@@ -119,6 +120,7 @@ class Setup:
     config: ReplayConfig = field(default_factory=ReplayConfig)
     statistics: Mapping[str, str | None] = field(default_factory=dict)  # latency percentile names
     errors: FloatArray | None = None  # the trace's failed requests per step; NaN: not usable
+    latency_noise: Mapping[str, LatencyNoise] = field(default_factory=dict)  # canary latencies
 
     def __post_init__(self) -> None:
         if not self.stages:
@@ -328,4 +330,5 @@ def build_setup(
         config=config,
         statistics=stats,
         errors=np.where(mask, np.nan, cols["errors"]) if "errors" in cols else None,
+        latency_noise=latency_noise(trace, detectors, config, cols, mask),
     )

@@ -32,6 +32,7 @@ from simulations.replay import (
 )
 from simulations.replay.measure.latency import mixture_quantile, z_of
 from simulations.replay.measure.outcome import users_affected
+from simulations.replay.world import build_world, draw_runs
 
 AUTO = ResponseConfig(mode="automated", abort_scale_down_delay_seconds=30)
 
@@ -182,6 +183,8 @@ DETECTOR_SETS = [
         StaticThreshold("success_rate", 0.99, direction="below", scope="canary", for_minutes=3),
         FlaggerAnalysis("latency_p95_ms", threshold_range_max=500),
     ],
+    # canary latency against the stable version's own sampled latency
+    [BaselineComparison("latency_p95_ms", max_increase_percent=15, interval_minutes=2)],
 ]
 
 
@@ -229,6 +232,36 @@ def test_same_seed_same_bytes_whatever_the_split() -> None:
     assert one.summary == two.summary
     other = simulate(setup, runs=150, seed=8, workers=1)
     assert other.runs.to_csv() != one.runs.to_csv()
+
+
+def test_canary_latency_is_sampled_only_while_traffic_is_split() -> None:
+    # At 0 % and 100 % one version serves everyone and measures the trace itself; while traffic
+    # is split both versions measure samples, the canary's the noisier (a tenth of the requests)
+    det = [BaselineComparison("latency_p95_ms", max_increase_percent=50)]
+    plan = make_plan([("Integration", 0, 30, 30), ("Canary", 10, 60, 60), ("Full", 100, 60, 60)])
+    setup = build_setup(plan, make_trace(n=3000, seed=4), det)
+    world = build_world(setup, draw_runs(setup, 5, range(8)))
+    m = "latency_p95_ms"
+    split = (world.exposure > 0) & (world.exposure < 1)
+    whole = ~split
+    assert (world.canary_latency[m][whole] == world.new[m][whole]).all()
+    assert (world.stable_latency[m][whole] == world.old[m][whole]).all()
+    canary = np.log(world.canary_latency[m][split] / world.new[m][split])
+    stable = np.log(world.stable_latency[m][split] / world.old[m][split])
+    assert (canary != 0).all() and canary.std() > 2 * stable.std() > 0
+
+
+def test_same_seed_same_latency_draws_whatever_the_split() -> None:
+    det = [
+        FlaggerAnalysis("latency_p95_ms", threshold_range_max=130, threshold=2),
+        BaselineComparison("latency_p95_ms", max_increase_percent=20),
+    ]
+    plan = make_plan([("Canary", 10, 60, 120), ("Partial", 50, 60, 120), ("Full", 100, 60, 60)])
+    setup = build_setup(plan, make_trace(n=4000, seed=6), det)
+    one = simulate(setup, runs=130, seed=3, workers=1)
+    assert one.runs["detected"].any()  # something to compare: some deploys roll back
+    assert one.runs.to_csv() == simulate(setup, runs=130, seed=3, workers=2).runs.to_csv()
+    assert one.runs.to_csv() != simulate(setup, runs=130, seed=4, workers=1).runs.to_csv()
 
 
 @pytest.mark.slow
