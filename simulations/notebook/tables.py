@@ -53,6 +53,13 @@ def _percent(share: float | None, digits: int) -> float | int | str:
     return _num(None if share is None else 100 * share, digits)
 
 
+def _percent_interval(ci: tuple[float, float] | None, digits: int) -> str:
+    """A 95 % interval of a share as ``"low-high"`` percent; :data:`MISSING` for none."""
+    if ci is None:
+        return MISSING
+    return f"{100 * ci[0]:.{digits}f}-{100 * ci[1]:.{digits}f}"
+
+
 def _readable(value: float) -> str:
     """A threshold as people write it: ``0.0005``, ``150``, ``0.999`` (no padding zeros)."""
     return f"{value:g}"
@@ -255,11 +262,14 @@ def recommended_vs_defaults(report: TuneReport) -> pd.DataFrame:
 
 
 def replay_table(summary: ReplaySummary) -> pd.DataFrame:
-    """One row per onset stage (then ``all``) of a replay summary: detection and the p50/p95/p99
-    of time to roll back (minutes) and blast radius (failed requests, users).
+    """One row per onset stage (then ``all``) of a replay summary: detection and false rollbacks
+    with their 95 % intervals and sample sizes, and the p50/p95/p99 of time to roll back
+    (minutes) and blast radius (failed requests, users).
 
-    Rounded for a reader: shares in percent and minutes to one decimal, requests and users
-    whole; :data:`MISSING` where no run qualifies."""
+    The detected share is judged on the distinct incidents the runs replay, the false-rollback
+    share on the independent runs' worth of trace they cover (see
+    :mod:`simulations.replay.measure.summary`). Rounded for a reader: shares in percent and
+    minutes to one decimal, requests and users whole; :data:`MISSING` where no run qualifies."""
     blocks: list[tuple[str, SummaryBlock]] = [*summary.by_onset_stage, ("all", summary)]
     rows = []
     for stage, b in blocks:
@@ -269,6 +279,12 @@ def replay_table(summary: ReplaySummary) -> pd.DataFrame:
                 "onset stage": stage,
                 "runs": b.runs,
                 "detected %": _percent(b.detected_fraction, 1),
+                "detected 95 % CI": _percent_interval(b.detected_fraction_ci95, 0),
+                "incident runs": b.runs_with_incident,
+                "incidents": b.distinct_incidents,
+                "false rollback %": _percent(b.false_rollback_fraction, 1),
+                "false rollback 95 % CI": _percent_interval(b.false_rollback_fraction_ci95, 0),
+                "independent runs": _num(b.effective_runs, 1),
                 "detect p50 (min)": _num(b.time_to_detect_minutes.p50, 1),
                 "rollback p50 (min)": _num(ttr.p50, 1),
                 "rollback p95 (min)": _num(ttr.p95, 1),

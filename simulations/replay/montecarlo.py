@@ -123,4 +123,4 @@ def simulate(
     frame = pd.DataFrame([r.row() for r in results]).sort_values("run", ignore_index=True)
     order = tuple(s.name for s in setup.stages)
     detectors = tuple(d.name for d in setup.detectors)
-    return Simulation(frame, summarise(frame, order, detectors), seed)
+    return Simulation(frame, summarise(frame, order, detectors, setup.run_steps), seed)

@@ -156,6 +156,16 @@ class Setup:
         return np.flatnonzero(np.isnan(self.errors)).astype(np.int64)
 
     @cached_property
+    def run_steps(self) -> int:
+        """Trace steps a typical run judges from its deploy start: every stage's mean bake
+        (its shortest with ``fixed_bake``) and the tail."""
+        cfg, step = self.config, self.step_minutes
+        bakes = (
+            s.wait_min if cfg.fixed_bake else (s.wait_min + s.wait_max) / 2 for s in self.stages
+        )
+        return max(1, round(sum(bakes) / step) + round(cfg.tail_minutes / step))
+
+    @cached_property
     def history_steps(self) -> int:
         """Steps of stable-only history before the deploy (see ``fleet_history_minutes``)."""
         minutes = self.config.fleet_history_minutes

@@ -84,6 +84,11 @@ def _block(detected: float | None, ttr: float | None, failed: float | None) -> S
         time_to_rollback_minutes=minutes,
         time_to_recover_minutes=minutes,
         blast_radius=BlastPercentiles(requests, requests, requests),
+        runs_with_incident=59 if detected is not None else 0,
+        distinct_incidents=3 if detected is not None else 0,
+        detected_fraction_ci95=None if detected is None else (0.0123, 0.4567),
+        effective_runs=7.26,
+        false_rollback_fraction_ci95=(0.0, 0.3461),
     )
 
 
@@ -100,4 +105,11 @@ def test_replay_table_rounds_for_a_reader_and_marks_missing_values() -> None:
     assert row["rollback p50 (min)"] == 14.7
     assert row["failed requests p50"] == 2
     assert row["users p95"] == 2
-    assert set(table.loc["Canary"].drop("runs")) == {"-"}  # no incident, nothing to show
+    # each rate beside its interval and the sample size it is judged on
+    assert row["detected 95 % CI"] == "1-46" and row["incidents"] == 3
+    assert row["incident runs"] == 59 and row["independent runs"] == 7.3
+    assert row["false rollback 95 % CI"] == "0-35"
+    canary = table.loc["Canary"]
+    shown = ["runs", "incident runs", "incidents", "false rollback %"]
+    shown += ["false rollback 95 % CI", "independent runs"]
+    assert set(canary.drop(shown)) == {"-"}  # no incident, nothing to show

@@ -192,8 +192,39 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x * 100:.0f}%"
 
 
+def _pct_ci(ci: tuple[float, float] | None) -> str:
+    return "-" if ci is None else f"[{ci[0] * 100:.0f}-{ci[1] * 100:.0f}%]"
+
+
+def _rates_text(blocks: Sequence[tuple[str, SummaryBlock]]) -> list[str]:
+    """Each rate with its 95 % interval and the sample size it is judged on."""
+    rows = [
+        (
+            name,
+            f"{_pct(b.detected_fraction)} {_pct_ci(b.detected_fraction_ci95)}",
+            f"{b.runs_with_incident} / {b.distinct_incidents}",
+            f"{_pct(b.false_rollback_fraction)} {_pct_ci(b.false_rollback_fraction_ci95)}",
+            f"{b.runs} / {_num(b.effective_runs)}",
+        )
+        for name, b in blocks
+    ]
+    header = (
+        "onset stage",
+        "detected [95% CI]",
+        "incident runs / incidents",
+        "false rb [95% CI]",
+        "runs / independent",
+    )
+    return [
+        "95% Wilson intervals on independent evidence (detection: distinct incidents; "
+        "false rollbacks: independent runs' worth of trace)",
+        _grid(header, rows),
+    ]
+
+
 def replay_text(summary: ReplaySummary) -> str:
-    """Overall and per-onset-stage rows: detection, time to roll back, blast radius."""
+    """Overall and per-onset-stage rows: detection, time to roll back, blast radius; then each
+    rate with its 95 % interval and sample size."""
     head = (
         f"{'onset stage':<14}{'runs':>6}{'detected':>9}{'false rb':>9}"
         f"{'detect p50':>11}{'rollback p50/p95/p99 min':>26}{'failed req p50/p95/p99':>28}"
@@ -216,4 +247,4 @@ def replay_text(summary: ReplaySummary) -> str:
     if any(n for _, n in by):
         parts = ", ".join(f"{name} {n}/{summary.runs} runs" for name, n in by)
         rows.append(f"false rollbacks by first alarm: {parts}")
-    return "\n".join(rows)
+    return "\n".join([*rows, "", *_rates_text(blocks)])
