@@ -254,9 +254,16 @@ CONTEXT_NAMES = frozenset(
         "Procfile",
         "docker-entrypoint.sh",
         "entrypoint.sh",
+        "prestart.sh",
     }
 )
-_CONTEXT_CODE = r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b"
+# Code that configures or runs a migration tool: goose from Go, Diesel's embedded migrations
+_CONTEXT_CODE = {
+    "*.go": r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b"
+    r"|^//go:embed .*migrat",
+    "*.rs": r"\brun_pending_migrations\b",
+    "*.cs": r"\.Database\.Migrate(Async)?\s*\(",
+}
 _MAX_CONTEXT = 40
 
 
@@ -264,14 +271,17 @@ def _context_files(
     git: _Git, head: str, repo_files: tuple[str, ...]
 ) -> tuple[tuple[str, str], ...]:
     """Texts at ``head`` of the configuration files in :data:`CONTEXT_NAMES` (shallowest
-    first) and of the Go files that configure goose, at most ``_MAX_CONTEXT`` files."""
+    first) and of the Go or Rust files that configure or run a migration tool
+    (:data:`_CONTEXT_CODE`), at most ``_MAX_CONTEXT`` files."""
     wanted = sorted(
         (p for p in repo_files if posixpath.basename(p) in CONTEXT_NAMES),
         key=lambda p: (p.count("/"), p),
     )[:_MAX_CONTEXT]
-    if any(p.endswith(".go") for p in repo_files):
+    for glob, code in _CONTEXT_CODE.items():
+        if not any(p.endswith(glob[1:]) for p in repo_files):
+            continue
         try:
-            found = git.run(["grep", "-l", "-I", "-E", _CONTEXT_CODE, head, "--", "*.go"], "")
+            found = git.run(["grep", "-l", "-I", "-E", code, head, "--", glob], "")
         except GitError:
             found = ""  # git grep exits 1 when nothing matches
         prefix = f"{head}:"

@@ -5,9 +5,10 @@ Migrations live wherever a project keeps them (openfga embeds goose files under
 Prisma schema), so recognition reads the file itself: goose's ``-- +goose Up``, dbmate's
 ``-- migrate:up``, a Django ``migrations.Migration`` class, an alembic ``down_revision``,
 ``ActiveRecord::Migration``, ``use Ecto.Migration``, a Laravel ``Migration`` class, a TypeORM
-``MigrationInterface``, a Liquibase ``databaseChangeLog``; the file name only where the tool
-itself goes by it (Flyway ``V1__x.sql``, golang-migrate ``1_x.up.sql``, ory popx
-``1_x.postgres.up.sql``, Prisma ``<ts>_x/migration.sql``).
+``MigrationInterface``, a Liquibase ``databaseChangeLog``, an EF Core ``Up(MigrationBuilder``;
+the file name only where the tool itself goes by it (Flyway ``V1__x.sql``, golang-migrate
+``1_x.up.sql``, ory popx ``1_x.postgres.up.sql``, Prisma ``<ts>_x/migration.sql``, Diesel
+``<version>_x/up.sql`` beside its ``down.sql``).
 
 The engine comes from a folder or file-name segment (``postgres``, ``mysql``, ``sqlite``,
 ``clickhouse``, ``cockroach``), else from the project's configuration, else the profile.
@@ -43,6 +44,8 @@ _POPX = re.compile(
     r"|\.autocommit)\.(?:up|down)\.sql$"
 )
 _GOLANG_MIGRATE = re.compile(r"(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$")
+# Diesel: migrations/2026-07-27-143313-0000_rename_x/up.sql, 00000000000000_diesel_initial_setup/
+_DIESEL = re.compile(r"(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$")
 _PRISMA = re.compile(r"(?:^|/)(?:prisma/)?migrations/\d{8,}[^/]*/migration\.sql$")
 _MIGRATION_FOLDER = re.compile(
     r"(?:^|/)(?:migrations?|migrate|db|schema|sql)(?:/[^/]+)*/[^/]+\.sql$", re.I
@@ -68,6 +71,7 @@ _CONTENT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         (".ts", r"\bqueryInterface\b", "sequelize"),
         (".js", r"^exports\.up\s*=|^export\s+(?:async\s+)?function\s+up\s*\(\s*knex\b", "knex"),
         (".ts", r"^export\s+(?:async\s+)?function\s+up\s*\(\s*knex\b", "knex"),
+        (".cs", r"\bvoid\s+Up\s*\(\s*MigrationBuilder\b", "efcore"),
         (".xml", r"<databaseChangeLog\b", "liquibase"),
         (".yaml", r"^databaseChangeLog\s*:", "liquibase"),
         (".yml", r"^databaseChangeLog\s*:", "liquibase"),
@@ -93,6 +97,8 @@ def recognise_migration(path: str, content: str | None) -> str | None:
         return "popx"
     if _GOLANG_MIGRATE.search(low):
         return "golang-migrate"
+    if _DIESEL.search(low):
+        return "diesel"
     if _FLYWAY.search(path):
         return "flyway"
     if _PRISMA.search(low):

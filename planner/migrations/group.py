@@ -15,6 +15,7 @@ from planner.migrations.backup import Loss, Recovery, backup_step, losses, recov
 from planner.migrations.placement import Deferred, upgrade_to
 from planner.migrations.shape.classify import SchemaStep, Shape
 from planner.migrations.tools.config import ToolConfig
+from planner.migrations.tools.efcore import efcore_update
 from planner.migrations.tools.folder import in_folder, steps_in_folder, tool_folder
 from planner.migrations.tools.inverse import apply_command
 from planner.migrations.tools.runners import SQL_TOOLS, sql_tool_upgrade
@@ -63,6 +64,10 @@ def plan_group(
     (``searched``: the whole base version was searched, not only the change's files)."""
     config = config or ToolConfig()
     plan = _plan(group, paths, base_ref, feature, evidence, config, searched)
+    if group.tool == "sql" and "sql" in config.runs_at_startup:
+        # the application applies its own SQL files as it starts (usememos/memos): psql run by
+        # hand first would make its migrator fail on "already exists"
+        plan = replace(plan, upgrade=None)
     folder = posixpath.dirname(group.files[0].path)
     return _configured(plan, group.tool, config, folder, paths)
 
@@ -190,8 +195,11 @@ def _steps(shape: Shape | None) -> tuple[SchemaStep, ...]:
 
 
 def _stem(f: ChangedFile) -> str:
-    """``12_x`` for ``12_x.up.sql`` and ``12_x.down.sql``: the pair golang-migrate keeps."""
+    """``12_x`` for ``12_x.up.sql`` and ``12_x.down.sql``: the pair golang-migrate keeps; the
+    version folder for Diesel's ``<version>_x/up.sql`` and ``down.sql``."""
     name = posixpath.basename(f.path)
+    if name.lower() in ("up.sql", "down.sql") and "/" in f.path:
+        return posixpath.basename(posixpath.dirname(f.path))
     for suffix in (".up.sql", ".down.sql"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
@@ -249,6 +257,8 @@ def _reason(
 def _upgrade(tool: str, added: list[ChangedFile], engine: str, paths: frozenset[str]) -> str | None:
     if tool == "alembic":
         return alembic_command(paths, "upgrade", "head")
+    if tool == "efcore":
+        return efcore_update(added, paths) if added else None
     if tool in UPGRADE:
         return UPGRADE[tool]
     if tool in SQL_TOOLS:

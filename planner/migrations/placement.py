@@ -4,7 +4,8 @@ While the old code serves traffic (Stage 1 to the end of the Full bake) a migrat
 renames or tightens what the old code reads, or rewrites its rows, breaks it. Such migrations
 are held back: after Full 100 % and its bake when the tool can stop at the last expand
 migration (``goose up-to``, ``migrate goto``, ``flyway migrate -target``, ``alembic upgrade
-<rev>``, ``manage.py migrate <app> <name>``, ``rails db:migrate VERSION=``, ``sequelize
+<rev>``, ``manage.py migrate <app> <name>``, ``rails db:migrate VERSION=``, ``dotnet ef database
+update <id>``, ``sequelize
 db:migrate --to``, or plain SQL files applied one by one) and every held-back migration comes
 after every expand one; otherwise the plan asks to ship them in a later release.
 """
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from planner.change.model import ChangedFile
+from planner.migrations.tools.efcore import efcore_update
 from planner.migrations.tools.inverse import apply_command
 from planner.migrations.tools.runners import sql_tool_upgrade_to
 from planner.migrations.tools.undo import alembic_command
@@ -79,6 +81,8 @@ def upgrade_to(
         return join("python", manage, "migrate", app, name.removesuffix(".py"))
     if tool == "rails":
         return join("bin/rails", "db:migrate", f"VERSION={name.split('_', 1)[0]}")
+    if tool == "efcore":
+        return efcore_update(expand, paths, to=last)
     if tool == "sequelize":
         return join("npx", "sequelize-cli", "db:migrate", "--to", name)
     if tool == "sql":

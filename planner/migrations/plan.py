@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from planner.change.model import ChangedFile, ChangeSet
@@ -77,6 +78,7 @@ class DatabasePlan:
     recovery: Recovery | None = None
     backup_steps: tuple[Step, ...] = ()
     not_understood: tuple[str, ...] = ()
+    blockers: tuple[str, ...] = ()  # also in ``warnings``; the checklist leads with them
 
     @property
     def label(self) -> str:
@@ -175,7 +177,8 @@ def plan_database(
         f"says {engine}); plan it with a profile for {eng}"
         for tool, folder, eng in other
     ]
-    evidence = _evidence(changes, {f.path for f, _ in found})
+    migration_paths = {f.path for f, _ in found}
+    evidence = _evidence(changes, migration_paths)
     searched = changes.base_uses is not None
     config = read_config(changes)
     plans = [
@@ -199,10 +202,66 @@ def plan_database(
         for f, shape in groups[key]
     )
     merged = _merge(plans, migrations, engine)
-    notes = [*skipped]
+    blockers = _renames_both_versions_need(plans, groups, changes, evidence, migration_paths)
+    notes = [*blockers, *skipped]
     if config.evidence:
         notes.append("Tool configuration read: " + "; ".join(config.evidence))
-    return replace(merged, warnings=(*merged.warnings, *notes)) if notes else merged
+    if not notes:
+        return merged
+    return replace(merged, warnings=(*merged.warnings, *notes), blockers=tuple(blockers))
+
+
+def _renames_both_versions_need(
+    plans: list[tuple[tuple[str, str, str], GroupPlan]],
+    groups: dict[tuple[str, str, str], list[tuple[ChangedFile, Shape | None]]],
+    changes: ChangeSet,
+    evidence: dict[str, tuple[str, ...]],
+    migration_paths: set[str],
+) -> list[str]:
+    """Held-back renames whose old name the old code uses and whose new name the new code
+    starts to use: held back, the new code fails from Canary on; run first, the old code fails.
+
+    "Starts to use" is counted, not guessed: the new name occurs more often in a changed
+    (non-migration) file at head than at base.
+    """
+    introduced: dict[str, list[str]] = {}
+    for f in changes.files:
+        if f.path in migration_paths or f.content is None:
+            continue
+        before = Counter(_WORD.findall(f.base_content or ""))
+        for word, n in Counter(_WORD.findall(f.content)).items():
+            if n > before[word]:
+                introduced.setdefault(word, []).append(f.path)
+    out: list[str] = []
+    for key, plan in plans:
+        held = set(plan.deferred.files) if plan.deferred is not None else set()
+        for f, shape in groups[key]:
+            if f.path not in held or shape is None:
+                continue
+            both = [
+                (s, old, new)
+                for s in shape.steps
+                for old in s.removes[:1]
+                for new in s.introduces[:1]
+                if evidence.get(old) and introduced.get(new)
+            ]
+            if not both:
+                continue
+            _, old, new = both[0]
+            out.append(
+                f"Blocker: {f.path} renames what both versions need "
+                f"({'; '.join(s.what for s, _, _ in both)}): the old code uses `{old}` "
+                f"({_some(evidence[old])}) and the new code uses `{new}` "
+                f"({_some(introduced[new])}). Held back, the new code fails from Canary on; run "
+                "first, the old code fails: no order keeps both versions working. Split it: "
+                f"add `{new}` beside `{old}` and keep both written (or a view), ship the code, "
+                f"then remove `{old}` in a later release; or plan the switch as downtime."
+            )
+    return out
+
+
+def _some(paths: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(paths[:2]) + (f" and {len(paths) - 2} more" if len(paths) > 2 else "")
 
 
 def _merge(
@@ -275,7 +334,8 @@ def _edited_flyway(m: MigrationFile) -> bool:
 
 def _group_folder(path: str, tool: str) -> str:
     folder = posixpath.dirname(path)
-    return posixpath.dirname(folder) if tool == "prisma" else folder
+    # Prisma and Diesel keep each migration in a folder of its own
+    return posixpath.dirname(folder) if tool in ("prisma", "diesel") else folder
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -59,6 +59,7 @@ def build_checklist(ctx: PlanContext) -> tuple[str, ...]:
         items.append(f"Feature flag `{ctx.flag}` exists and is off in production")
     db = ctx.database
     if db is not None:
+        items[:0] = db.blockers  # what makes the rollout unsafe as written comes first
         if db.upgrade:
             items.append(
                 f"Migrations ({db.tool}) tested on a copy of production data: `{db.upgrade}`"

@@ -1,9 +1,12 @@
 """The five rollout stages, with waits that scale with the overall risk.
 
 Infrastructure (0 %) -> Integration (0 %) -> Canary (10 %) -> Partial (50 %) -> Full (100 %).
-Waits in minutes (min, max) per overall risk, from the reference: ZERO deploys with no soak;
-LOW waits an hour dormant and soaks briefly; MEDIUM is the reference canary 2-4 h and partial
-4-8 h; HIGH also holds 50 % overnight (12-16 h) and watches full rollout for 24 h.
+Waits in minutes (min, max) per overall risk, from the reference (:data:`REFERENCE_WAITS`:
+canary 2-4 h, partial 4-8 h, 24 h of watching at full rollout): ZERO deploys with no soak; LOW
+waits an hour dormant and soaks briefly; MEDIUM is the reference with full rollout watched
+4-8 h; HIGH is the reference with 50 % held overnight (12-16 h). :data:`DEFAULT_STAGES` is the
+reference's traffic stages at their minimum waits, the rollout the simulations assume when no
+plan is given.
 ``Stage.note`` says why a stage is shortened, collapsed or skipped.
 """
 
@@ -16,7 +19,14 @@ from planner.plan.context import PlanContext, listing
 from planner.plan.infra import infra_plan
 from planner.plan.monitors import default_monitors, fmt_value
 
-__all__ = ["STAGE_NAMES", "WAITS", "build_stages"]
+__all__ = [
+    "DEFAULT_STAGES",
+    "EXPOSURE",
+    "REFERENCE_WAITS",
+    "STAGE_NAMES",
+    "WAITS",
+    "build_stages",
+]
 
 STAGE_NAMES = ("Infrastructure", "Integration", "Canary", "Partial", "Full")
 EXPOSURE = {
@@ -34,6 +44,14 @@ STAGE_RISK = {
     "Full": "HIGH",
 }
 
+# The reference plan's waits (min, max minutes) before any risk adjustment.
+REFERENCE_WAITS: dict[str, tuple[float, float]] = {
+    "Infrastructure": (0, 0),
+    "Integration": (60, 60),
+    "Canary": (120, 240),
+    "Partial": (240, 480),
+    "Full": (1440, 1440),
+}
 WAITS: dict[str, dict[str, tuple[float, float]]] = {
     "ZERO": {s: (0, 0) for s in STAGE_NAMES},
     "LOW": {
@@ -43,21 +61,15 @@ WAITS: dict[str, dict[str, tuple[float, float]]] = {
         "Partial": (60, 120),
         "Full": (120, 240),
     },
-    "MEDIUM": {
-        "Infrastructure": (0, 0),
-        "Integration": (60, 60),
-        "Canary": (120, 240),
-        "Partial": (240, 480),
-        "Full": (240, 480),
-    },
-    "HIGH": {
-        "Infrastructure": (0, 0),
-        "Integration": (60, 60),
-        "Canary": (120, 240),
-        "Partial": (720, 960),
-        "Full": (1440, 1440),
-    },
+    "MEDIUM": {**REFERENCE_WAITS, "Full": (240, 480)},
+    "HIGH": {**REFERENCE_WAITS, "Partial": (720, 960)},
 }
+# The reference's traffic stages (exposure > 0) as (name, exposure percent, minimum wait).
+DEFAULT_STAGES: tuple[tuple[str, float, float], ...] = tuple(
+    (name, EXPOSURE[name], float(REFERENCE_WAITS[name][0]))
+    for name in STAGE_NAMES
+    if EXPOSURE[name] > 0
+)
 
 _NOTES: dict[tuple[str, str], str] = {
     (

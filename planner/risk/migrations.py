@@ -1,9 +1,9 @@
 """Recognising schema migrations and the destructive statements in them.
 
 Covers the conventional layouts of alembic, Django, knex, sequelize, TypeORM, prisma, rails,
-flyway, liquibase, Laravel, golang-migrate, goose and dbmate. Only the forward ("up") part of a
-migration counts: the ``downgrade()`` of an additive alembic migration drops what ``upgrade()``
-adds, and that is the rollback, not a risk of the deploy.
+flyway, liquibase, Laravel, golang-migrate, goose, dbmate and Diesel. Only the forward ("up")
+part of a migration counts: the ``downgrade()`` of an additive alembic migration drops what
+``upgrade()`` adds, and that is the rollback, not a risk of the deploy.
 """
 
 from __future__ import annotations
@@ -30,11 +30,18 @@ _MIGRATION_PATH = re.compile(
     r"|(?:^|/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$"  # flyway V1__x.sql, U1__x.sql, R__x.sql
     r"|(?:^|/)r__[^/]+\.sql$"
     r"|(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$"  # golang-migrate
+    r"|(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$"  # Diesel <version>_<name>/up.sql
     r"|(?:^|/)changelog/(?:.+/)?[^/]+\.(?:xml|ya?ml|json|sql)$"  # liquibase
     r"|(?:^|/)db\.changelog[^/]*\.(?:xml|ya?ml|json)$"
 )
-_NOT_MIGRATION = re.compile(r"(?:^|/)(?:__init__\.py|readme[^/]*|script\.py\.mako|env\.py)$")
-_DOWN_FILE = re.compile(r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql)$")
+# EF Core's generated metadata beside its migrations: <id>.Designer.cs, <Context>ModelSnapshot.cs
+_NOT_MIGRATION = re.compile(
+    r"(?:^|/)(?:__init__\.py|readme[^/]*|script\.py\.mako|env\.py|[^/]*\.designer\.cs"
+    r"|[^/]*model_snapshot\.cs)$"
+)
+_DOWN_FILE = re.compile(
+    r"(?:\.down\.sql|(?:^|/)u\d+(?:[._]\d+)*__[^/]+\.sql|(?:^|/)\d[\d-]{7,}_[^/]+/down\.sql)$"
+)
 
 DESTRUCTIVE = Keyworded(
     re.compile(
@@ -56,6 +63,7 @@ DESTRUCTIVE = Keyworded(
         r"|\b(?:drop(?:Columns?|Table|TableIfExists|IfExists|View|ForeignKeyConstraint)|"
         r"rename(?:Column|Table))\b"
         r"|\b(?:removeColumn|changeColumn|bulkDelete|bulkUpdate)\s*\("
+        r"|\bmigrationBuilder\s*\.\s*AlterColumn\b"  # EF Core (DropTable etc. match above)
         r"|\bSchema::(?:drop|rename)\s*\("
         r"|<(?:delete|update)\b|^[ \t]*-[ \t]*(?:delete|update)[ \t]*:"
         # rails
@@ -81,7 +89,8 @@ _SECTION = re.compile(
     r"|--[ \t]*\+goose[ \t]+(?:(?P<down6>Down)|Up)\b"
     r"|--[ \t]*migrate:(?:(?P<down7>down)|up)\b"
     r"|^func[ \t]+(?:(?P<down8>[dD]own)\w*|[uU]p\w*)[ \t]*\("  # goose Go migrations
-    r"|^[ \t]*(?:public[ \t]+)?function[ \t]+(?:(?P<down9>down)|up)[ \t]*\(",  # Laravel
+    r"|^[ \t]*(?:public[ \t]+)?function[ \t]+(?:(?P<down9>down)|up)[ \t]*\("  # Laravel
+    r"|^[ \t]*protected[ \t]+override[ \t]+void[ \t]+(?:(?P<down10>Down)|Up)[ \t]*\(",  # EF
     re.MULTILINE,
 )
 # Liquibase rollback blocks (XML elements, YAML keys with their indented body).
@@ -139,6 +148,7 @@ _MARKER_WORDS = {
     "yaml": ("databaseChangeLog",),
     "yml": ("databaseChangeLog",),
     "json": ("databaseChangeLog",),
+    "cs": ("MigrationBuilder",),
 }
 _MARKERS = re.compile(
     r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b"
@@ -147,7 +157,8 @@ _MARKERS = re.compile(
     r"|^down_revision\s*(?::[^=]+)?="
     r"|<\s*ActiveRecord::Migration\b"
     r"|\buse\s+Ecto\.Migration\b"
-    r"|<databaseChangeLog\b|^databaseChangeLog\s*:",
+    r"|<databaseChangeLog\b|^databaseChangeLog\s*:"
+    r"|\bvoid\s+Up\s*\(\s*MigrationBuilder\b",  # EF Core
     re.MULTILINE | re.IGNORECASE,
 )
 _FLYWAY_VERSIONED = re.compile(r"(?:^|/)v\d+(?:[._]\d+)*__[^/]+\.sql$")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.model import Plan
+from planner.plan.stages import DEFAULT_STAGES
 from simulations._types import FloatArray
 from simulations.exceptions import BacktestError
 from simulations.replay.measure.latency import DEFAULT_SIGMA, mixture_quantile, z_of
@@ -91,9 +92,9 @@ class Rollout:
         return np.asarray(percents[which], dtype=np.float64)
 
 
-DEFAULT_ROLLOUT = Rollout(
-    (("Canary", 10.0, 120.0), ("Partial", 50.0, 240.0), ("Full", 100.0, 1440.0))
-)
+# The planner's reference stages at their minimum waits: Canary 10 % 2 h, Partial 50 % 4 h,
+# Full 100 % 24 h (one definition: :data:`planner.plan.stages.DEFAULT_STAGES`).
+DEFAULT_ROLLOUT = Rollout(DEFAULT_STAGES)
 
 
 def latency_mixture_quantile(

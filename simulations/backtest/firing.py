@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.thresholds import ArgoParams, BaselineParams, FlaggerParams
 from planner.thresholds.file import RuleSet, ThresholdRule
 from simulations._types import BoolArray, IntArray
 from simulations.backtest.deploys import DeployBatch
@@ -95,13 +94,9 @@ def _first(
 
 def _block(rule: ThresholdRule, step: float) -> int:
     """``k`` when the rule evaluates every ``k`` steps over exactly the last ``k`` and latches
-    (its first failure is final), else 1."""
-    p = rule.params
-    if isinstance(p, FlaggerParams | BaselineParams):
-        return round(step_up(p.interval_minutes, step) / step)
-    if isinstance(p, ArgoParams) and p.initial_delay_minutes == 0 and p.count is None:
-        return round(step_up(p.interval_minutes, step) / step)
-    return 1
+    (its first failure is final; the family's :attr:`Family.block_minutes`), else 1."""
+    minutes = family_of(rule.params).block_minutes(rule.params)
+    return 1 if minutes is None else round(step_up(minutes, step) / step)
 
 
 def _first_core(
@@ -120,8 +115,10 @@ def _first_core(
     longer ones: a rule that fires early on most rows costs a fraction of the full width.
     """
     n = obs.value.shape[0]
-    rows = _may_fire(rule, obs, batch.row_extremes(obs, valid)) & available
     out = np.full(n, -1, dtype=np.int64)
+    if since >= obs.n_steps:  # every step is judged elsewhere (a deploy shorter than the split)
+        return out
+    rows = _may_fire(rule, obs, batch.row_extremes(obs, valid)) & available
     if not rows.any():
         return out
     rows = _enough(rule, obs, valid, rows, batch.step_minutes)

@@ -213,6 +213,12 @@ def breaches_needed(p: ArgoParams, step: float) -> int:
     return p.failure_limit + 1
 
 
+def block_minutes(p: ArgoParams) -> float | None:
+    """Every ``interval`` over the last ``interval`` when measuring from the start without an end
+    (no ``initialDelay``, no ``count``); a failed analysis stays failed."""
+    return p.interval_minutes if p.initial_delay_minutes == 0 and p.count is None else None
+
+
 FAMILY = Family(
     "argo",
     ArgoParams,
@@ -223,4 +229,5 @@ FAMILY = Family(
     may_fire,
     breaches_needed,
     fires_on_gaps=True,
+    block_minutes=block_minutes,
 )

@@ -219,6 +219,9 @@ class Family:
             its bound to fire (distinct evaluations' windows do not overlap); 1 = no narrowing.
         fires_on_gaps: a missing sample is a failed measurement that can fire (Argo); such a
             family's bound for the pre-filters is ``warning`` (its ``successCondition``).
+        block_minutes: ``params -> minutes | None``: the period when the rule evaluates once
+            every period over exactly the last period and latches (its first failure is final),
+            so the backtest may judge it on period-long blocks of samples; None otherwise.
     """
 
     name: str
@@ -230,6 +233,7 @@ class Family:
     may_fire: Callable[..., BoolArray]
     breaches_needed: Callable[[Any, float], int]
     fires_on_gaps: bool = False
+    block_minutes: Callable[[Any], float | None] = lambda params: None  # never in blocks
 
 
 def passes_critical(

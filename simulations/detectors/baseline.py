@@ -127,6 +127,11 @@ def breaches_needed(p: BaselineParams, step: float) -> int:
     return 1
 
 
+def block_minutes(p: BaselineParams) -> float | None:
+    """Every ``interval`` over the last ``interval``; a failed comparison stays failed."""
+    return p.interval_minutes
+
+
 FAMILY = Family(
     "baseline",
     BaselineParams,
@@ -136,4 +141,5 @@ FAMILY = Family(
     single_sample,
     may_fire,
     breaches_needed,
+    block_minutes=block_minutes,
 )

@@ -167,6 +167,11 @@ def breaches_needed(p: FlaggerParams, step: float) -> int:
     return p.threshold
 
 
+def block_minutes(p: FlaggerParams) -> float | None:
+    """Every ``interval`` over the last ``interval``; a failed canary stays failed."""
+    return p.interval_minutes
+
+
 FAMILY = Family(
     "flagger",
     FlaggerParams,
@@ -176,4 +181,5 @@ FAMILY = Family(
     single_sample,
     may_fire,
     breaches_needed,
+    block_minutes=block_minutes,
 )

@@ -2,7 +2,8 @@
 
 Adding a family: its parameters class in :mod:`planner.thresholds.families` (the spec: fields,
 defaults, parsing), its detector module here with ``from_rule``, ``from_monitor``,
-``single_sample``, ``may_fire`` and a ``FAMILY`` record, and one line in :data:`REGISTRY`.
+``single_sample``, ``may_fire`` (and ``block_minutes`` when it evaluates in fixed blocks) and a
+``FAMILY`` record, and one line in :data:`REGISTRY`.
 """
 
 from __future__ import annotations

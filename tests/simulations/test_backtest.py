@@ -8,11 +8,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.change.model import ChangedFile, ChangeSet
+from planner.model import Commit, FileRisk, Plan, Risk
+from planner.plan.build import build_plan
+from planner.profile import parse_profile
 from planner.thresholds import RuleSet, parse_thresholds
 from simulations.backtest.deploys import DeploySampling, build_batches
 from simulations.backtest.exposure import DEFAULT_ROLLOUT, Rollout, latency_mixture_quantile
+from simulations.backtest.firing import rule_first_alarm
 from simulations.backtest.run import run_backtest, with_defaults
+from simulations.detectors.base import first_alarms
+from simulations.detectors.registry import build_detector, family_of
 from simulations.exceptions import BacktestError
+from simulations.sampling.noise import NO_NOISE
 from simulations.traces.model import CANONICAL_METRICS, Incident, Trace
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
@@ -249,3 +257,73 @@ def test_fleet_scope_latency_equals_the_trace_where_both_versions_agree() -> Non
     assert np.isnan(seen[0, 2]) and np.isnan(seen[0, 3])  # no data on either side: no data
     canary = in_scope("latency_p95_ms", "canary", new, old, np.array([0.5] * 4))
     assert canary[0, 1] == 900.0  # the canary sees the new version alone
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"family": "flagger", "critical": 0.004, "interval": "5m", "threshold": 2},
+        {"family": "argo", "critical": 0.004, "interval": "5m", "failureLimit": 1},
+        {"family": "argo", "critical": 0.004, "interval": "5m", "initialDelay": "5m"},
+        {"family": "baseline", "critical": 0.5, "interval": "5m"},
+        {"family": "static", "critical": 0.004, "for": "5m"},
+    ],
+    ids=["flagger", "argo", "argo-delayed", "baseline", "static"],
+)
+def test_judging_in_blocks_equals_judging_every_step(rule: dict[str, Any]) -> None:
+    # The family's block_minutes lets the backtest judge a latched rule that evaluates every
+    # interval over the last interval on interval-long blocks; the first alarm must be the one
+    # the detector gives step by step on the same samples.
+    rng = np.random.default_rng(7)
+    ratio = np.clip(0.002 + 0.0015 * rng.standard_normal(2000), 0, None)
+    ratio[900:960] = 0.02
+    trace = _trace(ratio, ((900, 960),))
+    rules = _rules(**rule)
+    (r,) = rules.rules
+    blocks = family_of(r.params).block_minutes(r.params)
+    assert (blocks is None) == (rule["family"] == "static" or "initialDelay" in rule)
+    settings = DeploySampling(SHORT, stride_minutes=20.0, noise=NO_NOISE)
+    firsts, steps = [], []
+    for batch in build_batches([trace], settings):
+        firsts.append(rule_first_alarm(r, batch)[0])
+        obs, _ = batch.observed(r.metric, r.scope, "", 0)
+        step = first_alarms(build_detector(r, batch.step_minutes), obs)
+        steps.append(np.where(step < batch.length, step, -1))
+    first, step = np.concatenate(firsts), np.concatenate(steps)
+    assert (first >= 0).any() and (first < 0).any()  # the comparison is not vacuous
+    assert np.array_equal(first, step)
+
+
+def _planned(level: str) -> Plan:
+    """The planner's plan for a one-file change at overall risk ``level`` (no flag: all stages)."""
+    files = (ChangedFile("src/app.py", "modified", 3, 1),)
+    change = ChangeSet(
+        "git",
+        files,
+        repo="/srv/app",
+        base="b" * 40,
+        head="2" * 40,
+        commits=(Commit("2" * 40, "change"),),
+        service="app",
+        repo_files=("pyproject.toml", "src/app.py"),
+    )
+    risk = Risk(
+        level,  # type: ignore[arg-type]
+        5,
+        (FileRisk("src/app.py", "modified", level, ("rule",), categories=("source",)),),  # type: ignore[arg-type]
+    )
+    profile = parse_profile({"platform": "kubernetes", "namespace": "shop", "service": "app"})
+    return build_plan(change, risk, profile)
+
+
+def test_the_default_rollout_is_the_planners_reference_stages() -> None:
+    # The backtest's default rollout is the planner's traffic stages at their minimum waits
+    # before the risk adjustments: the canary's and partial's of a MEDIUM plan (the reference's
+    # 2 h and 4 h) and the full rollout's 24 h watch of a HIGH plan.
+    medium = Rollout.from_plan(_planned("MEDIUM")).stages
+    high = Rollout.from_plan(_planned("HIGH")).stages
+    assert [(n, p) for n, p, _ in DEFAULT_ROLLOUT.stages] == [(n, p) for n, p, _ in medium]
+    assert [(n, p) for n, p, _ in high] == [(n, p) for n, p, _ in medium]
+    canary, partial, full = (bake for _, _, bake in DEFAULT_ROLLOUT.stages)
+    assert (canary, partial) == (medium[0][2], medium[1][2]) == (120.0, 240.0)
+    assert full == high[2][2] == 1440.0

@@ -210,9 +210,10 @@ def mutated(draw: st.DrawFn, kind: str) -> tuple[str, bytes]:
 
 
 def _write(suffix: str, data: bytes, name: str = "doc") -> Path:
-    path = Path(tempfile.mkstemp(prefix=name, suffix=suffix, dir=WORK)[1])
-    path.write_bytes(data)
-    return path
+    fd, name_ = tempfile.mkstemp(prefix=name, suffix=suffix, dir=WORK)
+    with os.fdopen(fd, "wb") as handle:  # mkstemp's descriptor, closed here (it leaked 500 a test)
+        handle.write(data)
+    return Path(name_)
 
 
 def _one_line(exc: PlannerError) -> None:

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.paths import PLAN_FIXTURE
 
+from planner.model import Plan
 from planner.thresholds import (
     ArgoParams,
     FlaggerParams,
@@ -22,6 +22,7 @@ from planner.thresholds import (
 from simulations.backtest.deploys import DeploySampling, build_batches
 from simulations.backtest.exposure import Rollout
 from simulations.backtest.firing import rule_firing, rule_first_alarm
+from simulations.backtest.replay import ReplayRequest
 from simulations.backtest.scoring import Outcome, first_alarm_rows
 from simulations.exceptions import BacktestError
 from simulations.sources.synthetic import Injection, WebServiceSpec, generate_web_service
@@ -173,14 +174,9 @@ def test_split_at_cuts_samples_and_incidents() -> None:
         split_at([t], START - pd.Timedelta(days=3))
 
 
-def test_with_a_replay_the_finalists_are_ranked_by_failed_requests(two: list[Trace]) -> None:
-    import json
-
-    from planner.model import Plan
-    from simulations.backtest.replay import ReplayRequest
-
-    fixture = PLAN_FIXTURE
-    plan = Plan.from_dict(json.loads(fixture.read_text(encoding="utf-8")))
+def test_with_a_replay_the_finalists_are_ranked_by_failed_requests(
+    two: list[Trace], plan: Plan
+) -> None:
     s = TuneSettings(REPLAY, budget=5.0, families=("flagger",))
     report = tune(two, [], s, replay=ReplayRequest(plan, runs=10, seed=1))
     assert report.ranked_by.startswith("replay model: mean failed requests")

@@ -7,6 +7,7 @@ Modules:
   and Liquibase ones: helper and builder calls that name their table, and SQL embedded in strings.
 - ``classify``: Expand, contract or data rewrite: what each migration step does to the old code and
   data.
+- ``efcore``: Entity Framework Core migrations: the ``MigrationBuilder`` calls of ``Up()``.
 - ``python``: Schema steps of Python migrations: Django operations and alembic ``op.*`` calls
   (``ast``).
 - ``sql``: Schema steps of forward SQL: DROP, ALTER, UPDATE, DELETE, TRUNCATE, CREATE, RENAME.
@@ -15,6 +16,7 @@ Modules:
 
 from planner.migrations.shape.builders import other_steps, rails_steps
 from planner.migrations.shape.classify import Kind, Loss, SchemaStep, Shape, read_shape, sql_steps
+from planner.migrations.shape.efcore import efcore_steps
 from planner.migrations.shape.python import python_shape
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "Loss",
     "SchemaStep",
     "Shape",
+    "efcore_steps",
     "other_steps",
     "python_shape",
     "rails_steps",

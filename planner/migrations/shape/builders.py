@@ -16,6 +16,7 @@ _RB = re.compile(
     r"|add_column|remove_reference|remove_columns)\b\s*\(?\s*:?['\"]?(?P<t>\w+)['\"]?"
     r"(?:\s*,\s*:?['\"]?(?P<c>\w+)['\"]?)?(?P<rest>[^\n]*)"
 )
+_RB_NAME = re.compile(r"\s*,\s*:?['\"]?(\w+)")
 _SQL_STRING = re.compile(
     r"(?:<<[~-]?(?P<tag>[A-Z_]+)\n(?P<here>.*?)\n\s*(?P=tag))"
     r"|(?P<q>[\"'`])(?P<lit>\s*(?:ALTER|DROP|UPDATE|DELETE|TRUNCATE|CREATE|RENAME)\b(?:(?!(?P=q)).)*)(?P=q)",
@@ -41,14 +42,19 @@ def rails_steps(text: str) -> list[SchemaStep]:
         elif op == "drop_table":
             steps.append(SchemaStep("contract", f"drop table {t}", t, (), "rows", (t,)))
         elif op in ("rename_column", "rename_table"):
+            # rename_column :t, :old, :new / rename_table :old, :new: the new name comes next
+            after = _RB_NAME.match(rest) if op == "rename_column" else None
+            new = after.group(1) if after else (c if op == "rename_table" else None)
             steps.append(
                 SchemaStep(
                     "contract",
-                    f"{op} {t}{'.' + c if c and op == 'rename_column' else ''}",
+                    f"{op} {t}{'.' + c if c and op == 'rename_column' else ''}"
+                    + (f" to {new}" if new else ""),
                     t,
                     (c,) if c and op == "rename_column" else (),
                     "none",
                     (c or t,) if op == "rename_column" else (t,),
+                    (new,) if new else (),
                 )
             )
         elif op == "change_column_null" and c and re.search(r"\bfalse\b", rest):

@@ -17,6 +17,7 @@ the readers live in ``shape_sql``, ``shape_python`` and ``shape_builders``.
 from __future__ import annotations
 
 from planner.migrations.shape.builders import other_steps, rails_steps
+from planner.migrations.shape.efcore import efcore_steps
 from planner.migrations.shape.python import python_shape
 from planner.migrations.shape.sql import sql_steps
 from planner.migrations.shape.step import Kind, Loss, SchemaStep, Shape
@@ -43,4 +44,6 @@ def read_shape(path: str, text: str | None, tool: str) -> Shape:
         return Shape(steps, problem)
     if name.endswith(".rb"):
         return Shape(tuple(rails_steps(forward)))
+    if name.endswith(".cs") and "MigrationBuilder" in forward:
+        return Shape(tuple(efcore_steps(forward)))
     return Shape(tuple(other_steps(forward)))

@@ -112,14 +112,30 @@ def _django(call: ast.Call, op: str, app: str, models: tuple[str, ...]) -> list[
         ]
     if op == "RenameField" and table:
         old = _str(_kw(call, "old_name", 1)) or "?"
+        new = _str(_kw(call, "new_name", 2))
         return [
-            SchemaStep("contract", f"rename field {model}.{old}", table, (old,), "none", (old,))
+            SchemaStep(
+                "contract",
+                f"rename field {model}.{old}" + (f" to {new}" if new else ""),
+                table,
+                (old,),
+                "none",
+                (old,),
+                (new,) if new else (),
+            )
         ]
     if op == "RenameModel":
         old = _str(_kw(call, "old_name", 0)) or "?"
+        new = _str(_kw(call, "new_name", 1))
         return [
             SchemaStep(
-                "contract", f"rename model {old}", f"{app}_{old.lower()}", (), "none", (old,)
+                "contract",
+                f"rename model {old}" + (f" to {new}" if new else ""),
+                f"{app}_{old.lower()}",
+                (),
+                "none",
+                (old,),
+                (new,) if new else (),
             )
         ]
     if op == "AlterField" and table and field:
@@ -194,8 +210,19 @@ def _alembic(call: ast.Call, batch_table: str | None) -> list[SchemaStep]:
         return [SchemaStep("contract", f"rename table {table}", table, (), "none", (table,))]
     if op == "alter_column" and table and rest and rest[0]:
         c = rest[0]
-        if _kw(call, "new_column_name") is not None:
-            return [SchemaStep("contract", f"rename column {table}.{c}", table, (c,), "none", (c,))]
+        if (renamed := _kw(call, "new_column_name")) is not None:
+            new = _str(renamed)
+            return [
+                SchemaStep(
+                    "contract",
+                    f"rename column {table}.{c}" + (f" to {new}" if new else ""),
+                    table,
+                    (c,),
+                    "none",
+                    (c,),
+                    (new,) if new else (),
+                )
+            ]
         if _kw(call, "type_") is not None:
             return [
                 SchemaStep("contract", f"change the type of {table}.{c}", table, (c,), "columns")

@@ -110,17 +110,20 @@ def _alter(table: str, body: str) -> list[SchemaStep]:
                     (old,),
                     "none",
                     (old,),
+                    (new,),
                 )
             )
         elif m := _RENAME_TABLE.match(clause):
+            new_table = _unquote(m.group(1))
             steps.append(
                 SchemaStep(
                     "contract",
-                    f"rename table {table} to {_unquote(m.group(1))}",
+                    f"rename table {table} to {new_table}",
                     table,
                     (),
                     "none",
                     (_short(table),),
+                    (_short(new_table),),
                 )
             )
         elif m := _ALTER_COL.match(clause):
@@ -173,8 +176,18 @@ def _statement(stmt: str) -> list[SchemaStep]:
         if tag == "alter_table":
             return _alter(_unquote(m.group(1)), m.group(2))
         if tag == "rename_table_mysql":
-            t = _unquote(m.group(1))
-            return [SchemaStep("contract", f"rename table {t}", t, (), "none", (_short(t),))]
+            t, new = _unquote(m.group(1)), _unquote(m.group(2))
+            return [
+                SchemaStep(
+                    "contract",
+                    f"rename table {t} to {new}",
+                    t,
+                    (),
+                    "none",
+                    (_short(t),),
+                    (_short(new),),
+                )
+            ]
         if tag == "update":
             t = _unquote(m.group(1))
             cols = tuple(

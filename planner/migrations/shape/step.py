@@ -24,6 +24,7 @@ class SchemaStep:
     columns: tuple[str, ...] = ()
     loses: Loss = "none"
     removes: tuple[str, ...] = ()
+    introduces: tuple[str, ...] = ()  # the new name of a rename, which the new code may need
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,14 @@ Modules:
 
 - ``config``: How the project configures its migration tools, read from
   ``ChangeSet.context_files``.
+- ``efcore``: Entity Framework Core: ``dotnet ef database update [<migration>] --project <dir>``.
 - ``django``: Django: migrate each app back to the migration before the change's first one.
 - ``folder``: The folder a migration tool runs in: the sub-project of a monorepo that holds the
   migrations.
 - ``inverse``: Inverse of plain additive SQL migrations (no migration tool): CREATE TABLE, CREATE
   INDEX and ADD COLUMN are undone with DROP ...
-- ``runners``: goose, dbmate and golang-migrate: SQL migrations that carry their own rollback.
+- ``runners``: goose, dbmate, golang-migrate and Diesel: SQL migrations that carry their own
+  rollback.
 - ``undo``: Per-tool database rollback steps: the exact target read from the migration files.
 """
 

@@ -12,6 +12,13 @@
   node server.js``): every migration present in a release then runs at deploy.
 - goose run by the application itself (``goose.Up`` in Go code): named, as openfga's
   ``openfga migrate`` runs the same embedded files.
+- SQL files embedded in a Go binary (``//go:embed migration``, as usememos/memos) that the
+  application applies itself when it starts: no psql by hand, and held-back steps wait for a
+  later release.
+- EF Core migrations applied by the application (``Database.Migrate()``/``MigrateAsync()``, as
+  dotnet/eShop's ``MigrateDbContextExtensions``): every migration of a release runs as it starts.
+- Diesel migrations embedded in a Rust application and run when it connects
+  (``run_pending_migrations``, as Lemmy does): every migration of a release runs as it starts.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ class ToolConfig:
 _PRISMA = re.compile(r"\"(?:prisma|@prisma/client)\"\s*:\s*\"[^\d\"]*(\d+)")
 _GOOSE_TABLE = re.compile(r"goose\.SetTableName\(\s*\"([^\"]+)\"")
 _GOOSE_RUN = re.compile(r"goose\.(?:Up|UpTo|UpContext|NewProvider)\b")
+_DIESEL_RUN = re.compile(r"\brun_pending_migrations\s*\(")
+_EF_RUN = re.compile(r"\.Database\.Migrate(?:Async)?\s*\(")
+_GO_EMBED = re.compile(r"^//go:embed\s+\S*migrat", re.M)
 _FLYWAY_LOC = re.compile(
     r"^\s*(?:spring\.flyway\.locations|flyway\.locations|locations)\s*[=:]\s*\"?([^\"\n#]+)",
     re.M,
@@ -46,7 +56,9 @@ _FLYWAY_LOC = re.compile(
 _SPRING_FLYWAY = re.compile(r"org\.flywaydb[:\"'/ ]|<artifactId>flyway-core</artifactId>")
 
 
-_STARTUP_FILES = ("Dockerfile", "Procfile", "docker-entrypoint.sh", "entrypoint.sh")
+# prestart.sh: tiangolo's FastAPI images run it before the server, and the full-stack-fastapi
+# template's deploy workflow runs it (alembic upgrade head) on every deploy
+_STARTUP_FILES = ("Dockerfile", "Procfile", "docker-entrypoint.sh", "entrypoint.sh", "prestart.sh")
 _STARTUP_RUNS = {
     tool: re.compile(p)
     for tool, p in (
@@ -94,6 +106,22 @@ def read_config(changes: ChangeSet) -> ToolConfig:
                     f"the application runs goose itself ({path}): its own migrate command "
                     "applies the same files"
                 )
+            elif "sql" not in startup and _GO_EMBED.search(text) and "goose" not in text:
+                startup.append("sql")
+                evidence.append(
+                    f"{path} embeds the SQL migrations and the application applies them itself "
+                    "when it starts"
+                )
+        elif path.endswith(".cs"):
+            if "efcore" not in startup and _EF_RUN.search(text):
+                startup.append("efcore")
+                evidence.append(
+                    f"{path} applies the EF Core migrations when the application starts"
+                )
+        elif path.endswith(".rs"):
+            if "diesel" not in startup and _DIESEL_RUN.search(text):
+                startup.append("diesel")
+                evidence.append(f"{path} runs the embedded Diesel migrations when it starts")
         elif name in (
             "flyway.conf",
             "flyway.toml",

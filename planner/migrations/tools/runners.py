@@ -1,9 +1,12 @@
-"""goose, dbmate and golang-migrate: SQL migrations that carry their own rollback.
+"""goose, dbmate, golang-migrate and Diesel: SQL migrations that carry their own rollback.
 
 goose (``-- +goose Up`` / ``-- +goose Down``) and dbmate (``-- migrate:up`` / ``-- migrate:down``)
-keep both directions in one file, golang-migrate pairs ``N_name.up.sql`` with ``N_name.down.sql``.
-psql must never run these files as they are (it would run the down part too), and the plan must
-never invert them: each tool applies and undoes them itself.
+keep both directions in one file, golang-migrate pairs ``N_name.up.sql`` with ``N_name.down.sql``,
+Diesel keeps ``up.sql`` and ``down.sql`` in a ``<version>_<name>/`` folder under its migrations
+directory (``diesel migration run`` applies what is pending, ``diesel migration revert`` runs the
+latest applied migration's ``down.sql``; neither can stop at a version). psql must never run
+these files as they are (it would run the down part too, or a down file as a forward one), and
+the plan must never invert them: each tool applies and undoes them itself.
 """
 
 from __future__ import annotations
@@ -25,21 +28,25 @@ __all__ = [
     "url",
 ]
 
-SQL_TOOLS = ("goose", "dbmate", "golang-migrate")
+SQL_TOOLS = ("goose", "dbmate", "golang-migrate", "diesel")
 
 _GOOSE = re.compile(r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b", re.MULTILINE | re.IGNORECASE)
 _DBMATE = re.compile(r"^[ \t]*--[ \t]*migrate:up\b", re.MULTILINE)
 _GOLANG_MIGRATE = re.compile(r"(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$")
+_DIESEL = re.compile(r"(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$")
 _VERSION = re.compile(r"^(\d+)")
 
 
 def detect_sql_tool(files: Iterable[ChangedFile]) -> str | None:
-    """``goose``, ``dbmate`` or ``golang-migrate`` from the change's SQL files, else ``None``."""
+    """``goose``, ``dbmate``, ``golang-migrate`` or ``diesel`` from the change's SQL files, else
+    ``None``."""
     for f in files:
         if not f.path.lower().endswith(".sql"):
             continue
         if _GOLANG_MIGRATE.search(f.path):
             return "golang-migrate"
+        if _DIESEL.search(f.path):
+            return "diesel"
         if f.content and _GOOSE.search(f.content):
             return "goose"
         if f.content and _DBMATE.search(f.content):
@@ -54,6 +61,8 @@ def sql_tool_upgrade(tool: str, added: list[ChangedFile], engine: str) -> str:
         return join("goose", "-dir", folder, _goose_driver(engine)) + f" {url(engine)} up"
     if tool == "dbmate":
         return join("dbmate", "--migrations-dir", folder, "migrate")
+    if tool == "diesel":
+        return _diesel(folder, "run")
     return join("migrate", "-path", folder, "-database") + f" {url(engine)} up"
 
 
@@ -82,8 +91,17 @@ def sql_tool_undo(
     tool: str, added: list[ChangedFile], paths: frozenset[str], engine: str
 ) -> tuple[str | None, tuple[Step, ...]]:
     """The version before the earliest added migration (if known) and the undo steps."""
-    ups = [f for f in added if not f.path.lower().endswith(".down.sql")]
+    ups = [f for f in added if not _is_down(f.path)]
     folder = _folder(added)
+    if tool == "diesel":
+        return _diesel_previous(ups, paths, folder), tuple(
+            Step(
+                f"Undo {posixpath.basename(posixpath.dirname(f.path))} (its down.sql; diesel "
+                "reverts the latest applied migration)",
+                _diesel(folder, "revert"),
+            )
+            for f in reversed(ups)
+        )
     target = _previous(ups, paths, folder)
     if tool == "golang-migrate":
         names = ", ".join(posixpath.basename(f.path) for f in reversed(ups))
@@ -107,7 +125,38 @@ def sql_tool_undo(
 
 
 def _folder(added: list[ChangedFile]) -> str:
-    return posixpath.dirname(added[0].path) or "."
+    """The migrations folder: the files' own, or the one above Diesel's version folders."""
+    folder = posixpath.dirname(added[0].path)
+    if _DIESEL.search(added[0].path):
+        folder = posixpath.dirname(folder)
+    return folder or "."
+
+
+def _is_down(path: str) -> bool:
+    low = path.lower()
+    return low.endswith(".down.sql") or (low.endswith("/down.sql") and bool(_DIESEL.search(low)))
+
+
+def _diesel(folder: str, verb: str) -> str:
+    # Diesel reads any backend's URL from one variable, DATABASE_URL
+    return join("diesel", "migration", verb, "--migration-dir", folder) + (
+        ' --database-url "$DATABASE_URL"'
+    )
+
+
+def _diesel_previous(ups: list[ChangedFile], paths: frozenset[str], folder: str) -> str | None:
+    """The newest Diesel version folder older than every added one (``None`` when none is)."""
+    added = {posixpath.basename(posixpath.dirname(f.path)) for f in ups}
+    prefix = "" if folder == "." else folder + "/"
+    older = {
+        name
+        for p in paths
+        if p.startswith(prefix)
+        and _DIESEL.search(p)
+        and (name := posixpath.basename(posixpath.dirname(p))) not in added
+        and name < min(added, default="")
+    }
+    return max(older).split("_", 1)[0] if older else None
 
 
 def _goose_driver(engine: str) -> str:

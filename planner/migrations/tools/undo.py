@@ -3,7 +3,8 @@
 alembic: ``down_revision`` of the earliest added migration; Django: the migration before the
 first added one in each app (``zero`` when none); rails: ``db:migrate:down`` per version, newest
 first; knex: one ``migrate:down`` per added migration; sequelize: ``db:migrate:undo:all --to``;
-flyway: ``undo`` (Teams edition) or a repair script; prisma has no down migrations.
+flyway: ``undo`` (Teams edition) or a repair script; prisma has no down migrations; EF Core:
+``dotnet ef database update <previous>``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 
 from planner.change.model import ChangedFile
 from planner.migrations.tools.django import django_undo
+from planner.migrations.tools.efcore import efcore_undo
 from planner.migrations.tools.inverse import invert_sql, run_command
 from planner.migrations.tools.runners import SQL_TOOLS, sql_tool_undo
 from planner.model import Step
@@ -90,6 +92,8 @@ def undo_steps(
         )
     if tool == "flyway":
         return _flyway(added, paths)
+    if tool == "efcore":
+        return efcore_undo(added, paths)
     if tool in SQL_TOOLS:
         return sql_tool_undo(tool, added, paths, engine)
     if tool in _COUNTED:
