@@ -34,6 +34,7 @@ from simulations.sampling.noise import (
     DEFAULT_NOISE,
     NO_NOISE,
     SampleNoise,
+    calibrated_pod_variance,
     generator,
     quantile_spread,
     short_term_variance,
@@ -395,13 +396,14 @@ class DeployBatch:
             if fixed is not None and log:
                 tau.append(fixed)
                 continue
-            total = short_term_variance(values, log)
-            sampling = 0.0
+            if not log:
+                tau.append(short_term_variance(values, False))
+                continue
+            med = 0.0
             if s2 and "requests" in t.frame.columns:
                 r = t.frame["requests"].to_numpy(dtype=np.float64)
                 med = float(np.nanmedian(r)) if np.isfinite(r).any() else 0.0
-                sampling = s2 / med if med > 0 else 0.0
-            tau.append(max(0.0, total - sampling))
+            tau.append(calibrated_pod_variance(values, s2 or 0.0, med))
         per = np.repeat(np.asarray(tau)[self.trace_id], self.reps)[:, None]
         return np.full_like(per, s2 or 0.0), per
 

@@ -38,7 +38,7 @@ from simulations.backtest.replay import ReplayRequest, replay_rule_set
 from simulations.backtest.run import BacktestReport, run_backtest, with_defaults
 from simulations.backtest.scoring import Outcome, Score, score
 from simulations.exceptions import BacktestError
-from simulations.sampling.noise import SampleNoise, quantile_spread, short_term_variance
+from simulations.sampling.noise import SampleNoise, calibrated_pod_variance, quantile_spread
 from simulations.traces.model import CANONICAL_METRICS, Trace
 from simulations.traces.series import healthy_values, incident_steps, trace_series
 from simulations.tuning._malloc import reuse_freed_memory
@@ -576,7 +576,7 @@ def evidence_inputs(
         tau2 = noise.pod_variance
         if tau2 is None and values is not None:
             s2 = quantile_spread(sigma, pct) ** 2
-            tau2 = max(0.0, short_term_variance(values, True) - s2 / (rpm * step))
+            tau2 = calibrated_pod_variance(values, s2, rpm * step)
     if p0 is None and sigma is None:
         return None  # neither an error ratio nor a latency to size the bakes by
     return EvidenceInputs(
