@@ -320,10 +320,12 @@ def _latencies(
     work: Workspace | None,
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
     """Canary and stable measured latencies: the levels, sampled on split-exposure steps."""
-    exposure, requests, canary_req = arrays["exposure"], arrays["requests"], arrays["canary"]
-    n, width = exposure.shape
     canary: dict[str, FloatArray] = {}
     stable: dict[str, FloatArray] = {}
+    if not setup.latency_noise:
+        return canary, stable
+    exposure, requests, canary_req = arrays["exposure"], arrays["requests"], arrays["canary"]
+    n, width = exposure.shape
     split = (exposure > 0) & (exposure < 1)  # padding has exposure 0: never sampled
     for m, noise in setup.latency_noise.items():
         c, s = _buffer(work, f"canary {m}", n, width), _buffer(work, f"stable {m}", n, width)
