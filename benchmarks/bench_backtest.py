@@ -17,9 +17,9 @@ from pathlib import Path
 
 from simulations.backtest.deploys import DeploySampling, build_batches
 from simulations.backtest.exposure import DEFAULT_ROLLOUT
-from simulations.backtest.noise import SampleNoise
 from simulations.backtest.run import load_defaults, run_backtest
 from simulations.loaders.read import read_traces
+from simulations.sampling.noise import SampleNoise
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS, REPLAYS = 2.0, 10_000

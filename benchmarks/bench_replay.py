@@ -82,6 +82,8 @@ def main() -> int:
     peak = me + workers * kids  # each worker at most the largest child's peak, at once
     speedup = ref_s / fast_s
     s = result.summary
+    dci, fci = s.detected_fraction_ci95, s.false_rollback_fraction_ci95
+    assert dci is not None and fci is not None and s.effective_runs is not None
     print(f"load average at start: {load:.1f} on {workers} cores (figures assume an idle machine)")
     print(
         f"runs {RUNS} on {workers} processes: {wall:.2f} s wall (target < {WALL_S:.0f} s), "
@@ -97,10 +99,12 @@ def main() -> int:
     )
     print(f"  CPU: fast {fast_cpu:.3f} s, reference {ref_cpu:.2f} s: {ref_cpu / fast_cpu:.0f}x")
     print(
-        f"detected {s['detected_fraction']:.3f}, false rollbacks "
-        f"{s['false_rollback_fraction']:.3f}, time to roll back p95 "
-        f"{s['time_to_rollback_minutes']['p95']:.1f} min, failed requests p95 "
-        f"{s['blast_radius']['failed_requests']['p95']:.0f}"
+        f"detected {s.detected_fraction:.3f} [{dci[0]:.2f}-{dci[1]:.2f}] "
+        f"({s.distinct_incidents} incidents), false rollbacks "
+        f"{s.false_rollback_fraction:.3f} [{fci[0]:.2f}-{fci[1]:.2f}] "
+        f"({s.effective_runs:.1f} independent runs), time to roll back p95 "
+        f"{s.time_to_rollback_minutes.p95:.1f} min, failed requests p95 "
+        f"{s.blast_radius.failed_requests.p95:.0f}"
     )
     ok = wall < WALL_S and peak < RSS_MB and speedup >= SPEEDUP and agree
     print("OK" if ok else "TARGET MISSED")

@@ -6,10 +6,6 @@ Modules:
   matrices.
 - ``exposure``: A vectorised stage-exposure model of a staged rollout, for backtests and threshold
   sweeps.
-- ``intervals``: 95 % intervals for the backtest's rates, on the effective number of
-  independent deploys.
-- ``noise``: The canary measured as a sample: seeded noise draws of what canary and stable each
-  report.
 - ``firing``: A thresholds-file rule (or rule set) judged on a batch of deploys, vectorised over
   rows.
 - ``replay``: The SimPy replay model's view of a rule set: blast radius with the plan's stages and

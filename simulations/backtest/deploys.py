@@ -12,7 +12,7 @@ The new version's behaviour is the trace; the stable version's is the same metri
 labelled incident samples replaced by the trailing hour's median of the healthy samples (the
 model's assumption: incidents are caused by the deploy). While traffic is split, a canary-scope
 detector sees each noise draw's sampled canary and, as its baseline, the stable version's own
-sampled measurement (:meth:`DeployBatch.noisy`, :mod:`simulations.backtest.noise`); the exact
+sampled measurement (:meth:`DeployBatch.noisy`, :mod:`simulations.sampling.noise`); the exact
 view (:meth:`DeployBatch.observed`) compares with the level itself.
 """
 
@@ -28,10 +28,13 @@ from numpy.typing import NDArray
 from planner.limits import MAX_CELLS
 from simulations._types import FloatArray, IntArray
 from simulations.backtest.exposure import Rollout, in_scope
-from simulations.backtest.noise import (
+from simulations.detectors.base import Observed, window_value
+from simulations.exceptions import BacktestError
+from simulations.sampling.noise import (
     DEFAULT_NOISE,
     NO_NOISE,
     SampleNoise,
+    calibrated_pod_variance,
     generator,
     quantile_spread,
     short_term_variance,
@@ -39,8 +42,6 @@ from simulations.backtest.noise import (
     split_level,
     split_log_quantile,
 )
-from simulations.detectors.base import Observed, window_value
-from simulations.exceptions import BacktestError
 from simulations.traces.model import Trace
 from simulations.traces.relative import transform
 from simulations.traces.series import SeriesCache, healthy_values, incident_steps, trace_series
@@ -257,7 +258,7 @@ class DeployBatch:
         """What a canary-scope detector sees over the split steps, one row per (deploy, draw).
 
         Shapes ``(rows x draws, split_steps)``: the canary's own sampled measurement and, as
-        ``baseline``, the stable version's (:mod:`simulations.backtest.noise`). Draws are
+        ``baseline``, the stable version's (:mod:`simulations.sampling.noise`). Draws are
         seeded by (noise seed, batch key, metric), so every rule on a metric sees the same
         measurements.
         """
@@ -395,13 +396,14 @@ class DeployBatch:
             if fixed is not None and log:
                 tau.append(fixed)
                 continue
-            total = short_term_variance(values, log)
-            sampling = 0.0
+            if not log:
+                tau.append(short_term_variance(values, False))
+                continue
+            med = 0.0
             if s2 and "requests" in t.frame.columns:
                 r = t.frame["requests"].to_numpy(dtype=np.float64)
                 med = float(np.nanmedian(r)) if np.isfinite(r).any() else 0.0
-                sampling = s2 / med if med > 0 else 0.0
-            tau.append(max(0.0, total - sampling))
+            tau.append(calibrated_pod_variance(values, s2 or 0.0, med))
         per = np.repeat(np.asarray(tau)[self.trace_id], self.reps)[:, None]
         return np.full_like(per, s2 or 0.0), per
 

@@ -12,7 +12,7 @@ the exposure of the stage active at its start. What monitoring sees (:func:`in_s
   distributions with a common shape ``sigma`` (:data:`LATENCY_SIGMA`), never an average of
   percentiles.
 
-The canary's sampling noise is added on top by :mod:`simulations.backtest.noise`. This model
+The canary's sampling noise is added on top by :mod:`simulations.sampling.noise`. This model
 knows nothing of on-call response: a rollback restores traffic ``Rollout.rollback_minutes``
 after the alarm. The SimPy replay model (issue 4) is the detailed one; this one is cheap enough
 to sweep 1,000 rule configurations.

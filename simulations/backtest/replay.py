@@ -72,7 +72,7 @@ def replay_rule_set(
     if not frames:
         return None
     runs = pd.concat(frames, ignore_index=True)
-    summary = summarise(runs, order)
+    summary = summarise(runs, order).as_dict()
     with_incident = runs[runs["incident"] != ""]
     mean = float(with_incident["failed_requests"].mean()) if len(with_incident) else None
     return {k: summary[k] for k in _KEYS} | {

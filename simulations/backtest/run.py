@@ -6,8 +6,8 @@
 The rule sets
 people copy (``data/thresholds/defaults.yaml``) are always measured beside the user's, on the
 same data. The exposure model is :mod:`simulations.backtest.exposure`; the canary is measured as
-a sample (:mod:`simulations.backtest.noise`, seeded draws) and every rate has a 95 % interval
-(:mod:`simulations.backtest.intervals`).
+a sample (:mod:`simulations.sampling.noise`, seeded draws) and every rate has a 95 % interval
+(:mod:`simulations.sampling.intervals`).
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ rollback). Measures:
   restored ``rollback_minutes`` after the alarm (a minute at 10 % exposure counts 0.1); an alarm
   before the onset restores traffic before any harm. Reported as p50, p95 and mean.
 
-With noise draws (:class:`simulations.backtest.noise.SampleNoise`) every deploy row is judged
+With noise draws (:class:`simulations.sampling.noise.SampleNoise`) every deploy row is judged
 once per draw; rates average over the draws, counts are per deploy. Every rate has a 95 % Wilson
-interval on the effective number of independent deploys (:mod:`simulations.backtest.intervals`):
+interval on the effective number of independent deploys (:mod:`simulations.sampling.intervals`):
 distinct incidents for recall, the healthy deploys' time coverage in deploy lengths for false
 rollbacks, and for precision the alarms scaled by the same design effect.
 """
@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from simulations._types import FloatArray, IntArray
 from simulations.backtest.deploys import DeployBatch
-from simulations.backtest.intervals import covered_deploys, wilson
+from simulations.sampling.intervals import covered_deploys, wilson
 
 __all__ = [
     "Outcome",
@@ -230,7 +230,7 @@ def distinct_incidents(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
 
 def covered(batch: DeployBatch, rows: NDArray[np.bool_]) -> float:
     """Independent healthy deploys' worth among the outcome ``rows`` (per trace, overlap
-    removed; :func:`simulations.backtest.intervals.covered_deploys`)."""
+    removed; :func:`simulations.sampling.intervals.covered_deploys`)."""
     key = ("covered", np.packbits(rows).tobytes())
     if key not in batch.memo:
         mine = _deploys(batch, rows)

@@ -7,9 +7,8 @@ renders them as tables. Durations are minutes, exposure a percentage (0 to 100).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +17,7 @@ from planner.model import LEVELS, Plan
 if TYPE_CHECKING:
     from simulations.backtest.run import BacktestReport
     from simulations.notebook.verdict import Verdict
+    from simulations.replay.measure.summary import ReplaySummary, SummaryBlock
     from simulations.tuning.sweep import TuneReport
 
 __all__ = [
@@ -51,6 +51,13 @@ def _num(value: float | None, digits: int) -> float | int | str:
 def _percent(share: float | None, digits: int) -> float | int | str:
     """A share (0 to 1) as a percentage rounded to ``digits``; :data:`MISSING` for none."""
     return _num(None if share is None else 100 * share, digits)
+
+
+def _percent_interval(ci: tuple[float, float] | None, digits: int) -> str:
+    """A 95 % interval of a share as ``"low-high"`` percent; :data:`MISSING` for none."""
+    if ci is None:
+        return MISSING
+    return f"{100 * ci[0]:.{digits}f}-{100 * ci[1]:.{digits}f}"
 
 
 def _readable(value: float) -> str:
@@ -254,34 +261,43 @@ def recommended_vs_defaults(report: TuneReport) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["data", "rule set"])
 
 
-def replay_table(summary: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per onset stage (then ``all``) of a replay summary: detection and the p50/p95/p99
-    of time to roll back (minutes) and blast radius (failed requests, users).
+def replay_table(summary: ReplaySummary) -> pd.DataFrame:
+    """One row per onset stage (then ``all``) of a replay summary: detection and false rollbacks
+    with their 95 % intervals and sample sizes, and the p50/p95/p99 of time to roll back
+    (minutes) and blast radius (failed requests, users).
 
-    Rounded for a reader: shares in percent and minutes to one decimal, requests and users
-    whole; :data:`MISSING` where no run qualifies."""
-    blocks = {**summary.get("by_onset_stage", {}), "all": summary}
+    The detected share is judged on the distinct incidents the runs replay, the false-rollback
+    share on the independent runs' worth of trace they cover (see
+    :mod:`simulations.replay.measure.summary`). Rounded for a reader: shares in percent and
+    minutes to one decimal, requests and users whole; :data:`MISSING` where no run qualifies."""
+    blocks: list[tuple[str, SummaryBlock]] = [*summary.by_onset_stage, ("all", summary)]
     rows = []
-    for stage, b in blocks.items():
-        ttr, failed = b["time_to_rollback_minutes"], b["blast_radius"]["failed_requests"]
+    for stage, b in blocks:
+        ttr, failed = b.time_to_rollback_minutes, b.blast_radius.failed_requests
         rows.append(
             {
                 "onset stage": stage,
-                "runs": b["runs"],
-                "detected %": _percent(b["detected_fraction"], 1),
-                "detect p50 (min)": _num(b["time_to_detect_minutes"]["p50"], 1),
-                "rollback p50 (min)": _num(ttr["p50"], 1),
-                "rollback p95 (min)": _num(ttr["p95"], 1),
-                "failed requests p50": _num(failed["p50"], 0),
-                "failed requests p95": _num(failed["p95"], 0),
-                "failed requests p99": _num(failed["p99"], 0),
-                "users p95": _num(b["blast_radius"]["users"]["p95"], 0),
+                "runs": b.runs,
+                "detected %": _percent(b.detected_fraction, 1),
+                "detected 95 % CI": _percent_interval(b.detected_fraction_ci95, 0),
+                "incident runs": b.runs_with_incident,
+                "incidents": b.distinct_incidents,
+                "false rollback %": _percent(b.false_rollback_fraction, 1),
+                "false rollback 95 % CI": _percent_interval(b.false_rollback_fraction_ci95, 0),
+                "independent runs": _num(b.effective_runs, 1),
+                "detect p50 (min)": _num(b.time_to_detect_minutes.p50, 1),
+                "rollback p50 (min)": _num(ttr.p50, 1),
+                "rollback p95 (min)": _num(ttr.p95, 1),
+                "failed requests p50": _num(failed.p50, 0),
+                "failed requests p95": _num(failed.p95, 0),
+                "failed requests p99": _num(failed.p99, 0),
+                "users p95": _num(b.blast_radius.users.p95, 0),
             }
         )
     return pd.DataFrame(rows).set_index("onset stage")
 
 
-def verdict_table(plan: Plan, replay: Mapping[str, Any], verdict: Verdict) -> pd.DataFrame:
+def verdict_table(plan: Plan, replay: ReplaySummary, verdict: Verdict) -> pd.DataFrame:
     """The report's opening table: one row per question a change board asks, answered in words
     with the sample size (``replay`` is the replay summary document)."""
     k, n = verdict.incidents, verdict.incident_runs
@@ -297,8 +313,8 @@ def verdict_table(plan: Plan, replay: Mapping[str, Any], verdict: Verdict) -> pd
     false = (
         MISSING if fr is None else f"{fr:.1%} of {verdict.runs} runs rolled back a healthy deploy"
     )
-    blast = replay["blast_radius"]["failed_requests"]["p95"]
-    ttr = replay["time_to_rollback_minutes"]["p95"]
+    blast = replay.blast_radius.failed_requests.p95
+    ttr = replay.time_to_rollback_minutes.p95
     rows = {
         "verdict": f"{verdict.verdict.upper()}: "
         + ("; ".join(verdict.reasons) or "all targets met"),

@@ -76,7 +76,11 @@ class ReplayConfig:
             window of a fleet detector, else 60 (0 without fleet detectors).
         requests_per_user: mean requests a user sends during the exposure (users model).
         requests_per_step: traffic when the trace has no request counts.
-        latency_sigma: log-normal shape for fleet latency (see :mod:`.latency`).
+        latency_sigma: log-normal shape of request latency: the fleet's mixture (see
+            :mod:`.measure.latency`) and the canary's sampled percentile (:mod:`.world`).
+        pod_variance: per-pod heterogeneity of a latency percentile, the variance of its log
+            per step at full traffic; None calibrates it from the trace
+            (:func:`simulations.sampling.noise.calibrated_pod_variance`).
     """
 
     response: ResponseConfig = ResponseConfig()
@@ -87,6 +91,7 @@ class ReplayConfig:
     requests_per_user: float = 10.0
     requests_per_step: float = 1000.0
     latency_sigma: float = 0.5
+    pod_variance: float | None = None
 
     def __post_init__(self) -> None:
         if self.tail_minutes < 0:
@@ -100,3 +105,5 @@ class ReplayConfig:
         for name in ("requests_per_user", "requests_per_step", "latency_sigma"):
             if getattr(self, name) <= 0:
                 raise ReplayError(f"replay.{name}(={getattr(self, name)}) must be > 0")
+        if self.pod_variance is not None and not self.pod_variance >= 0:
+            raise ReplayError(f"replay.pod_variance(={self.pod_variance}) must be >= 0")

@@ -13,14 +13,13 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from simulations.exceptions import ReplayError
 from simulations.replay.fast import replay_runs
 from simulations.replay.measure.outcome import RunResult
-from simulations.replay.measure.summary import summarise
+from simulations.replay.measure.summary import ReplaySummary, summarise
 from simulations.replay.setup import Setup
 
 __all__ = ["Progress", "Simulation", "simulate"]
@@ -34,7 +33,7 @@ class Simulation:
     """The runs (one row per replication, sorted by ``run``) and their summary."""
 
     runs: pd.DataFrame
-    summary: dict[str, Any]
+    summary: ReplaySummary
     seed: int
 
 
@@ -124,4 +123,4 @@ def simulate(
     frame = pd.DataFrame([r.row() for r in results]).sort_values("run", ignore_index=True)
     order = tuple(s.name for s in setup.stages)
     detectors = tuple(d.name for d in setup.detectors)
-    return Simulation(frame, summarise(frame, order, detectors), seed)
+    return Simulation(frame, summarise(frame, order, detectors, setup.run_steps), seed)

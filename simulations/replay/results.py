@@ -1,37 +1,74 @@
-"""The summary as a text table and the result files (JSON summary, CSV/Parquet runs)."""
+"""The result files of a replay: the JSON summary document (a record) and CSV/Parquet runs."""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from planner.io import atomic_write_text
+from simulations.replay.config import ResponseConfig
+from simulations.replay.measure.summary import ReplaySummary
 from simulations.replay.montecarlo import Simulation
 from simulations.replay.setup import Setup
 
-__all__ = ["summary_document", "write_output"]
+__all__ = ["DetectorEntry", "SummaryDocument", "summary_document", "write_output"]
 
 
-def summary_document(result: Simulation, setup: Setup) -> dict[str, Any]:
-    """The JSON document: settings and ``summary``."""
-    cfg = setup.config
-    return {
-        "seed": result.seed,
-        "detectors": [
-            {"name": d.name, "metric": d.metric, "scope": d.scope} for d in setup.detectors
-        ],
-        "incidents": [s.name for s in setup.incidents],
-        "response": {
-            "mode": cfg.response.mode,
-            "ack_minutes": cfg.response.ack_minutes,
-            "night_ack_minutes": cfg.response.night_ack_minutes,
-            "escalation_probability": cfg.response.escalation_probability,
-        },
-        "summary": result.summary,
-    }
+@dataclass(frozen=True)
+class DetectorEntry:
+    """A detector as the document lists it."""
+
+    name: str
+    metric: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class SummaryDocument:
+    """The JSON document: the settings of a replay and its ``summary``."""
+
+    seed: int
+    detectors: tuple[DetectorEntry, ...]
+    incidents: tuple[str, ...]
+    response: ResponseConfig
+    summary: ReplaySummary
+
+    def as_dict(self) -> dict[str, Any]:
+        """The document as plain JSON values (keys in field order)."""
+        r = self.response
+        return {
+            "seed": self.seed,
+            "detectors": [
+                {"name": d.name, "metric": d.metric, "scope": d.scope} for d in self.detectors
+            ],
+            "incidents": list(self.incidents),
+            "response": {
+                "mode": r.mode,
+                "ack_minutes": r.ack_minutes,
+                "night_ack_minutes": r.night_ack_minutes,
+                "escalation_probability": r.escalation_probability,
+            },
+            "summary": self.summary.as_dict(),
+        }
+
+    def to_json(self) -> str:
+        """The JSON text (2-space indent, no NaN), without a final newline."""
+        return json.dumps(self.as_dict(), indent=2, allow_nan=False)
+
+
+def summary_document(result: Simulation, setup: Setup) -> SummaryDocument:
+    """The document of ``result`` replayed on ``setup``."""
+    return SummaryDocument(
+        seed=result.seed,
+        detectors=tuple(DetectorEntry(d.name, d.metric, d.scope) for d in setup.detectors),
+        incidents=tuple(s.name for s in setup.incidents),
+        response=setup.config.response,
+        summary=result.summary,
+    )
 
 
 def write_output(result: Simulation, setup: Setup, path: str) -> Path:
@@ -39,8 +76,7 @@ def write_output(result: Simulation, setup: Setup, path: str) -> Path:
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix == ".json":
-        text = json.dumps(summary_document(result, setup), indent=2, allow_nan=False)
-        return atomic_write_text(target, text + "\n")
+        return atomic_write_text(target, summary_document(result, setup).to_json() + "\n")
     if suffix == ".csv":
         return atomic_write_text(target, result.runs.to_csv(index=False))
     target.parent.mkdir(parents=True, exist_ok=True)

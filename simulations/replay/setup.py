@@ -26,6 +26,7 @@ from simulations._types import FloatArray
 from simulations.detectors.base import Detector
 from simulations.exceptions import ReplayError
 from simulations.replay.config import ReplayConfig
+from simulations.replay.sampled import LatencyNoise, latency_noise
 from simulations.traces.model import Incident, Trace
 from simulations.traces.series import trace_series
 
@@ -119,6 +120,7 @@ class Setup:
     config: ReplayConfig = field(default_factory=ReplayConfig)
     statistics: Mapping[str, str | None] = field(default_factory=dict)  # latency percentile names
     errors: FloatArray | None = None  # the trace's failed requests per step; NaN: not usable
+    latency_noise: Mapping[str, LatencyNoise] = field(default_factory=dict)  # canary latencies
 
     def __post_init__(self) -> None:
         if not self.stages:
@@ -152,6 +154,16 @@ class Setup:
         if self.errors is None:
             return np.arange(self.n_steps, dtype=np.int64)
         return np.flatnonzero(np.isnan(self.errors)).astype(np.int64)
+
+    @cached_property
+    def run_steps(self) -> int:
+        """Trace steps a typical run judges from its deploy start: every stage's mean bake
+        (its shortest with ``fixed_bake``) and the tail."""
+        cfg, step = self.config, self.step_minutes
+        bakes = (
+            s.wait_min if cfg.fixed_bake else (s.wait_min + s.wait_max) / 2 for s in self.stages
+        )
+        return max(1, round(sum(bakes) / step) + round(cfg.tail_minutes / step))
 
     @cached_property
     def history_steps(self) -> int:
@@ -328,4 +340,5 @@ def build_setup(
         config=config,
         statistics=stats,
         errors=np.where(mask, np.nan, cols["errors"]) if "errors" in cols else None,
+        latency_noise=latency_noise(trace, detectors, config, cols, mask),
     )

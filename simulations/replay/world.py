@@ -11,6 +11,8 @@ exposure 0 and 1). Errors as the stable version would make them are the trace's 
 incidents); each falls on the canary with probability ``exposure`` (binomial thinning). While
 the incident replays, the canary's errors are ``Poisson(canary requests x incident ratio)``.
 All clipped to the requests: low canary traffic means noisy ratios and late detection.
+A latency a canary-scope detector watches is measured as a sample too, for the canary and the
+stable version apart (:mod:`.sampled`), from a generator of its own per run.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import numpy as np
 
 from simulations._types import FloatArray, IntArray
 from simulations.exceptions import ReplayError
+from simulations.replay.sampled import LatencyRow, sample_latency
 from simulations.replay.setup import ERROR_RATIO, SUCCESS_RATE, Setup
 
 __all__ = [
@@ -51,6 +54,7 @@ class RunDraw:
     level_u: tuple[float, ...]  # uniforms for level durations
     escalate_u: tuple[float, ...]  # uniforms for level failures
     noise: dict[str, Any]  # PCG64 state the count noise starts from
+    seed: int = 0  # the Monte Carlo seed (the latency noise's generator is keyed by it)
 
 
 def stage_starts(bake: tuple[int, ...]) -> IntArray:
@@ -79,7 +83,7 @@ def draw_runs(setup: Setup, seed: int, runs: Sequence[int]) -> tuple[RunDraw, ..
     for run in runs:
         bit.state = base
         bit.advance(run * STREAM)
-        out.append(_draw(setup, rng, run))
+        out.append(_draw(setup, rng, run, seed))
     return tuple(out)
 
 
@@ -88,7 +92,7 @@ def draw_run(setup: Setup, seed: int, run: int) -> RunDraw:
     return draw_runs(setup, seed, [run])[0]
 
 
-def _draw(setup: Setup, rng: np.random.Generator, run: int) -> RunDraw:
+def _draw(setup: Setup, rng: np.random.Generator, run: int, seed: int) -> RunDraw:
     cfg, step = setup.config, setup.step_minutes
     k, n_levels = len(setup.stages), len(setup.levels)
     u = rng.random(k + 5 + 2 * n_levels).tolist()  # every choice of the run from one draw
@@ -126,7 +130,7 @@ def _draw(setup: Setup, rng: np.random.Generator, run: int) -> RunDraw:
     level_u = tuple(u[k + 5 : k + 5 + n_levels])
     escalate_u = tuple(u[k + 5 + n_levels :])
     noise = dict(rng.bit_generator.state)  # the count noise continues this run's stream
-    return RunDraw(run, bake, start, incident, onset, ack_u, level_u, escalate_u, noise)
+    return RunDraw(run, bake, start, incident, onset, ack_u, level_u, escalate_u, noise, seed)
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,7 +140,9 @@ class World:
     The first ``lead`` columns are the stable-only history before the deploy (exposure 0);
     row ``r`` is valid up to deploy step ``horizons[r]`` (padding after it: zeros, never
     judged). Counts are whole numbers stored as floats; ``stable_errors`` covers the history too.
-    ``old``/``new`` hold the metrics the detectors read plus the error ratio.
+    ``old``/``new`` hold the metrics the detectors read plus the error ratio (true levels);
+    ``canary_latency``/``stable_latency`` what each version measures of a latency a canary
+    detector watches (sampled where traffic is split, the level elsewhere).
     """
 
     draws: tuple[RunDraw, ...]
@@ -150,6 +156,8 @@ class World:
     canary_requests: FloatArray
     canary_errors: FloatArray
     stable_errors: FloatArray
+    canary_latency: dict[str, FloatArray]
+    stable_latency: dict[str, FloatArray]
 
     @property
     def canary_starts(self) -> IntArray:
@@ -303,6 +311,41 @@ def _counts(
 Workspace = dict[str, FloatArray]
 
 
+def _latencies(
+    setup: Setup,
+    draws: tuple[RunDraw, ...],
+    arrays: dict[str, FloatArray],
+    new: dict[str, FloatArray],
+    old: dict[str, FloatArray],
+    work: Workspace | None,
+) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    """Canary and stable measured latencies: the levels, sampled on split-exposure steps."""
+    canary: dict[str, FloatArray] = {}
+    stable: dict[str, FloatArray] = {}
+    if not setup.latency_noise:
+        return canary, stable
+    exposure, requests, canary_req = arrays["exposure"], arrays["requests"], arrays["canary"]
+    n, width = exposure.shape
+    split = (exposure > 0) & (exposure < 1)  # padding has exposure 0: never sampled
+    for m, noise in setup.latency_noise.items():
+        c, s = _buffer(work, f"canary {m}", n, width), _buffer(work, f"stable {m}", n, width)
+        np.copyto(c, new[m])
+        np.copyto(s, old[m])
+        for r, d in enumerate(draws):
+            cols = np.flatnonzero(split[r])
+            if cols.size:
+                row = LatencyRow(
+                    new[m][r, cols],
+                    old[m][r, cols],
+                    requests[r, cols],
+                    canary_req[r, cols],
+                    exposure[r, cols],
+                )
+                c[r, cols], s[r, cols] = sample_latency(noise, row, d.seed, m, d.run)
+        canary[m], stable[m] = c, s
+    return canary, stable
+
+
 def _buffer(work: Workspace | None, name: str, n: int, width: int) -> FloatArray:
     """An ``n x width`` array: fresh zeros, or a reused buffer from ``work`` (contents stale).
 
@@ -359,6 +402,8 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...], work: Workspace | None
         "new": new[ERROR_RATIO],
     }
     canary_req, canary_err, stable_err = _counts(setup, draws, arrays, lead, horizons, work)
+    sampled = {"exposure": exposure, "requests": requests, "canary": canary_req}
+    canary_lat, stable_lat = _latencies(setup, draws, sampled, new, old, work)
     return World(
         draws=draws,
         starts=starts,
@@ -371,4 +416,6 @@ def build_world(setup: Setup, draws: tuple[RunDraw, ...], work: Workspace | None
         canary_requests=canary_req,
         canary_errors=canary_err,
         stable_errors=stable_err,
+        canary_latency=canary_lat,
+        stable_latency=stable_lat,
     )

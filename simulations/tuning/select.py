@@ -30,7 +30,6 @@ from numpy.typing import NDArray
 
 from planner.thresholds.file import ThresholdRule
 from simulations.backtest.deploys import DeployBatch
-from simulations.backtest.intervals import wilson
 from simulations.backtest.scoring import (
     Outcome,
     Score,
@@ -39,6 +38,7 @@ from simulations.backtest.scoring import (
     exposure_until_restored,
     judge_alarms,
 )
+from simulations.sampling.intervals import wilson
 
 __all__ = ["Judged", "Validation", "fold_masks", "judge", "pick", "validate"]
 

@@ -7,7 +7,7 @@ candidate keeps its first alarm per deploy, so rule sets (one rule per metric, c
 are scored without running a detector again (:func:`combine`).
 
 Every deploy is judged under several seeded noise draws of the canary's measurement
-(:mod:`simulations.backtest.noise`). Objective: the least mean blast radius subject to false
+(:mod:`simulations.sampling.noise`). Objective: the least mean blast radius subject to false
 rollbacks per 100 healthy deploys within the budget on every cross-validation fold of the
 training deploys (:mod:`simulations.tuning.select`: fold-stable, worst fold ranked); when no
 rule set qualifies the safest is recommended and flagged. With a replay request the best few
@@ -34,11 +34,11 @@ from planner.thresholds.waits import EvidenceInputs, StageWait, evidence_waits
 from simulations._types import Direction
 from simulations.backtest.deploys import DeployBatch, DeploySampling, build_batches
 from simulations.backtest.firing import observed_key, prepare_noisy, rule_first_alarm
-from simulations.backtest.noise import SampleNoise, quantile_spread, short_term_variance
 from simulations.backtest.replay import ReplayRequest, replay_rule_set
 from simulations.backtest.run import BacktestReport, run_backtest, with_defaults
 from simulations.backtest.scoring import Outcome, Score, score
 from simulations.exceptions import BacktestError
+from simulations.sampling.noise import SampleNoise, calibrated_pod_variance, quantile_spread
 from simulations.traces.model import CANONICAL_METRICS, Trace
 from simulations.traces.series import healthy_values, incident_steps, trace_series
 from simulations.tuning._malloc import reuse_freed_memory
@@ -610,7 +610,7 @@ def evidence_inputs(
         tau2 = noise.pod_variance
         if tau2 is None and values is not None:
             s2 = quantile_spread(sigma, pct) ** 2
-            tau2 = max(0.0, short_term_variance(values, True) - s2 / (rpm * step))
+            tau2 = calibrated_pod_variance(values, s2, rpm * step)
     if p0 is None and sigma is None:
         return None  # neither an error ratio nor a latency to size the bakes by
     return EvidenceInputs(

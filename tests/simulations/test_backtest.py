@@ -16,11 +16,11 @@ from planner.thresholds import RuleSet, parse_thresholds
 from simulations.backtest.deploys import DeploySampling, build_batches
 from simulations.backtest.exposure import DEFAULT_ROLLOUT, Rollout, latency_mixture_quantile
 from simulations.backtest.firing import rule_first_alarm
-from simulations.backtest.noise import NO_NOISE
 from simulations.backtest.run import run_backtest, with_defaults
 from simulations.detectors.base import first_alarms
 from simulations.detectors.registry import build_detector, family_of
 from simulations.exceptions import BacktestError
+from simulations.sampling.noise import NO_NOISE
 from simulations.traces.model import CANONICAL_METRICS, Incident, Trace
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")

@@ -8,6 +8,9 @@ requests, Wilson's formula for ``k = 0``), never from the code under test.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,8 +22,8 @@ from planner.thresholds.file import ThresholdRule
 from simulations.backtest.deploys import DeployBatch, DeploySampling, build_batches
 from simulations.backtest.exposure import Rollout
 from simulations.backtest.firing import rule_first_alarm
-from simulations.backtest.intervals import covered_deploys, wilson
-from simulations.backtest.noise import SampleNoise, quantile_spread, split_log_quantile
+from simulations.sampling.intervals import covered_deploys, wilson
+from simulations.sampling.noise import SampleNoise, quantile_spread, split_log_quantile
 from simulations.traces.model import CANONICAL_METRICS, Trace
 
 T0 = pd.Timestamp("2026-01-05T00:00:00Z")
@@ -226,6 +229,94 @@ def test_the_replay_and_the_backtest_agree_on_a_noisy_canary(plan: Plan) -> None
     backtested = float((first >= 0).mean())
     assert first[first >= 0].max() < 120  # only ever in the canary stage
     se = math.sqrt(expected * (1 - expected) / 600)
+    assert replayed == pytest.approx(expected, abs=4 * se)
+    assert backtested == pytest.approx(expected, abs=4 * se)
+    assert backtested == pytest.approx(replayed, abs=5 * se)
+
+
+def _binom_pmf(n: int, p: float) -> list[tuple[int, float]]:
+    """(c, P(Binomial(n, p) = c)) for every c with a probability above 1e-15."""
+    out = []
+    for c in range(n + 1):
+        log = (
+            math.lgamma(n + 1)
+            - math.lgamma(c + 1)
+            - math.lgamma(n - c + 1)
+            + c * math.log(p)
+            + (n - c) * math.log(1 - p)
+        )
+        if log > -35:
+            out.append((c, math.exp(log)))
+    return out
+
+
+def _canary_tail(
+    n: int, e: float, s2: float, tau2: float, bound: Callable[[float], float]
+) -> float:
+    """P(a canary minute's log-percentile deviation exceeds ``bound(w)``), C ~ Bin(n, e).
+
+    The stated model: given C = c canary requests (share w = c / n), the deviation of the
+    canary's ln(p95) from the trace's is normal with variance s2 (1/c - 1/n) + tau2 (1/e - 1).
+    """
+    total = 0.0
+    for c, pc in _binom_pmf(n, e):
+        if c == 0:
+            continue
+        sd = math.sqrt(s2 * (1 / c - 1 / n) + tau2 * (1 / e - 1))
+        total += pc * (1 - NormalDist().cdf(bound(c / n) / sd))
+    return total
+
+
+@pytest.mark.parametrize(
+    ("pod_variance", "family"),
+    [
+        (None, "static"),  # a flat trace: calibrated pod variance 0, request sampling alone
+        (0.002, "static"),  # per-pod heterogeneity on top (it dominates at 10 %)
+        (0.002, "baseline"),  # canary against the stable version's own sampled percentile
+    ],
+)
+def test_the_replay_and_the_backtest_agree_on_a_noisy_canary_latency(
+    plan: Plan, pod_variance: float | None, family: str
+) -> None:
+    # A flat service: 2,000 requests a minute, p95 always 100 ms. Canary rules on p95 at 10 %
+    # (120 min) and 50 % (240 min) see only the percentile's sampling noise (log-normal
+    # requests, sigma 0.5: s from the asymptotic variance of a sample quantile) and the pod
+    # term. static "p95 > L" fires in a minute when the canary's deviation d > ln(L / 100);
+    # baseline "canary > stable x 1.6" when d / (1 - w) > ln 1.6 (the stable version is the
+    # complement, ln s = ln q - w / (1 - w) d). Expected: 1 - prod over minutes of (1 - p).
+    from simulations.detectors import BaselineComparison, StaticThreshold
+    from simulations.replay import ReplayConfig, ResponseConfig, build_setup, simulate
+
+    n, minutes = 5 * 1440, {0.1: 120, 0.5: 240}
+    trace = _trace({"requests": np.full(n, 2000.0), "latency_p95_ms": np.full(n, 100.0)})
+    s2, tau2 = quantile_spread(0.5, 0.95) ** 2, pod_variance or 0.0
+    if family == "static":
+        limit = 100 * math.exp(2.9 * math.sqrt(s2 * (1 / 200 - 1 / 2000) + tau2 * 9))
+        d = math.log(limit / 100)
+        bounds = {e: (lambda w: d) for e in minutes}
+        detector: Any = StaticThreshold("latency_p95_ms", limit, scope="canary")
+        rule = _rule(metric="latency_p95_ms", critical=limit)
+    else:
+        bounds = {e: (lambda w: (1 - w) * math.log(1.6)) for e in minutes}
+        detector = BaselineComparison("latency_p95_ms", max_increase_percent=60)
+        rule = _rule(family="baseline", metric="latency_p95_ms", critical=0.6, interval="1m")
+    survive = 1.0
+    for e, k in minutes.items():
+        survive *= (1 - _canary_tail(2000, e, s2, tau2, bounds[e])) ** k
+    expected = 1 - survive
+    runs = 600
+    config = ReplayConfig(
+        response=ResponseConfig(mode="automated"), fixed_bake=True, pod_variance=pod_variance
+    )
+    setup = build_setup(plan, trace, [detector], incidents=(), config=config)
+    replayed = float(simulate(setup, runs, 2026, workers=1).runs["false_rollback"].mean())
+    noise = SampleNoise(draws=32, seed=3, pod_variance=pod_variance)
+    batch = _healthy(trace, Rollout.from_plan(plan), 120.0, noise)
+    first, _ = rule_first_alarm(rule, batch)
+    backtested = float((first >= 0).mean())
+    assert first[first >= 0].max() < 360  # only while traffic is split: 100 % is the trace
+    se = math.sqrt(expected * (1 - expected) / runs)
+    assert 0.1 < expected < 0.6  # a rate the test can tell apart from 0 and 1
     assert replayed == pytest.approx(expected, abs=4 * se)
     assert backtested == pytest.approx(expected, abs=4 * se)
     assert backtested == pytest.approx(replayed, abs=5 * se)

@@ -6,9 +6,11 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.paths import ROOT
 from support.replay_fixtures import make_plan, make_trace
 from support.replay_reference import reference_run
 
@@ -21,6 +23,8 @@ from simulations.detectors import (
     StaticThreshold,
 )
 from simulations.exceptions import ReplayError
+from simulations.loaders.formats.canonical import load_trace
+from simulations.loaders.incidents import load_incidents
 from simulations.replay import (
     ReplayConfig,
     ResponseConfig,
@@ -29,9 +33,11 @@ from simulations.replay import (
     run_events,
     simulate,
     step_incident,
+    summarise,
 )
 from simulations.replay.measure.latency import mixture_quantile, z_of
 from simulations.replay.measure.outcome import users_affected
+from simulations.replay.world import build_world, draw_runs
 
 AUTO = ResponseConfig(mode="automated", abort_scale_down_delay_seconds=30)
 
@@ -182,6 +188,8 @@ DETECTOR_SETS = [
         StaticThreshold("success_rate", 0.99, direction="below", scope="canary", for_minutes=3),
         FlaggerAnalysis("latency_p95_ms", threshold_range_max=500),
     ],
+    # canary latency against the stable version's own sampled latency
+    [BaselineComparison("latency_p95_ms", max_increase_percent=15, interval_minutes=2)],
 ]
 
 
@@ -229,6 +237,36 @@ def test_same_seed_same_bytes_whatever_the_split() -> None:
     assert one.summary == two.summary
     other = simulate(setup, runs=150, seed=8, workers=1)
     assert other.runs.to_csv() != one.runs.to_csv()
+
+
+def test_canary_latency_is_sampled_only_while_traffic_is_split() -> None:
+    # At 0 % and 100 % one version serves everyone and measures the trace itself; while traffic
+    # is split both versions measure samples, the canary's the noisier (a tenth of the requests)
+    det = [BaselineComparison("latency_p95_ms", max_increase_percent=50)]
+    plan = make_plan([("Integration", 0, 30, 30), ("Canary", 10, 60, 60), ("Full", 100, 60, 60)])
+    setup = build_setup(plan, make_trace(n=3000, seed=4), det)
+    world = build_world(setup, draw_runs(setup, 5, range(8)))
+    m = "latency_p95_ms"
+    split = (world.exposure > 0) & (world.exposure < 1)
+    whole = ~split
+    assert (world.canary_latency[m][whole] == world.new[m][whole]).all()
+    assert (world.stable_latency[m][whole] == world.old[m][whole]).all()
+    canary = np.log(world.canary_latency[m][split] / world.new[m][split])
+    stable = np.log(world.stable_latency[m][split] / world.old[m][split])
+    assert (canary != 0).all() and canary.std() > 2 * stable.std() > 0
+
+
+def test_same_seed_same_latency_draws_whatever_the_split() -> None:
+    det = [
+        FlaggerAnalysis("latency_p95_ms", threshold_range_max=130, threshold=2),
+        BaselineComparison("latency_p95_ms", max_increase_percent=20),
+    ]
+    plan = make_plan([("Canary", 10, 60, 120), ("Partial", 50, 60, 120), ("Full", 100, 60, 60)])
+    setup = build_setup(plan, make_trace(n=4000, seed=6), det)
+    one = simulate(setup, runs=130, seed=3, workers=1)
+    assert one.runs["detected"].any()  # something to compare: some deploys roll back
+    assert one.runs.to_csv() == simulate(setup, runs=130, seed=3, workers=2).runs.to_csv()
+    assert one.runs.to_csv() != simulate(setup, runs=130, seed=4, workers=1).runs.to_csv()
 
 
 @pytest.mark.slow
@@ -363,7 +401,7 @@ def test_summary_names_the_detector_behind_the_false_rollbacks() -> None:
     )
     result = simulate(setup, 30, seed=4, workers=1)
     false = result.runs[result.runs["false_rollback"]]
-    by = result.summary["false_rollbacks_by_detector"]
+    by = dict(result.summary.false_rollbacks_by_detector)
     assert by == {"noisy": len(false), "quiet": 0} and len(false) > 0
     assert f"noisy {len(false)}/30 runs" in replay_text(result.summary)
 
@@ -408,3 +446,67 @@ def test_an_incident_between_two_samples_is_rejected() -> None:
     dets = [StaticThreshold("error_ratio", 0.1)]
     with pytest.raises(ReplayError, match="covers no sample of the trace"):
         build_setup(make_plan(), trace, dets, incidents=(tiny,))
+
+
+Z2 = 1.959963984540054**2  # the normal's 97.5th percentile, squared
+
+
+def _runs(n: int, incidents: list[str], starts: list[int], detected: bool) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "run": range(n),
+            "incident": [incidents[i % len(incidents)] for i in range(n)],
+            "onset_stage": ["Canary" if incidents[0] else ""] * n,
+            "detected": [detected] * n,
+            "false_rollback": [False] * n,
+            "detector": [""] * n,
+            "deploy_start": [starts[i % len(starts)] for i in range(n)],
+            **{
+                c: [math.nan] * n
+                for c in (
+                    "time_to_detect_minutes",
+                    "time_to_rollback_minutes",
+                    "time_to_recover_minutes",
+                    "failed_requests",
+                    "users",
+                    "exposure_minutes",
+                )
+            },
+        }
+    )
+
+
+def test_rates_are_judged_on_independent_evidence_not_on_the_run_count() -> None:
+    # 400 runs of two labelled incidents, none caught: Wilson's upper bound at k = 0 is
+    # z^2 / (n + z^2), here on n = 2 incidents, not on 400 runs (which would claim < 1 %).
+    s = summarise(_runs(400, ["a", "b"], [0, 5000], False), ("Canary",), (), deploy_steps=100)
+    assert (s.runs_with_incident, s.distinct_incidents) == (400, 2)
+    assert s.detected_fraction_ci95 == (0.0, pytest.approx(Z2 / (2 + Z2)))
+    # healthy runs that all judge the same 100 steps are one deploy's worth of history ...
+    same = summarise(_runs(300, [""], [700], False), deploy_steps=100)
+    assert same.effective_runs == 1.0 and same.detected_fraction_ci95 is None
+    assert same.false_rollback_fraction_ci95 == (0.0, pytest.approx(Z2 / (1 + Z2)))
+    # ... back to back they are independent; half-overlapping, worth about half as many
+    apart = summarise(_runs(30, [""], list(range(0, 3000, 100)), False), deploy_steps=100)
+    assert apart.effective_runs == 30.0
+    half = summarise(_runs(30, [""], list(range(0, 1500, 50)), False), deploy_steps=100)
+    assert half.effective_runs == pytest.approx(15.5)
+    assert summarise(_runs(3, [""], [0], False)).false_rollback_fraction_ci95 is None
+
+
+def test_the_sample_incidents_differ_in_detectability_beyond_run_noise() -> None:
+    # The assumption behind judging the detected share on distinct incidents, checked on the
+    # bundled history: the incidents' detected shares differ far more than binomial noise
+    # over their runs allows (a chi-square test of homogeneity, 5 degrees of freedom: its
+    # 99.9th percentile is 20.5). Were they alike, the runs would be independent evidence.
+    trace = load_trace(ROOT / "data/sample/web-service-14d.csv")
+    incidents = load_incidents(ROOT / "data/sample/web-service-14d.incidents.yaml")
+    det = [StaticThreshold("error_ratio", 0.01, for_minutes=2)]
+    setup = build_setup(make_plan(), trace, det, incidents)
+    runs = simulate(setup, 600, seed=1, workers=1).runs
+    caught = runs["detected"] & ~runs["false_rollback"]
+    by = caught.groupby(runs["incident"]).agg(["sum", "count"])
+    p = by["sum"].sum() / by["count"].sum()
+    expected = by["count"] * p
+    chi2 = (((by["sum"] - expected) ** 2) / (expected * (1 - p))).sum()
+    assert len(by) == 6 and chi2 > 20.5

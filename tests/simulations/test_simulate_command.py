@@ -58,6 +58,27 @@ def test_json_output_has_the_summary_percentiles(
     assert set(summary["blast_radius"]["users"]) == {"p50", "p95", "p99"}
 
 
+def test_every_rate_has_its_interval_and_sample_size(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One labelled incident replayed 40 times is one incident's worth of evidence: the
+    # detected share's interval is Wilson's on n = 1, whatever the runs show.
+    out = tmp_path / "result.json"
+    assert main(args(files, "--workers", "1", "-o", str(out))) == 0
+    printed = capsys.readouterr().out
+    summary = json.loads(out.read_text())["summary"]
+    for block in (summary, *summary["by_onset_stage"].values()):
+        assert block["runs_with_incident"] == block["runs"] and block["distinct_incidents"] == 1
+        low, high = block["detected_fraction_ci95"]
+        assert low <= block["detected_fraction"] <= high
+        assert high - low > 0.75  # n = 1: at least [0.21, 1] or [0, 0.79]
+        assert 1 <= block["effective_runs"] <= block["runs"]
+        low, high = block["false_rollback_fraction_ci95"]
+        assert low <= block["false_rollback_fraction"] <= high
+    assert "detected [95% CI]" in printed and "incident runs / incidents" in printed
+    assert f"{summary['runs']} / 1" in printed
+
+
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
 def test_runs_table_output(files: dict[str, Path], tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"runs.{suffix}"

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from planner.model import FileRisk, Plan, ScheduledStage
 from simulations.notebook import tables
+from simulations.replay.measure.summary import (
+    BlastPercentiles,
+    Percentiles,
+    ReplaySummary,
+    SummaryBlock,
+)
 
 
 def test_risk_table_puts_the_riskiest_files_first(plan: Plan) -> None:
@@ -57,23 +62,30 @@ def test_schedule_table_is_empty_without_a_schedule_and_shows_holds(plan: Plan) 
     }
 
 
-def _block(detected: float | None, ttr: float | None, failed: float | None) -> dict[str, Any]:
-    minutes = {"p50": ttr, "p95": ttr, "p99": ttr}
-    requests = {"p50": failed, "p95": failed, "p99": failed}
-    return {
-        "runs": 59,
-        "detected_fraction": detected,
-        "time_to_detect_minutes": minutes,
-        "time_to_rollback_minutes": minutes,
-        "blast_radius": {"failed_requests": requests, "users": requests},
-    }
+def _block(detected: float | None, ttr: float | None, failed: float | None) -> SummaryBlock:
+    minutes = Percentiles(ttr, ttr, ttr)
+    requests = Percentiles(failed, failed, failed)
+    return SummaryBlock(
+        runs=59,
+        detected_fraction=detected,
+        false_rollback_fraction=0.0,
+        time_to_detect_minutes=minutes,
+        time_to_rollback_minutes=minutes,
+        time_to_recover_minutes=minutes,
+        blast_radius=BlastPercentiles(requests, requests, requests),
+        runs_with_incident=59 if detected is not None else 0,
+        distinct_incidents=3 if detected is not None else 0,
+        detected_fraction_ci95=None if detected is None else (0.0123, 0.4567),
+        effective_runs=7.26,
+        false_rollback_fraction_ci95=(0.0, 0.3461),
+    )
 
 
 def test_replay_table_rounds_for_a_reader_and_marks_missing_values() -> None:
-    summary = {
-        **_block(0.101694, 14.7381, 2.117),
-        "by_onset_stage": {"Canary": _block(None, None, None)},
-    }
+    summary = ReplaySummary(
+        **vars(_block(0.101694, 14.7381, 2.117)),
+        by_onset_stage=(("Canary", _block(None, None, None)),),
+    )
     table = tables.replay_table(summary)
     assert list(table.index) == ["Canary", "all"]
     row = table.loc["all"]
@@ -82,4 +94,11 @@ def test_replay_table_rounds_for_a_reader_and_marks_missing_values() -> None:
     assert row["rollback p50 (min)"] == 14.7
     assert row["failed requests p50"] == 2
     assert row["users p95"] == 2
-    assert set(table.loc["Canary"].drop("runs")) == {"-"}  # no incident, nothing to show
+    # each rate beside its interval and the sample size it is judged on
+    assert row["detected 95 % CI"] == "1-46" and row["incidents"] == 3
+    assert row["incident runs"] == 59 and row["independent runs"] == 7.3
+    assert row["false rollback 95 % CI"] == "0-35"
+    canary = table.loc["Canary"]
+    shown = ["runs", "incident runs", "incidents", "false rollback %"]
+    shown += ["false rollback 95 % CI", "independent runs"]
+    assert set(canary.drop(shown)) == {"-"}  # no incident, nothing to show

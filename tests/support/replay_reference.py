@@ -5,7 +5,8 @@ state machine (written here, sample by sample, independently of the vectorised d
 accumulates the blast radius with the exposure the controller process holds at that moment,
 and raises the detection. The controller walks the stages one timeout per stage and re-checks
 for a detection after any same-time tick. Shared with the fast path are only the random
-choices and the sampled counts (``draw_run``/``build_world``) and the human response process.
+choices, the sampled counts and the sampled canary and stable latencies
+(``draw_run``/``build_world``) and the human response process.
 
 Kept in ``tests/`` (not shipped): it is slow by design and exists to be compared against; the
 benchmark imports it by path to measure the speed-up on the same replications.
@@ -279,11 +280,20 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
             return 1 - ratio, None, None
         new_v = world.new[m][0, i]
         if det.scope == "canary":
+            if m in world.canary_latency:  # what the canary measured of its own requests
+                new_v = world.canary_latency[m][0, i]
             return (new_v if r > 0 else NAN), None, None
         if m.startswith("latency_"):
             z = z_of(setup.statistics.get(m))
             return mixture_scalar(new_v, old_v, exposure, z, setup.config.latency_sigma), None, None
         return exposure * new_v + (1 - exposure) * old_v, None, None
+
+    def baseline(det: Any, i: int) -> float:
+        """The stable version's value: as it measured it (canary latency), else its level."""
+        m = det.metric
+        if det.scope == "canary" and m in world.stable_latency:
+            return float(world.stable_latency[m][0, lead + i])
+        return float(world.old[m][0, lead + i])
 
     def ticker() -> Generator[Any, Any, None]:
         for i in range(h):
@@ -295,7 +305,7 @@ def reference_run(setup: Setup, seed: int, run: int) -> tuple[RunResult, list[An
                 if det.scope == "canary" and not st["canary_on"]:
                     continue
                 v, e, r = sample(det, i, exposure)
-                fired = machine.feed(v, e, r, world.old[det.metric][0, lead + i])
+                fired = machine.feed(v, e, r, baseline(det, i))
                 if fired and st["detected"] is None:
                     st["detected"], st["detector"] = i + 1, det.name
                     log.append((env.now, "detected", ""))

@@ -12,8 +12,8 @@ from planner.limits import MAX_RUNS
 if TYPE_CHECKING:
     from planner.model import Plan
     from simulations.backtest.deploys import DeploySampling
-    from simulations.backtest.noise import SampleNoise
     from simulations.backtest.replay import ReplayRequest
+    from simulations.sampling.noise import SampleNoise
 
 __all__ = [
     "add_format_arguments",
@@ -132,11 +132,11 @@ def replay_settings(args: argparse.Namespace) -> DeploySampling:
 
 
 def noise_settings(args: argparse.Namespace) -> SampleNoise:
-    """The :class:`~simulations.backtest.noise.SampleNoise` the options describe."""
+    """The :class:`~simulations.sampling.noise.SampleNoise` the options describe."""
     import math
 
-    from simulations.backtest.noise import SampleNoise
     from simulations.exceptions import BacktestError
+    from simulations.sampling.noise import SampleNoise
 
     if args.noise_draws < 0:
         raise BacktestError(f"--noise-draws: {args.noise_draws} must be >= 0 (0: no noise)")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from simulations.backtest.run import BacktestReport
+from simulations.replay.measure.summary import ReplaySummary, SummaryBlock
 from simulations.tuning.sweep import Candidate, TuneReport
 
 __all__ = ["backtest_text", "front_text", "replay_text", "tune_text"]
@@ -191,30 +192,59 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x * 100:.0f}%"
 
 
-def replay_text(summary: dict[str, Any]) -> str:
-    """Overall and per-onset-stage rows: detection, time to roll back, blast radius."""
+def _pct_ci(ci: tuple[float, float] | None) -> str:
+    return "-" if ci is None else f"[{ci[0] * 100:.0f}-{ci[1] * 100:.0f}%]"
+
+
+def _rates_text(blocks: Sequence[tuple[str, SummaryBlock]]) -> list[str]:
+    """Each rate with its 95 % interval and the sample size it is judged on."""
+    rows = [
+        (
+            name,
+            f"{_pct(b.detected_fraction)} {_pct_ci(b.detected_fraction_ci95)}",
+            f"{b.runs_with_incident} / {b.distinct_incidents}",
+            f"{_pct(b.false_rollback_fraction)} {_pct_ci(b.false_rollback_fraction_ci95)}",
+            f"{b.runs} / {_num(b.effective_runs)}",
+        )
+        for name, b in blocks
+    ]
+    header = (
+        "onset stage",
+        "detected [95% CI]",
+        "incident runs / incidents",
+        "false rb [95% CI]",
+        "runs / independent",
+    )
+    return [
+        "95% Wilson intervals on independent evidence (detection: distinct incidents; "
+        "false rollbacks: independent runs' worth of trace)",
+        _grid(header, rows),
+    ]
+
+
+def replay_text(summary: ReplaySummary) -> str:
+    """Overall and per-onset-stage rows: detection, time to roll back, blast radius; then each
+    rate with its 95 % interval and sample size."""
     head = (
         f"{'onset stage':<14}{'runs':>6}{'detected':>9}{'false rb':>9}"
         f"{'detect p50':>11}{'rollback p50/p95/p99 min':>26}{'failed req p50/p95/p99':>28}"
         f"{'users p95':>10}{'exp-min p95':>12}"
     )
     rows = [head, "-" * len(head)]
-    blocks = [("all", summary), *summary.get("by_onset_stage", {}).items()]
+    blocks: list[tuple[str, SummaryBlock]] = [("all", summary), *summary.by_onset_stage]
     for name, b in blocks:
-        ttr, fr = b["time_to_rollback_minutes"], b["blast_radius"]["failed_requests"]
-        det = b["detected_fraction"]
+        ttr, fr = b.time_to_rollback_minutes, b.blast_radius.failed_requests
         rows.append(
-            f"{name:<14}{b['runs']:>6}{_pct(det):>9}"
-            f"{_pct(b['false_rollback_fraction']):>9}"
-            f"{_num(b['time_to_detect_minutes']['p50']):>11}"
-            f"{'/'.join(_num(ttr[p]) for p in ('p50', 'p95', 'p99')):>26}"
-            f"{'/'.join(_num(fr[p], 0) for p in ('p50', 'p95', 'p99')):>28}"
-            f"{_num(b['blast_radius']['users']['p95'], 0):>10}"
-            f"{_num(b['blast_radius']['exposure_minutes']['p95']):>12}"
+            f"{name:<14}{b.runs:>6}{_pct(b.detected_fraction):>9}"
+            f"{_pct(b.false_rollback_fraction):>9}"
+            f"{_num(b.time_to_detect_minutes.p50):>11}"
+            f"{'/'.join(_num(x) for x in (ttr.p50, ttr.p95, ttr.p99)):>26}"
+            f"{'/'.join(_num(x, 0) for x in (fr.p50, fr.p95, fr.p99)):>28}"
+            f"{_num(b.blast_radius.users.p95, 0):>10}"
+            f"{_num(b.blast_radius.exposure_minutes.p95):>12}"
         )
-    by = summary.get("false_rollbacks_by_detector") or {}
-    if any(by.values()):
-        runs = summary["runs"]
-        parts = ", ".join(f"{name} {n}/{runs} runs" for name, n in by.items())
+    by = summary.false_rollbacks_by_detector
+    if any(n for _, n in by):
+        parts = ", ".join(f"{name} {n}/{summary.runs} runs" for name, n in by)
         rows.append(f"false rollbacks by first alarm: {parts}")
-    return "\n".join(rows)
+    return "\n".join([*rows, "", *_rates_text(blocks)])

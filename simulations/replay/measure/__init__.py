@@ -6,7 +6,8 @@ Modules:
 - ``latency``: Fleet latency from the mixture of two log-normal latency distributions.
 - ``observe``: What a detector sees of one run: its metric in its scope, as an :class:`Observed`.
 - ``outcome``: One run's result: detection, time to roll back, blast radius.
-- ``summary``: Summaries of a Monte Carlo replay: percentiles overall and per onset stage.
+- ``summary``: Summaries of a Monte Carlo replay: percentiles overall and per onset stage, as
+  frozen records.
 """
 
 from simulations.replay.measure.latency import DEFAULT_SIGMA, mixture_quantile, norm_cdf, z_of
@@ -18,13 +19,25 @@ from simulations.replay.measure.outcome import (
     build_result,
     users_affected,
 )
-from simulations.replay.measure.summary import PERCENTILES, percentiles, summarise
+from simulations.replay.measure.summary import (
+    PERCENTILES,
+    BlastPercentiles,
+    Percentiles,
+    ReplaySummary,
+    SummaryBlock,
+    percentiles,
+    summarise,
+)
 
 __all__ = [
     "DEFAULT_SIGMA",
     "PERCENTILES",
+    "BlastPercentiles",
     "BlastRadius",
+    "Percentiles",
+    "ReplaySummary",
     "RunResult",
+    "SummaryBlock",
     "View",
     "blast_radius",
     "build_result",

@@ -2,12 +2,14 @@
 
 Canary scope (the new version alone) starts at the first step with exposure > 0, as Argo's and
 Flagger's analyses start with the canary; the error ratio is the canary's sampled
-``errors / requests`` (NaN with no canary request), a latency or other metric is the new
-version's value (NaN with no canary request; latency is not resampled). Fleet scope (everyone)
+``errors / requests`` (NaN with no canary request), a latency the canary's sampled percentile
+(:mod:`simulations.replay.sampled`; NaN with no canary request) with the stable version's own
+sampled percentile as ``baseline``, any other metric the new version's value (NaN with no
+canary request). Fleet scope (everyone)
 starts ``fleet_history_minutes`` before the deploy with the stable version only; the error
 ratio is ``(canary errors + stable errors) / requests``, a latency percentile the mixture
 quantile of the two versions (:mod:`.latency`), any other metric the traffic-weighted mean.
-``baseline`` is always the stable version's metric over the same steps.
+``baseline`` is otherwise the stable version's metric over the same steps.
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ def observe(setup: Setup, world: World, det: Detector) -> View:
             return View(Observed(step, ratio, cr, ce, base), c0)
         if m == SUCCESS_RATE:
             return View(Observed(step, 1.0 - ratio, baseline=base), c0)
+        if m in world.canary_latency:  # both versions measured as samples
+            value = np.where(cr > 0, _shift(world.canary_latency[m], cols, np.nan), np.nan)
+            base = _shift(world.stable_latency[m], cols, np.nan)
+            return View(Observed(step, value, baseline=base), c0)
         value = np.where(cr > 0, _shift(world.new[m], cols, np.nan), np.nan)
         return View(Observed(step, value, baseline=base), c0)
     offsets = np.full(len(world.draws), -world.lead, dtype=np.int64)

@@ -18,6 +18,7 @@ from typing import Any
 from planner.model import LEVELS, Plan
 from simulations.exceptions import ReportError
 from simulations.notebook.verdict import VERDICTS, Verdict
+from simulations.replay.measure.summary import ReplaySummary
 
 __all__ = ["SUMMARY_MIME", "ReportSummary", "parse_summary", "report_summary"]
 
@@ -100,21 +101,21 @@ class ReportSummary:
 
 def report_summary(
     plan: Plan,
-    replay: Mapping[str, Any] | None = None,
+    replay: ReplaySummary | None = None,
     verdict: Verdict | None = None,
     history: str = "",
 ) -> ReportSummary:
     """The summary of a report on ``plan`` and, when given, its replay summary document.
 
-    ``replay`` is the summary of :func:`simulations.replay.simulate` (``blast_radius`` ->
-    ``failed_requests`` -> ``p95``; ``time_to_rollback_minutes`` -> ``p95``); ``verdict`` the
+    ``replay`` is the summary of :func:`simulations.replay.simulate` (its p95 blast radius in
+    failed requests and p95 time to roll back); ``verdict`` the
     :func:`~simulations.notebook.verdict.report_verdict` of the same runs; ``history`` the trace's
     name.
     """
     p95_blast_radius = p95_time_to_rollback_minutes = None
     if replay is not None:
-        p95_blast_radius = replay["blast_radius"]["failed_requests"]["p95"]
-        p95_time_to_rollback_minutes = replay["time_to_rollback_minutes"]["p95"]
+        p95_blast_radius = replay.blast_radius.failed_requests.p95
+        p95_time_to_rollback_minutes = replay.time_to_rollback_minutes.p95
     return ReportSummary(
         feature=plan.change.feature,
         service=plan.change.service,

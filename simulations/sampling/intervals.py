@@ -1,4 +1,4 @@
-"""95 % intervals for the backtest's rates, on the effective number of independent deploys.
+"""95 % intervals for rates (backtest, tuning, replay), on the effective number of deploys.
 
 Wilson's score interval (Wilson 1927; Brown, Cai & DasGupta 2001, *Statistical Science* 16(2),
 who recommend it over the Wald interval for small n) for a proportion ``k / n``. The counts may

@@ -51,6 +51,7 @@ __all__ = [
     "DEFAULT_NOISE",
     "NO_NOISE",
     "SampleNoise",
+    "calibrated_pod_variance",
     "generator",
     "quantile_spread",
     "short_term_variance",
@@ -212,3 +213,14 @@ def split_level(
     c = v + np.sqrt(var * (1.0 / e - 1.0)) * rng.standard_normal(v.shape)
     s = v_old + np.sqrt(var * (1.0 / (1.0 - e) - 1.0)) * rng.standard_normal(v.shape)
     return c, s
+
+
+def calibrated_pod_variance(values: FloatArray, s2: float, requests: float) -> float:
+    """``tau2`` calibrated from a trace: the short-term variance of ln(``values``) beyond sampling.
+
+    :func:`short_term_variance` of the healthy ``values`` (log) minus the sampling part
+    ``s2 / requests`` (``requests`` per step, the median; with 0 or ``s2`` 0 there is none),
+    never below 0 (see the module docstring).
+    """
+    sampling = s2 / requests if s2 and requests > 0 else 0.0
+    return max(0.0, short_term_variance(values, True) - sampling)
