@@ -22,35 +22,19 @@ Assumptions, stated so they can be checked:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from simulations.sampling.intervals import wilson
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from simulations.tuning.sweep import TuneReport
 
-__all__ = ["VERDICTS", "Holdout", "Verdict", "holdout", "report_verdict", "wilson_interval"]
+__all__ = ["VERDICTS", "Holdout", "Verdict", "holdout", "report_verdict"]
 
 VERDICTS = ("ready", "review", "not ready")
-Z95 = 1.959963984540054  # the standard normal's 97.5th percentile
-
-
-def wilson_interval(share: float, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson's score interval for a proportion ``share`` observed over ``n`` trials.
-
-    Raises:
-        ValueError: ``n`` < 1 or ``share`` outside 0..1.
-    """
-    if n < 1:
-        raise ValueError(f"n(={n}) must be >= 1")
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"share(={share}) must be within 0..1")
-    z2 = z * z
-    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
-    half = z / (1 + z2 / n) * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 @dataclass(frozen=True)
@@ -127,7 +111,7 @@ def report_verdict(
     caught = incident_rows["detected"] & ~incident_rows["false_rollback"]
     k = int(incident_rows["incident"].nunique())
     detected = float(caught.mean()) if len(incident_rows) else None
-    ci = wilson_interval(detected, k) if detected is not None and k else None
+    ci = wilson(detected, k) if detected is not None and k else None
     fr = float(runs["false_rollback"].mean()) if len(runs) else None
     held = holdout(tuning) if tuning is not None else Holdout(tested=False)
     bad, good, reasons = [], [], []

@@ -7,7 +7,7 @@ and thresholds a page is about), ``summary`` (``summary.json``), ``verdict`` (th
 verdict and the assumptions behind it).
 """
 
-from simulations.notebook.verdict import Verdict, report_verdict, wilson_interval
+from simulations.notebook.verdict import Verdict, report_verdict
 from simulations.reporting.content.provenance import Provenance, sources_markdown
 from simulations.reporting.content.summary import (
     SUMMARY_MIME,
@@ -29,6 +29,5 @@ __all__ = [
     "report_verdict",
     "scan_reports",
     "sources_markdown",
-    "wilson_interval",
     "write_index",
 ]
