@@ -137,7 +137,8 @@ class ServiceProfile:
     labels: MetricLabels = field(default_factory=MetricLabels)
     mesh: str | None = None
     health_url: str | None = None
-    database: Literal["postgresql", "mysql"] = "postgresql"
+    # None: not declared; the repository's configuration names it (planner.migrations.tools.engine)
+    database: Literal["postgresql", "mysql"] | None = None
     # The raw ``calendar:`` section, parsed by planner.schedule.calendar when the plan is scheduled.
     calendar: Mapping[str, Any] | None = None
     source: str = "default"

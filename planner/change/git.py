@@ -255,6 +255,18 @@ CONTEXT_NAMES = frozenset(
         "docker-entrypoint.sh",
         "entrypoint.sh",
         "prestart.sh",
+        # the database engine (planner.migrations.tools.engine)
+        "schema.prisma",
+        "database.yml",
+        ".env",
+        ".env.dist",
+        ".env.example",
+        ".env.sample",
+        ".env.local.example",
+        "docker-compose.yml",
+        "docker-compose.yaml",
+        "compose.yml",
+        "compose.yaml",
     }
 )
 # Code that configures or runs a migration tool: goose from Go, Diesel's embedded migrations
@@ -262,7 +274,8 @@ _CONTEXT_CODE = {
     "*.go": r"goose\.(SetTableName|Up|UpTo|UpContext|NewProvider|SetBaseFS)\b"
     r"|^//go:embed .*migrat",
     "*.rs": r"\brun_pending_migrations\b",
-    "*.cs": r"\.Database\.Migrate(Async)?\s*\(",
+    "*.cs": r"\.Database\.Migrate(Async)?\s*\(|\b(Use|Add)(Npgsql|MySql|MySQL|Sqlite)",
+    "*.py": r"django\.db\.backends\.",
 }
 _MAX_CONTEXT = 40
 

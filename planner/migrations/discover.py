@@ -11,7 +11,8 @@ the file name only where the tool itself goes by it (Flyway ``V1__x.sql``, golan
 ``<version>_x/up.sql`` beside its ``down.sql``).
 
 The engine comes from a folder or file-name segment (``postgres``, ``mysql``, ``sqlite``,
-``clickhouse``, ``cockroach``), else from the project's configuration, else the profile.
+``clickhouse``, ``cockroach``), else the profile's ``database``, else the repository's own
+configuration (:mod:`planner.migrations.tools.engine`).
 """
 
 from __future__ import annotations

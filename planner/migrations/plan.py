@@ -22,6 +22,7 @@ from planner.migrations.discover import engine_of, recognise_migration
 from planner.migrations.group import Group, GroupPlan, plan_group
 from planner.migrations.shape.classify import Shape, read_shape
 from planner.migrations.tools.config import read_config
+from planner.migrations.tools.engine import resolve_engine
 from planner.migrations.tools.runners import detect_sql_tool
 from planner.migrations.tools.undo import FLYWAY
 from planner.model import (
@@ -126,7 +127,7 @@ _MIGRATION_CATEGORIES = frozenset({"migration", "migration_destructive"})
 
 
 def plan_database(
-    changes: ChangeSet, risk: Risk, base_ref: str, feature: str, engine: str
+    changes: ChangeSet, risk: Risk, base_ref: str, feature: str, engine: str | None = None
 ) -> DatabasePlan | None:
     """The database rollback for ``changes``, or ``None`` when no migration changed.
 
@@ -135,7 +136,9 @@ def plan_database(
         risk: its classification (``migration``/``migration_destructive`` categories).
         base_ref: the ref before the change (a SHA, or a marked placeholder).
         feature: feature name, used for the backup names.
-        engine: the profile's engine, for migrations whose folder or name names none.
+        engine: the profile's engine (``None``: not declared), for migrations whose folder or
+            name names none; undeclared, the repository's configuration names it
+            (:func:`planner.migrations.tools.engine.resolve_engine`).
     """
     paths = repo_paths(changes)
     categories = {f.path: set(f.categories) for f in risk.files}
@@ -153,11 +156,15 @@ def plan_database(
             found.append((f, tool))
     if not found:
         return None
+    config = read_config(changes)
+    engine, engine_note = resolve_engine(engine, config.engines)
     groups: dict[tuple[str, str, str], list[tuple[ChangedFile, Shape | None]]] = {}
     for f, tool in found:
         shape = None if f.change == "deleted" else read_shape(f.path, f.content, tool)
         key = (tool, _group_folder(f.path, tool), engine_of(f.path) or engine)
         groups.setdefault(key, []).append((f, shape))
+    if all(engine_of(f.path) for f, _ in found):
+        engine_note = ()  # every migration names its engine: the default decides nothing
     # one deployment runs one engine per tool: openfga ships the same goose change for
     # postgres, mysql and sqlite folders; plan the profile's and name the others
     served = {k[0] for k in groups if k[2] == engine}
@@ -165,14 +172,13 @@ def plan_database(
     for key in other:
         del groups[key]
     skipped = [
-        f"{folder or '.'} ({tool}, {eng}): not this deployment's engine (the service profile "
-        f"says {engine}); plan it with a profile for {eng}"
+        f"{folder or '.'} ({tool}, {eng}): not this deployment's engine ({engine}); plan it "
+        f"with a profile for {eng}"
         for tool, folder, eng in other
     ]
     migration_paths = {f.path for f, _ in found}
     evidence = _evidence(changes, migration_paths)
     searched = changes.base_uses is not None
-    config = read_config(changes)
     plans = [
         (
             key,
@@ -195,7 +201,7 @@ def plan_database(
     )
     merged = _merge(plans, migrations, engine)
     blockers = _renames_both_versions_need(plans, groups, changes, evidence, migration_paths)
-    notes = [*blockers, *skipped]
+    notes = [*blockers, *engine_note, *skipped]
     if config.evidence:
         notes.append("Tool configuration read: " + "; ".join(config.evidence))
     if not notes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from support.gitrepo import commit, git, make_repo
 
 from planner.exceptions import PlanError
@@ -377,3 +378,82 @@ def test_a_rename_no_old_code_reads_runs_before_the_code_that_needs_it(tmp_path:
     assert db["deferred"] == []
     assert db["upgrade"] == "bin/rails db:migrate"
     assert not any(item.startswith("Blocker") for item in found["plan"]["checklist"])
+
+
+# --- the database engine, read from the repository ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "engine"),
+    [
+        # kimai/kimai .env.dist (Symfony, Doctrine)
+        (".env.dist", "DATABASE_URL=mysql://user:password@127.0.0.1:3306/database\n", "mysql"),
+        # umami-software/umami prisma/schema.prisma
+        (
+            "prisma/schema.prisma",
+            'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
+            "postgresql",
+        ),
+        # a Rails app (discourse/discourse, maybe-finance/maybe) config/database.yml
+        ("config/database.yml", "default: &default\n  adapter: postgresql\n", "postgresql"),
+        ("config/database.yml", "production:\n  adapter: trilogy\n", "mysql"),
+        # koel/koel .env.example (Laravel)
+        (".env.example", "DB_CONNECTION=sqlite\n", "sqlite"),
+        # healthchecks/healthchecks hc/settings.py (Django)
+        ("hc/settings.py", '"ENGINE": "django.db.backends.postgresql",\n', "postgresql"),
+        # dotnet/eShop src/Ordering.API/Extensions/Extensions.cs (.NET Aspire, EF Core)
+        (
+            "src/Ordering.API/Extensions.cs",
+            "builder.AddNpgsqlDbContext<OrderingContext>(",
+            "postgresql",
+        ),
+    ],
+)
+def test_the_engine_is_read_from_the_tools_own_configuration(
+    path: str, text: str, engine: str
+) -> None:
+    from planner.migrations.tools.engine import detected_engines, resolve_engine
+
+    assert detected_engines({path: text}) == ((engine, path, True),)
+    assert resolve_engine(None, detected_engines({path: text}))[0] == engine
+
+
+def test_the_profile_wins_and_several_engines_or_none_are_said_not_guessed() -> None:
+    from planner.migrations.tools.engine import detected_engines, resolve_engine
+
+    env = {".env": "DATABASE_URL=mysql://x\n"}
+    assert resolve_engine("postgresql", detected_engines(env)) == ("postgresql", ())
+    # a compose file's image is weaker than the tool's configuration
+    both = {**env, "compose.yml": "services:\n  db:\n    image: postgres:16\n"}
+    assert resolve_engine(None, detected_engines(both))[0] == "mysql"
+    # usememos/memos supports three engines: none is named, the assumption is said
+    many = {"a/.env": "DB_CONNECTION=mysql\n", "b/.env": "DATABASE_URL=sqlite:memos.db\n"}
+    engine, note = resolve_engine(None, detected_engines(many))
+    assert engine == "mysql" and "several database engines" in note[0]
+    engine, note = resolve_engine(None, ())
+    assert engine == "postgresql" and "PostgreSQL assumed" in note[0]
+
+
+def test_a_mysql_project_gets_mysql_commands_without_a_profile(tmp_path: Path) -> None:
+    # kimai/kimai: Doctrine migrations in migrations/, DATABASE_URL=mysql://... in .env.dist
+    base = {
+        "composer.json": '{"require": {"doctrine/doctrine-migrations-bundle": "^3"}}\n',
+        ".env.dist": "DATABASE_URL=mysql://user:password@127.0.0.1:3306/database\n",
+        "migrations/Version20260101000000.php": "<?php\n// init\n",
+    }
+    head = {
+        "migrations/Version20260802183206.php": (
+            "<?php\nfinal class Version20260802183206 extends AbstractMigration\n{\n"
+            "    public function up(Schema $schema): void\n    {\n"
+            "        $this->addSql('DELETE FROM kimai2_configuration WHERE name = \\'x\\'');\n"
+            "    }\n}\n"
+        ),
+    }
+    db = _database(tmp_path, base, head)["db"]
+    assert any(
+        w == "Database engine mysql, from the repository (mysql in .env.dist)"
+        for w in db["warnings"]
+    )
+    commands = _commands(db)
+    assert commands and not any("psql" in c or "pg_dump" in c for c in commands), commands
+    assert any(c.startswith("mysql ") for c in commands), commands

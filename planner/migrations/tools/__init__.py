@@ -7,6 +7,7 @@ Modules:
   ``ChangeSet.context_files``.
 - ``efcore``: Entity Framework Core: ``dotnet ef database update [<migration>] --project <dir>``.
 - ``django``: Django: migrate each app back to the migration before the change's first one.
+- ``engine``: Which database engine the repository runs, read from its own configuration at head.
 - ``folder``: The folder a migration tool runs in: the sub-project of a monorepo that holds the
   migrations.
 - ``inverse``: Inverse of plain additive SQL migrations (no migration tool): CREATE TABLE, CREATE

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from planner.change.model import ChangeSet
+from planner.migrations.tools.engine import detected_engines
 
 __all__ = ["ToolConfig", "read_config"]
 
@@ -41,6 +42,7 @@ class ToolConfig:
     flyway_locations: str | None = None
     runs_at_startup: tuple[str, ...] = ()  # tools the application runs itself
     evidence: tuple[str, ...] = ()
+    engines: tuple[tuple[str, str, bool], ...] = ()  # (engine, file, strong): tools.engine
 
 
 _PRISMA = re.compile(r"\"(?:prisma|@prisma/client)\"\s*:\s*\"[^\d\"]*(\d+)")
@@ -145,4 +147,6 @@ def read_config(changes: ChangeSet) -> ToolConfig:
         ):
             startup.append("flyway")
             evidence.append(f"flyway-core in {path}: the application migrates at start-up")
-    return ToolConfig(prisma, table, locations, tuple(startup), tuple(evidence))
+    return ToolConfig(
+        prisma, table, locations, tuple(startup), tuple(evidence), detected_engines(texts)
+    )

@@ -1,0 +1,110 @@
+"""Which database engine the repository runs, read from its own configuration at head.
+
+A migration's folder or file name may name its engine (:func:`planner.migrations.discover.
+engine_of`); otherwise the service profile's ``database`` does; otherwise this module reads
+the repository, strongest evidence first:
+
+1. the tool's own configuration: Prisma's ``datasource`` ``provider``, Rails'
+   ``config/database.yml`` ``adapter``, Django's ``ENGINE`` (``django.db.backends.mysql``),
+   EF Core's ``UseNpgsql``/``AddNpgsqlDbContext`` (dotnet/eShop), ``DATABASE_URL`` or Laravel's
+   ``DB_CONNECTION`` in a ``.env`` file (kimai/kimai: ``mysql://``);
+2. a database image in a compose file (``image: postgres:16``), weaker: a compose file may run
+   databases the application does not migrate.
+
+Several engines at the same strength (usememos/memos supports three) name none: the plan then
+says which it assumed and how to set it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+
+__all__ = ["detected_engines", "resolve_engine"]
+
+_NAMES = {
+    "postgres": "postgresql",
+    "postgresql": "postgresql",
+    "postgis": "postgresql",
+    "pgsql": "postgresql",
+    "npgsql": "postgresql",
+    "psycopg2": "postgresql",
+    "postgresql_psycopg2": "postgresql",
+    "cockroachdb": "cockroachdb",
+    "mysql": "mysql",
+    "mysql2": "mysql",
+    "trilogy": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "sqlite3": "sqlite",
+}
+_ENV_FILES = (".env", ".env.dist", ".env.example", ".env.sample", ".env.local.example")
+_COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+_PRISMA = re.compile(r"datasource\s+\w+\s*\{[^}]*?\bprovider\s*=\s*\"(\w+)\"", re.S)
+_RAILS = re.compile(r"^\s*adapter:\s*[\"']?(\w+)", re.M)
+_ENV = re.compile(
+    r"^\s*(?:export\s+)?(?:DATABASE_URL\s*=\s*[\"']?(\w+)(?:\+\w+)?:|DB_CONNECTION\s*=\s*[\"']?(\w+))",
+    re.M,
+)
+_DJANGO = re.compile(r"\bdjango\.db\.backends\.(\w+)")
+_EF = re.compile(r"\b(?:Use|Add)(Npgsql|MySql|MySQL|Sqlite)\w*\s*[<(]")
+_IMAGE = re.compile(r"^\s*image:\s*[\"']?(?:[\w.-]+/)*(postgres|postgis|mysql|mariadb)\b", re.M)
+# planner.change.git reads these files at head (CONTEXT_NAMES, _CONTEXT_CODE)
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[str]:
+    out = []
+    for m in pattern.finditer(text):
+        word = next((g for g in m.groups() if g), "").lower()
+        if word in _NAMES:
+            out.append(_NAMES[word])
+    return out
+
+
+def detected_engines(texts: Mapping[str, str]) -> tuple[tuple[str, str, bool], ...]:
+    """``(engine, path, strong)`` for each configuration file that names an engine."""
+    out: list[tuple[str, str, bool]] = []
+    for path in sorted(texts, key=lambda p: (p.count("/"), p)):
+        text, name = texts[path], posixpath.basename(path)
+        if name == "schema.prisma":
+            engines, strong = _found(_PRISMA, text), True
+        elif name == "database.yml":
+            engines, strong = _found(_RAILS, text), True
+        elif name in _ENV_FILES:
+            engines, strong = _found(_ENV, text), True
+        elif path.endswith(".py"):
+            engines, strong = _found(_DJANGO, text), True
+        elif path.endswith(".cs"):
+            engines, strong = _found(_EF, text), True
+        elif name in _COMPOSE_FILES:
+            engines, strong = _found(_IMAGE, text), False
+        else:
+            continue
+        out += [(e, path, strong) for e in dict.fromkeys(engines)]
+    return tuple(out)
+
+
+def resolve_engine(
+    declared: str | None, found: tuple[tuple[str, str, bool], ...]
+) -> tuple[str, tuple[str, ...]]:
+    """The engine for migrations whose path names none, and the note that says where it came
+    from: the profile's ``database`` when set, else the repository's one engine, else
+    PostgreSQL, said as an assumption. ``found`` is :func:`detected_engines`' answer."""
+    if declared is not None:
+        return declared, ()
+    strong = [(e, p) for e, p, s in found if s] or [(e, p) for e, p, _ in found]
+    engines = list(dict.fromkeys(e for e, _ in strong))
+    where = "; ".join(f"{e} in {p}" for e, p in strong[:4])
+    if len(engines) == 1:
+        return engines[0], (f"Database engine {engines[0]}, from the repository ({where})",)
+    if engines:
+        chosen = "postgresql" if "postgresql" in engines else engines[0]
+        return chosen, (
+            f"The repository names several database engines ({where}): planned for {chosen}; "
+            "set `database:` in the service profile",
+        )
+    return "postgresql", (
+        "No database engine named by the repository or the service profile: PostgreSQL "
+        "assumed; set `database:` in the service profile",
+    )
