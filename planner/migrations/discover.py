@@ -65,6 +65,7 @@ _CONTENT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         (".exs", r"\buse\s+Ecto\.Migration\b", "ecto"),
         (".ex", r"\buse\s+Ecto\.Migration\b", "ecto"),
         (".php", r"\bextends\s+Migration\b", "laravel"),
+        (".php", r"\bextends\s+AbstractMigration\b", "doctrine"),
         (".ts", r"\bimplements\s+MigrationInterface\b", "typeorm"),
         (".js", r"\bimplements\s+MigrationInterface\b", "typeorm"),
         (".js", r"\bqueryInterface\b", "sequelize"),

@@ -15,9 +15,9 @@ from planner.migrations.backup import Loss, backup_step, losses, recovery
 from planner.migrations.placement import upgrade_to
 from planner.migrations.shape.classify import SchemaStep, Shape
 from planner.migrations.tools.config import ToolConfig
-from planner.migrations.tools.efcore import efcore_update
 from planner.migrations.tools.folder import in_folder, steps_in_folder, tool_folder
 from planner.migrations.tools.inverse import apply_command
+from planner.migrations.tools.named import doctrine_update, efcore_update
 from planner.migrations.tools.runners import SQL_TOOLS, sql_tool_upgrade
 from planner.migrations.tools.undo import UPGRADE, alembic_command, undo_steps
 from planner.model import DatabaseRecovery, DeferredMigrations, Step
@@ -278,6 +278,8 @@ def _upgrade(tool: str, added: list[ChangedFile], engine: str, paths: frozenset[
         return alembic_command(paths, "upgrade", "head")
     if tool == "efcore":
         return efcore_update(added, paths) if added else None
+    if tool == "doctrine":
+        return doctrine_update(added, paths) if added else None
     if tool in UPGRADE:
         return UPGRADE[tool]
     if tool in SQL_TOOLS:

@@ -16,8 +16,8 @@ import posixpath
 import re
 
 from planner.change.model import ChangedFile
-from planner.migrations.tools.efcore import efcore_update
 from planner.migrations.tools.inverse import apply_command
+from planner.migrations.tools.named import doctrine_update, efcore_update
 from planner.migrations.tools.runners import sql_tool_upgrade_to
 from planner.migrations.tools.undo import alembic_command
 from planner.quoting.shell import join
@@ -55,6 +55,8 @@ def upgrade_to(
         return join("bin/rails", "db:migrate", f"VERSION={name.split('_', 1)[0]}")
     if tool == "efcore":
         return efcore_update(expand, paths, to=last)
+    if tool == "doctrine":
+        return doctrine_update(expand, paths, to=last)
     if tool == "sequelize":
         return join("npx", "sequelize-cli", "db:migrate", "--to", name)
     if tool == "sql":

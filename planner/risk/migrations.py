@@ -149,6 +149,7 @@ _MARKER_WORDS = {
     "yml": ("databaseChangeLog",),
     "json": ("databaseChangeLog",),
     "cs": ("MigrationBuilder",),
+    "php": ("AbstractMigration",),
 }
 _MARKERS = re.compile(
     r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b"
@@ -158,7 +159,8 @@ _MARKERS = re.compile(
     r"|<\s*ActiveRecord::Migration\b"
     r"|\buse\s+Ecto\.Migration\b"
     r"|<databaseChangeLog\b|^databaseChangeLog\s*:"
-    r"|\bvoid\s+Up\s*\(\s*MigrationBuilder\b",  # EF Core
+    r"|\bvoid\s+Up\s*\(\s*MigrationBuilder\b"  # EF Core
+    r"|\bextends\s+AbstractMigration\b",  # Doctrine
     re.MULTILINE | re.IGNORECASE,
 )
 _FLYWAY_VERSIONED = re.compile(r"(?:^|/)v\d+(?:[._]\d+)*__[^/]+\.sql$")

@@ -457,3 +457,40 @@ def test_a_mysql_project_gets_mysql_commands_without_a_profile(tmp_path: Path) -
     commands = _commands(db)
     assert commands and not any("psql" in c or "pg_dump" in c for c in commands), commands
     assert any(c.startswith("mysql ") for c in commands), commands
+    # Doctrine: recognised by its class, undone by its own down(), never by hand
+    assert db["tool"] == "doctrine"
+    [held] = db["deferred"]
+    assert [s["command"] for s in held["undo"] if s["command"]] == [
+        "vendor/bin/doctrine-migrations execute 'DoctrineMigrations\\Version20260802183206' "
+        "--down --no-interaction"
+    ]
+
+
+def test_a_symfony_doctrine_migration_runs_through_bin_console(tmp_path: Path) -> None:
+    # kimai/kimai: bin/console, namespace DoctrineMigrations, an additive migration
+    base = {
+        "bin/console": "#!/usr/bin/env php\n<?php\n",
+        ".env.dist": "DATABASE_URL=mysql://user:password@127.0.0.1:3306/database\n",
+        "migrations/Version20260101000000.php": "<?php\n// init\n",
+    }
+    add = "migrations/Version20260802144517.php"
+    db = _database(
+        tmp_path,
+        base,
+        {
+            add: (
+                "<?php\nnamespace DoctrineMigrations;\n\nfinal class Version20260802144517 "
+                "extends AbstractMigration\n{\n    public function up(Schema $schema): void\n"
+                "    {\n        $this->addSql('ALTER TABLE t ADD note VARCHAR(35) DEFAULT NULL');\n"
+                "    }\n\n    public function down(Schema $schema): void\n    {\n"
+                "        $this->addSql('ALTER TABLE t DROP note');\n    }\n}\n"
+            )
+        },
+    )["db"]
+    assert db["tool"] == "doctrine" and db["deferred"] == []
+    assert db["upgrade"] == "php bin/console doctrine:migrations:migrate --no-interaction"
+    assert db["target"] == "Version20260101000000"
+    assert [s["command"] for s in db["steps"] if s["command"]] == [
+        "php bin/console doctrine:migrations:execute 'DoctrineMigrations\\Version20260802144517' "
+        "--down --no-interaction"
+    ]

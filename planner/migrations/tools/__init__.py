@@ -1,17 +1,17 @@
-"""Per-tool knowledge: Django, the SQL runners (goose, dbmate, golang-migrate), plain SQL inverses,
-undo targets, folders and configuration.
+"""Per-tool knowledge: Django, EF Core and Doctrine, the SQL runners (goose, dbmate,
+golang-migrate, Diesel), plain SQL inverses, undo targets, folders, configuration and engine.
 
 Modules:
 
 - ``config``: How the project configures its migration tools, read from
   ``ChangeSet.context_files``.
-- ``efcore``: Entity Framework Core: ``dotnet ef database update [<migration>] --project <dir>``.
 - ``django``: Django: migrate each app back to the migration before the change's first one.
 - ``engine``: Which database engine the repository runs, read from its own configuration at head.
 - ``folder``: The folder a migration tool runs in: the sub-project of a monorepo that holds the
   migrations.
 - ``inverse``: Inverse of plain additive SQL migrations (no migration tool): CREATE TABLE, CREATE
   INDEX and ADD COLUMN are undone with DROP ...
+- ``named``: Tools that move the database to a named migration: EF Core and Doctrine.
 - ``runners``: goose, dbmate, golang-migrate and Diesel: SQL migrations that carry their own
   rollback.
 - ``undo``: Per-tool database rollback steps: the exact target read from the migration files.

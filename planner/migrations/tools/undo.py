@@ -14,8 +14,8 @@ import re
 
 from planner.change.model import ChangedFile
 from planner.migrations.tools.django import django_undo
-from planner.migrations.tools.efcore import efcore_undo
 from planner.migrations.tools.inverse import invert_sql, run_command
+from planner.migrations.tools.named import doctrine_undo, efcore_undo
 from planner.migrations.tools.runners import SQL_TOOLS, sql_tool_undo
 from planner.model import Step
 from planner.quoting.shell import join, q
@@ -94,6 +94,8 @@ def undo_steps(
         return _flyway(added, paths)
     if tool == "efcore":
         return efcore_undo(added, paths)
+    if tool == "doctrine":
+        return doctrine_undo(added, paths)
     if tool in SQL_TOOLS:
         return sql_tool_undo(tool, added, paths, engine)
     if tool in _COUNTED:
