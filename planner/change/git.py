@@ -257,6 +257,10 @@ CONTEXT_NAMES = frozenset(
         "prestart.sh",
         # the database engine (planner.migrations.tools.engine)
         "schema.prisma",
+        "drizzle.config.ts",
+        "drizzle.config.js",
+        "drizzle.config.mjs",
+        "drizzle.config.json",
         "database.yml",
         ".env",
         ".env.dist",

@@ -8,7 +8,8 @@ Prisma schema), so recognition reads the file itself: goose's ``-- +goose Up``, 
 ``MigrationInterface``, a Liquibase ``databaseChangeLog``, an EF Core ``Up(MigrationBuilder``;
 the file name only where the tool itself goes by it (Flyway ``V1__x.sql``, golang-migrate
 ``1_x.up.sql``, ory popx ``1_x.postgres.up.sql``, Prisma ``<ts>_x/migration.sql``, Diesel
-``<version>_x/up.sql`` beside its ``down.sql``).
+``<version>_x/up.sql`` beside its ``down.sql``, Drizzle ``drizzle/0001_x.sql``; Drizzle's
+``--> statement-breakpoint`` wherever the folder is).
 
 The engine comes from a folder or file-name segment (``postgres``, ``mysql``, ``sqlite``,
 ``clickhouse``, ``cockroach``), else the profile's ``database``, else the repository's own
@@ -48,6 +49,7 @@ _GOLANG_MIGRATE = re.compile(r"(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$")
 # Diesel: migrations/2026-07-27-143313-0000_rename_x/up.sql, 00000000000000_diesel_initial_setup/
 _DIESEL = re.compile(r"(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$")
 _PRISMA = re.compile(r"(?:^|/)(?:prisma/)?migrations/\d{8,}[^/]*/migration\.sql$")
+_DRIZZLE = re.compile(r"(?:^|/)drizzle/\d{4}_[^/]+\.sql$")
 _MIGRATION_FOLDER = re.compile(
     r"(?:^|/)(?:migrations?|migrate|db|schema|sql)(?:/[^/]+)*/[^/]+\.sql$", re.I
 )
@@ -57,6 +59,7 @@ _CONTENT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     for ext, p, tool in (
         (".sql", r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b", "goose"),
         (".sql", r"^[ \t]*--[ \t]*migrate:up\b", "dbmate"),
+        (".sql", r"^-->[ \t]*statement-breakpoint\b", "drizzle"),
         (".sql", r"^[ \t]*--[ \t]*liquibase[ \t]+formatted[ \t]+sql\b", "liquibase"),
         (".go", r"\bgoose\.Add(?:Named)?Migration(?:Context)?\(", "goose"),
         (".py", r"^class\s+\w+\(\s*migrations\.Migration\s*\)", "django"),
@@ -105,6 +108,8 @@ def recognise_migration(path: str, content: str | None) -> str | None:
         return "flyway"
     if _PRISMA.search(low):
         return "prisma"
+    if _DRIZZLE.search(low):
+        return "drizzle"
     if _MIGRATION_FOLDER.search(low):
         return "sql"
     return None

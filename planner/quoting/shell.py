@@ -42,8 +42,10 @@ def join(*words: str) -> str:
 def in_folder(folder: str, command: str) -> str:
     """``command`` run in ``folder`` inside a subshell, so the next pasted line is unaffected.
 
-    The repository root (``""`` or ``"."``) runs it as it is.
+    The repository root (``""`` or ``"."``) runs it as it is, and so does a marked placeholder
+    (``# fill in: ...``): wrapped, its ``#`` would swallow the closing parenthesis and leave the
+    pasted subshell open.
     """
-    if not folder or folder == ".":
+    if not folder or folder == "." or command.lstrip().startswith("#"):
         return command
     return f"(cd {q(folder)} && {command})"

@@ -31,6 +31,7 @@ _MIGRATION_PATH = re.compile(
     r"|(?:^|/)r__[^/]+\.sql$"
     r"|(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$"  # golang-migrate
     r"|(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$"  # Diesel <version>_<name>/up.sql
+    r"|(?:^|/)drizzle/\d{4}_[^/]+\.sql$"  # drizzle-kit's default out folder
     r"|(?:^|/)changelog/(?:.+/)?[^/]+\.(?:xml|ya?ml|json|sql)$"  # liquibase
     r"|(?:^|/)db\.changelog[^/]*\.(?:xml|ya?ml|json)$"
 )
@@ -139,7 +140,7 @@ def _by_path(norm_path: str) -> bool:
 
 # The content markers each file type can carry (one or two substring scans per file).
 _MARKER_WORDS = {
-    "sql": ("+goose", "migrate:up"),
+    "sql": ("+goose", "migrate:up", "statement-breakpoint"),
     "py": ("migrations.Migration", "down_revision"),
     "rb": ("ActiveRecord::Migration",),
     "ex": ("Ecto.Migration",),
@@ -154,6 +155,7 @@ _MARKER_WORDS = {
 _MARKERS = re.compile(
     r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b"
     r"|^[ \t]*--[ \t]*migrate:up\b"
+    r"|^-->[ \t]*statement-breakpoint\b"
     r"|^class\s+\w+\(\s*migrations\.Migration\s*\)"
     r"|^down_revision\s*(?::[^=]+)?="
     r"|<\s*ActiveRecord::Migration\b"

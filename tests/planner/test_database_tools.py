@@ -13,6 +13,7 @@ The Diesel CLI is not installed here, so its commands are checked as text (the f
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -494,3 +495,95 @@ def test_a_symfony_doctrine_migration_runs_through_bin_console(tmp_path: Path) -
         "php bin/console doctrine:migrations:execute 'DoctrineMigrations\\Version20260802144517' "
         "--down --no-interaction"
     ]
+
+
+# openstatusHQ/openstatus fbfb54790: packages/db/drizzle/0082_cooing_karma.sql with its
+# meta/0082_snapshot.json and meta/_journal.json, drizzle.config.ts with dialect "turso"
+DRIZZLE_SQL = (
+    "CREATE INDEX `incident_open_idx` ON `incident` (`workspace_id`);--> statement-breakpoint\n"
+    "CREATE INDEX `user_email_idx` ON `user` (`email`);"
+)
+
+
+def _drizzle(tmp_path: Path, dialect: str, sql: str = DRIZZLE_SQL) -> dict[str, Any]:
+    base = {
+        "package.json": '{"workspaces": ["packages/*"]}\n',
+        "packages/db/drizzle.config.ts": (
+            'export default {\n  schema: "./src/schema/index.ts",\n  out: "./drizzle",\n'
+            f'  dialect: "{dialect}",\n}}\n'
+        ),
+        "packages/db/drizzle/0000_init.sql": "CREATE TABLE `incident` (`id` integer);\n",
+        "packages/db/drizzle/meta/_journal.json": '{"entries": []}\n',
+    }
+    head = {
+        "packages/db/drizzle/0082_cooing_karma.sql": sql,
+        "packages/db/drizzle/meta/0082_snapshot.json": '{"user": {"hashed_token": 1}}\n',
+        "packages/db/drizzle/meta/_journal.json": '{"entries": [{"idx": 82}]}\n',
+    }
+    return _database(tmp_path, base, head)
+
+
+def test_drizzle_migrations_run_with_drizzle_kit_and_turso_gets_placeholders(
+    tmp_path: Path,
+) -> None:
+    found = _drizzle(tmp_path, "turso")
+    plan, db = found["plan"], found["db"]
+    levels = {f["path"]: (f["level"], f["categories"]) for f in plan["risk"]["files"]}
+    assert levels["packages/db/drizzle/meta/0082_snapshot.json"] == ("LOW", ["migration_metadata"])
+    assert levels["packages/db/drizzle/meta/_journal.json"] == ("LOW", ["migration_metadata"])
+    assert db["tool"] == "drizzle"
+    assert db["migrations"] == ["packages/db/drizzle/0082_cooing_karma.sql"]
+    assert db["upgrade"] == "(cd packages/db && npx drizzle-kit migrate)"
+    assert "Database engine turso, from the repository" in " ".join(db["warnings"])
+    undo = [s["command"] for s in db["steps"] if s["command"]]
+    # a remote libSQL database: no psql, no sqlite3 file; marked placeholders, never wrapped in
+    # a subshell whose closing parenthesis the comment would swallow
+    assert undo and all(c.startswith("# fill in: run with the turso client:") for c in undo)
+    for command in undo:
+        done = subprocess.run(["bash", "-n"], input=command + "\necho next\n", text=True)
+        assert done.returncode == 0
+
+
+def test_drizzle_on_postgresql_undoes_with_psql_in_the_package(tmp_path: Path) -> None:
+    # drizzle-kit writes PostgreSQL identifiers in double quotes
+    db = _drizzle(tmp_path, "postgresql", DRIZZLE_SQL.replace("`", '"'))["db"]
+    undo = [s["command"] for s in db["steps"] if s["command"]]
+    assert len(undo) == 1
+    assert undo[0].startswith("(cd packages/db && psql -v ON_ERROR_STOP=1 --single-transaction")
+    assert 'DROP INDEX IF EXISTS "user_email_idx"' in undo[0]
+    assert "no down migrations" in db["steps"][0]["action"]
+
+
+def test_a_sqlite_projects_plain_sql_is_applied_and_undone_by_sqlite3_for_real(
+    tmp_path: Path,
+) -> None:
+    # one folder per engine, as usememos/memos keeps store/migration/sqlite/: sqlite3, never psql
+    import shutil
+
+    if shutil.which("sqlite3") is None:
+        pytest.skip("sqlite3 is not installed (.ci/run installs it)")
+    base = {"store/migration/sqlite/001_init.sql": "CREATE TABLE memo (id INTEGER);\n"}
+    head = {
+        "store/migration/sqlite/002_add_tag.sql": (
+            "CREATE TABLE tag (id INTEGER, name TEXT);\nCREATE INDEX idx_tag_name ON tag (name);\n"
+        )
+    }
+    repo_db = tmp_path / "memos.db"
+    db = _database(tmp_path, base, head)["db"]
+    repo = tmp_path / "repo"
+    env = {"DB_PATH": str(repo_db), "PATH": "/usr/bin:/bin"}
+
+    def run(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-c", command], cwd=repo, env=env, capture_output=True, text=True, check=True
+        )
+
+    run('sqlite3 "$DB_PATH" < store/migration/sqlite/001_init.sql')
+    assert db["upgrade"].startswith('sqlite3 -bail "$DB_PATH" < ')
+    run(db["upgrade"])
+    tables = 'sqlite3 "$DB_PATH" "SELECT name FROM sqlite_master WHERE type=\'table\'"'
+    assert run(tables).stdout.split() == ["memo", "tag"]
+    for step in db["steps"]:
+        if step["command"]:
+            run(step["command"])
+    assert run(tables).stdout.split() == ["memo"]

@@ -4,7 +4,8 @@ A migration's folder or file name may name its engine (:func:`planner.migrations
 engine_of`); otherwise the service profile's ``database`` does; otherwise this module reads
 the repository, strongest evidence first:
 
-1. the tool's own configuration: Prisma's ``datasource`` ``provider``, Rails'
+1. the tool's own configuration: Prisma's ``datasource`` ``provider``, Drizzle's ``dialect``
+   (``turso`` for a remote libSQL database, whose commands are marked placeholders), Rails'
    ``config/database.yml`` ``adapter``, Django's ``ENGINE`` (``django.db.backends.mysql``),
    EF Core's ``UseNpgsql``/``AddNpgsqlDbContext`` (dotnet/eShop), ``DATABASE_URL`` or Laravel's
    ``DB_CONNECTION`` in a ``.env`` file (kimai/kimai: ``mysql://``);
@@ -27,6 +28,7 @@ _NAMES = {
     "postgres": "postgresql",
     "postgresql": "postgresql",
     "postgis": "postgresql",
+    "pg": "postgresql",  # drizzle-kit's driver before 0.21
     "pgsql": "postgresql",
     "npgsql": "postgresql",
     "psycopg2": "postgresql",
@@ -38,6 +40,10 @@ _NAMES = {
     "mariadb": "mysql",
     "sqlite": "sqlite",
     "sqlite3": "sqlite",
+    "better-sqlite": "sqlite",
+    # remote libSQL (openstatusHQ/openstatus): SQLite's dialect, but no sqlite3 file to open
+    "turso": "turso",
+    "libsql": "turso",
 }
 _ENV_FILES = (".env", ".env.dist", ".env.example", ".env.sample", ".env.local.example")
 _COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
@@ -49,6 +55,14 @@ _ENV = re.compile(
 )
 _DJANGO = re.compile(r"\bdjango\.db\.backends\.(\w+)")
 _EF = re.compile(r"\b(?:Use|Add)(Npgsql|MySql|MySQL|Sqlite)\w*\s*[<(]")
+# drizzle.config.*: dialect (drizzle-kit 0.21+) or driver (before)
+_DRIZZLE = re.compile(r"\b(?:dialect|driver)\s*:\s*[\"']([\w-]+)[\"']")
+_DRIZZLE_FILES = (
+    "drizzle.config.ts",
+    "drizzle.config.js",
+    "drizzle.config.mjs",
+    "drizzle.config.json",
+)
 _IMAGE = re.compile(r"^\s*image:\s*[\"']?(?:[\w.-]+/)*(postgres|postgis|mysql|mariadb)\b", re.M)
 # planner.change.git reads these files at head (CONTEXT_NAMES, _CONTEXT_CODE)
 
@@ -69,6 +83,8 @@ def detected_engines(texts: Mapping[str, str]) -> tuple[tuple[str, str, bool], .
         text, name = texts[path], posixpath.basename(path)
         if name == "schema.prisma":
             engines, strong = _found(_PRISMA, text), True
+        elif name in _DRIZZLE_FILES:
+            engines, strong = _found(_DRIZZLE, text), True
         elif name == "database.yml":
             engines, strong = _found(_RAILS, text), True
         elif name in _ENV_FILES:

@@ -1,7 +1,8 @@
 """The folder a migration tool runs in: the sub-project of a monorepo that holds the migrations.
 
-``bin/rails``, ``npx knex`` (knexfile), ``npx sequelize-cli`` (``.sequelizerc``) and ``flyway``
-(``flyway.conf``) read their project from the working folder. Their commands for a sub-project
+``bin/rails``, ``npx knex`` (knexfile), ``npx sequelize-cli`` (``.sequelizerc``), ``flyway``
+(``flyway.conf``) and ``npx drizzle-kit`` (``drizzle.config.ts``) read their project from the
+working folder. Their commands for a sub-project
 run in a subshell, ``(cd services/api && ...)``, so the next pasted line is still in the
 repository root.
 """
@@ -21,8 +22,19 @@ _MARKERS = {
     "knex": ("knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs"),
     "sequelize": (".sequelizerc",),
     "flyway": ("flyway.conf", "flyway.toml"),
+    "drizzle": (
+        "drizzle.config.ts",
+        "drizzle.config.js",
+        "drizzle.config.mjs",
+        "drizzle.config.json",
+    ),
 }
-_ANCHORS = {"rails": "db/migrate/", "knex": "migrations/", "sequelize": "migrations/"}
+_ANCHORS = {
+    "rails": "db/migrate/",
+    "knex": "migrations/",
+    "sequelize": "migrations/",
+    "drizzle": "drizzle/",
+}
 
 
 def tool_folder(tool: str, added: list[ChangedFile], paths: frozenset[str]) -> str:

@@ -54,6 +54,12 @@ def run_command(engine: str, sql: str) -> str:
     """A command that runs ``sql`` in one transaction against the service database."""
     if engine == "mysql":
         return f'mysql "$DB_NAME" -e {q(sql)}'
+    if engine == "sqlite":  # -bail: stop at the first error, inside the transaction
+        return f'sqlite3 -bail "$DB_PATH" {q(f"BEGIN; {sql} COMMIT;")}'
+    if engine == "clickhouse":  # no transactions: one statement after the other
+        return join("clickhouse-client", "--multiquery", "--query", sql)
+    if engine not in ("postgresql", "cockroachdb"):  # psql speaks to these two only
+        return f"# fill in: run with the {engine} client: " + " ".join(sql.split())
     return (
         join("psql", "-v", "ON_ERROR_STOP=1", "--single-transaction")
         + f' -c {q(sql)} "$DATABASE_URL"'
@@ -64,6 +70,12 @@ def apply_command(engine: str, path: str) -> str:
     """A command that applies the migration file ``path``."""
     if engine == "mysql":
         return f'mysql "$DB_NAME" < {q(path)}'
+    if engine == "sqlite":
+        return f'sqlite3 -bail "$DB_PATH" < {q(path)}'
+    if engine == "clickhouse":
+        return f"clickhouse-client --multiquery < {q(path)}"
+    if engine not in ("postgresql", "cockroachdb"):
+        return f"# fill in: apply {q(path)} with the {engine} client"
     return (
         join("psql", "-v", "ON_ERROR_STOP=1", "--single-transaction", f"--file={path}")
         + ' "$DATABASE_URL"'

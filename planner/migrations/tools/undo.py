@@ -37,6 +37,7 @@ UPGRADE = {
     "ecto": "mix ecto.migrate",
     "liquibase": "liquibase update",
     "typeorm": "# fill in: npx typeorm migration:run -d <datasource>",
+    "drizzle": "npx drizzle-kit migrate",
 }
 _CHANGESET = re.compile(r"<changeSet\b|^\s*-\s*changeSet\s*:|^--\s*changeset\b", re.M | re.I)
 # Tools that undo the latest N migrations with one command.
@@ -129,6 +130,13 @@ def undo_steps(
         )
     if tool == "prisma":
         return _prisma(added, paths, base, prisma_major)
+    if tool == "drizzle":  # no down migrations: the inverse of what each file added
+        note = Step(
+            "drizzle-kit keeps no down migrations: the inverse of each file's CREATE/ADD below; "
+            "its __drizzle_migrations table still lists them, so shipping the same file again "
+            "later is skipped unless that row is deleted too"
+        )
+        return None, (note, *(step for f in newest_first for step in _plain_sql(f, engine)))
     return None, tuple(step for f in newest_first for step in _plain_sql(f, engine))
 
 
