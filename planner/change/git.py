@@ -280,6 +280,8 @@ _CONTEXT_CODE = {
     "*.rs": r"\brun_pending_migrations\b",
     "*.cs": r"\.Database\.Migrate(Async)?\s*\(|\b(Use|Add)(Npgsql|MySql|MySQL|Sqlite)",
     "*.py": r"django\.db\.backends\.",
+    "*.exs": r"Ecto\.Adapters\.",
+    "*.ex": r"Ecto\.Adapters\.",
 }
 _MAX_CONTEXT = 40
 

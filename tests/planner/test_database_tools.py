@@ -408,6 +408,18 @@ def test_a_rename_no_old_code_reads_runs_before_the_code_that_needs_it(tmp_path:
             "builder.AddNpgsqlDbContext<OrderingContext>(",
             "postgresql",
         ),
+        # hexpm/hexpm config/config.exs (Elixir, Ecto)
+        (
+            "config/config.exs",
+            "config :hexpm, Hexpm.RepoBase, adapter: Ecto.Adapters.Postgres",
+            "postgresql",
+        ),
+        # a Spring Boot service: src/main/resources/application.properties
+        (
+            "src/main/resources/application.properties",
+            "spring.datasource.url=jdbc:mysql://db:3306/x",
+            "mysql",
+        ),
     ],
 )
 def test_the_engine_is_read_from_the_tools_own_configuration(

@@ -7,8 +7,10 @@ the repository, strongest evidence first:
 1. the tool's own configuration: Prisma's ``datasource`` ``provider``, Drizzle's ``dialect``
    (``turso`` for a remote libSQL database, whose commands are marked placeholders), Rails'
    ``config/database.yml`` ``adapter``, Django's ``ENGINE`` (``django.db.backends.mysql``),
-   EF Core's ``UseNpgsql``/``AddNpgsqlDbContext`` (dotnet/eShop), ``DATABASE_URL`` or Laravel's
-   ``DB_CONNECTION`` in a ``.env`` file (kimai/kimai: ``mysql://``);
+   EF Core's ``UseNpgsql``/``AddNpgsqlDbContext`` (dotnet/eShop), Ecto's adapter
+   (``Ecto.Adapters.Postgres``, hexpm/hexpm), Spring's ``jdbc:postgresql:`` URL,
+   ``DATABASE_URL`` or Laravel's ``DB_CONNECTION`` in a ``.env`` file (kimai/kimai:
+   ``mysql://``);
 2. a database image in a compose file (``image: postgres:16``), weaker: a compose file may run
    databases the application does not migrate.
 
@@ -41,6 +43,7 @@ _NAMES = {
     "sqlite": "sqlite",
     "sqlite3": "sqlite",
     "better-sqlite": "sqlite",
+    "myxql": "mysql",  # Ecto.Adapters.MyXQL
     # remote libSQL (openstatusHQ/openstatus): SQLite's dialect, but no sqlite3 file to open
     "turso": "turso",
     "libsql": "turso",
@@ -54,6 +57,9 @@ _ENV = re.compile(
     re.M,
 )
 _DJANGO = re.compile(r"\bdjango\.db\.backends\.(\w+)")
+_ECTO = re.compile(r"\bEcto\.Adapters\.(\w+)")
+_JDBC = re.compile(r"\bjdbc:(\w+):")
+_SPRING = ("application.properties", "application.yml", "application.yaml")
 _EF = re.compile(r"\b(?:Use|Add)(Npgsql|MySql|MySQL|Sqlite)\w*\s*[<(]")
 # drizzle.config.*: dialect (drizzle-kit 0.21+) or driver (before)
 _DRIZZLE = re.compile(r"\b(?:dialect|driver)\s*:\s*[\"']([\w-]+)[\"']")
@@ -93,6 +99,10 @@ def detected_engines(texts: Mapping[str, str]) -> tuple[tuple[str, str, bool], .
             engines, strong = _found(_DJANGO, text), True
         elif path.endswith(".cs"):
             engines, strong = _found(_EF, text), True
+        elif path.endswith((".ex", ".exs")):
+            engines, strong = _found(_ECTO, text), True
+        elif name in _SPRING:
+            engines, strong = _found(_JDBC, text), True
         elif name in _COMPOSE_FILES:
             engines, strong = _found(_IMAGE, text), False
         else:
