@@ -280,6 +280,7 @@ _CONTEXT_CODE = {
     "*.rs": r"\brun_pending_migrations\b",
     "*.cs": r"\.Database\.Migrate(Async)?\s*\(|\b(Use|Add)(Npgsql|MySql|MySQL|Sqlite)",
     "*.py": r"django\.db\.backends\.",
+    "*.csproj": r"Microsoft\.NET\.Sdk\.Web",  # the startup project of dotnet ef
     "*.exs": r"Ecto\.Adapters\.",
     "*.ex": r"Ecto\.Adapters\.",
 }

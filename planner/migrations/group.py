@@ -17,7 +17,13 @@ from planner.migrations.shape.classify import SchemaStep, Shape
 from planner.migrations.tools.config import ToolConfig
 from planner.migrations.tools.folder import in_folder, steps_in_folder, tool_folder
 from planner.migrations.tools.inverse import apply_command
-from planner.migrations.tools.named import doctrine_update, efcore_update
+from planner.migrations.tools.named import (
+    STARTUP_NOTE,
+    doctrine_update,
+    efcore_project,
+    efcore_startup,
+    efcore_update,
+)
 from planner.migrations.tools.runners import SQL_TOOLS, sql_tool_upgrade
 from planner.migrations.tools.undo import UPGRADE, alembic_command, undo_steps
 from planner.model import DatabaseRecovery, DeferredMigrations, Step
@@ -169,7 +175,8 @@ def _configured(
     plan: GroupPlan, tool: str, config: ToolConfig, folder: str, paths: frozenset[str]
 ) -> GroupPlan:
     """Every command with the project's tool configuration: goose's renamed version table,
-    Flyway's locations when no flyway.conf/toml gives them."""
+    Flyway's locations when no flyway.conf/toml gives them, dotnet ef's startup project (the one
+    ASP.NET project that references the migrations' project)."""
     flags = ""
     if tool == "goose" and config.goose_table:
         flags = f"-table {q(config.goose_table)} "
@@ -179,6 +186,11 @@ def _configured(
     ):
         flags = f"{q('-locations=filesystem:' + folder)} "
         word = "flyway "
+    elif tool == "efcore" and (project := efcore_project(folder, paths)) is not None:
+        startup = efcore_startup(project, config.web_projects, paths)
+        if startup is not None:
+            word = f"--project {q(project)}"
+            flags = f" --startup-project {q(startup)}"
     if not flags:
         return plan
 
@@ -186,7 +198,7 @@ def _configured(
         return None if command is None else command.replace(word, word + flags)
 
     def fix_all(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-        return tuple(Step(s.action, fix(s.command)) for s in steps)
+        return tuple(Step(s.action.replace(STARTUP_NOTE, ""), fix(s.command)) for s in steps)
 
     deferred = plan.deferred
     if deferred is not None:

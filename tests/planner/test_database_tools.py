@@ -599,3 +599,28 @@ def test_a_sqlite_projects_plain_sql_is_applied_and_undone_by_sqlite3_for_real(
         if step["command"]:
             run(step["command"])
     assert run(tables).stdout.split() == ["memo"]
+
+
+def test_dotnet_ef_gets_the_aspnet_project_that_references_the_migrations_as_startup(
+    tmp_path: Path,
+) -> None:
+    # dotnet/eShop: src/Ordering.API (Sdk.Web) references src/Ordering.Infrastructure, whose
+    # DbContext it configures (AddNpgsqlDbContext); dotnet ef needs it as --startup-project
+    base = {
+        **EF_BASE,
+        "src/Ordering.API/Ordering.API.csproj": (
+            '<Project Sdk="Microsoft.NET.Sdk.Web">\n  <ItemGroup>\n    <ProjectReference '
+            'Include="..\\Ordering.Infrastructure\\Ordering.Infrastructure.csproj" />\n'
+            "  </ItemGroup>\n</Project>\n"
+        ),
+        # another web project that does not reference it does not count
+        "src/Basket.API/Basket.API.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web" />\n',
+    }
+    db = _database(tmp_path, base, EF_HEAD)["db"]
+    [held] = db["deferred"]
+    [undo] = [s for s in held["undo"] if s["command"]]
+    assert undo["command"] == (
+        "dotnet ef database update 20231026091055_Outbox --project src/Ordering.Infrastructure "
+        "--startup-project src/Ordering.API"
+    )
+    assert "--startup-project <" not in undo["action"]  # resolved: no note left

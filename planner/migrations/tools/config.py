@@ -43,12 +43,15 @@ class ToolConfig:
     runs_at_startup: tuple[str, ...] = ()  # tools the application runs itself
     evidence: tuple[str, ...] = ()
     engines: tuple[tuple[str, str, bool], ...] = ()  # (engine, file, strong): tools.engine
+    # ASP.NET projects (folder) and the .csproj files they reference: dotnet ef's startup project
+    web_projects: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 _PRISMA = re.compile(r"\"(?:prisma|@prisma/client)\"\s*:\s*\"[^\d\"]*(\d+)")
 _GOOSE_TABLE = re.compile(r"goose\.SetTableName\(\s*\"([^\"]+)\"")
 _GOOSE_RUN = re.compile(r"goose\.(?:Up|UpTo|UpContext|NewProvider)\b")
 _DIESEL_RUN = re.compile(r"\brun_pending_migrations\s*\(")
+_PROJECT_REF = re.compile(r"<ProjectReference\s+Include=\"([^\"]+)\"")
 _EF_RUN = re.compile(r"\.Database\.Migrate(?:Async)?\s*\(")
 _GO_EMBED = re.compile(r"^//go:embed\s+\S*migrat", re.M)
 _FLYWAY_LOC = re.compile(
@@ -147,6 +150,17 @@ def read_config(changes: ChangeSet) -> ToolConfig:
         ):
             startup.append("flyway")
             evidence.append(f"flyway-core in {path}: the application migrates at start-up")
+    web = tuple(
+        (
+            posixpath.dirname(path),
+            tuple(
+                posixpath.normpath(posixpath.join(posixpath.dirname(path), ref.replace("\\", "/")))
+                for ref in _PROJECT_REF.findall(text)
+            ),
+        )
+        for path, text in sorted(texts.items())
+        if path.endswith(".csproj") and "Microsoft.NET.Sdk.Web" in text
+    )
     return ToolConfig(
-        prisma, table, locations, tuple(startup), tuple(evidence), detected_engines(texts)
+        prisma, table, locations, tuple(startup), tuple(evidence), detected_engines(texts), web
     )

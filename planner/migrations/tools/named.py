@@ -26,15 +26,28 @@ from planner.change.model import ChangedFile
 from planner.model import Step
 from planner.quoting.shell import join
 
-__all__ = ["doctrine_undo", "doctrine_update", "efcore_undo", "efcore_update"]
+__all__ = [
+    "STARTUP_NOTE",
+    "doctrine_undo",
+    "doctrine_update",
+    "efcore_project",
+    "efcore_startup",
+    "efcore_undo",
+    "efcore_update",
+]
 
 _ID = re.compile(r"^(\d{14}_\w+)\.cs$")
-_STARTUP = "add --startup-project <the project that configures the DbContext> if it is another"
+# Said while no single ASP.NET project references the migrations' project (group._configured
+# adds the flag, and drops this note, when one does)
+STARTUP_NOTE = "; add --startup-project <the project that configures the DbContext> if another"
 
 
 def _project(added: list[ChangedFile], paths: frozenset[str]) -> str | None:
-    """The folder of the nearest ``.csproj`` above the first migration, or ``None``."""
-    folder = posixpath.dirname(added[0].path)
+    return efcore_project(posixpath.dirname(added[0].path), paths)
+
+
+def efcore_project(folder: str, paths: frozenset[str]) -> str | None:
+    """The folder of the nearest ``.csproj`` at or above ``folder``, or ``None``."""
     projects = {posixpath.dirname(p) for p in paths if p.endswith(".csproj")}
     while True:
         if folder in projects:
@@ -42,6 +55,20 @@ def _project(added: list[ChangedFile], paths: frozenset[str]) -> str | None:
         if not folder:
             return None
         folder = posixpath.dirname(folder)
+
+
+def efcore_startup(
+    project: str, web: tuple[tuple[str, tuple[str, ...]], ...], paths: frozenset[str]
+) -> str | None:
+    """The one ASP.NET project that references ``project``'s ``.csproj`` (dotnet/eShop:
+    ``src/Ordering.API`` for ``src/Ordering.Infrastructure``), or ``None`` when ``project`` is
+    itself one, or none or several reference it."""
+    base = "" if project == "." else project
+    own = {p for p in paths if p.endswith(".csproj") and posixpath.dirname(p) == base}
+    if any(folder == base for folder, _ in web):
+        return None
+    users = [folder for folder, refs in web if own & set(refs)]
+    return users[0] if len(users) == 1 else None
 
 
 def _command(target: str | None, added: list[ChangedFile], paths: frozenset[str]) -> str:
@@ -83,7 +110,7 @@ def efcore_undo(
     names = ", ".join(sorted(ids, reverse=True))
     return target, (
         Step(
-            f"Undo {names} (their Down(), newest first; {_STARTUP})",
+            f"Undo {names} (their Down(), newest first{STARTUP_NOTE})",
             _command(target, added, paths),
         ),
     )
