@@ -257,6 +257,7 @@ CONTEXT_NAMES = frozenset(
         "prestart.sh",
         # the database engine (planner.migrations.tools.engine)
         "schema.prisma",
+        "go.mod",
         "drizzle.config.ts",
         "drizzle.config.js",
         "drizzle.config.mjs",

@@ -408,6 +408,14 @@ def test_a_rename_no_old_code_reads_runs_before_the_code_that_needs_it(tmp_path:
             "builder.AddNpgsqlDbContext<OrderingContext>(",
             "postgresql",
         ),
+        # a Go service's go.mod (gothinkster/golang-gin-realworld-example-app style); an
+        # indirect requirement is another library's, not the service's driver
+        (
+            "go.mod",
+            "module x\nrequire (\n\tgithub.com/jackc/pgx/v5 v5.5.0\n"
+            "\tgithub.com/go-sql-driver/mysql v1.8.1 // indirect\n)\n",
+            "postgresql",
+        ),
         # hexpm/hexpm config/config.exs (Elixir, Ecto)
         (
             "config/config.exs",

@@ -8,7 +8,8 @@ the repository, strongest evidence first:
    (``turso`` for a remote libSQL database, whose commands are marked placeholders), Rails'
    ``config/database.yml`` ``adapter``, Django's ``ENGINE`` (``django.db.backends.mysql``),
    EF Core's ``UseNpgsql``/``AddNpgsqlDbContext`` (dotnet/eShop), Ecto's adapter
-   (``Ecto.Adapters.Postgres``, hexpm/hexpm), Spring's ``jdbc:postgresql:`` URL,
+   (``Ecto.Adapters.Postgres``, hexpm/hexpm), Spring's ``jdbc:postgresql:`` URL, the Go drivers
+   a ``go.mod`` requires (``github.com/jackc/pgx``),
    ``DATABASE_URL`` or Laravel's ``DB_CONNECTION`` in a ``.env`` file (kimai/kimai:
    ``mysql://``);
 2. a database image in a compose file (``image: postgres:16``), weaker: a compose file may run
@@ -44,6 +45,8 @@ _NAMES = {
     "sqlite3": "sqlite",
     "better-sqlite": "sqlite",
     "myxql": "mysql",  # Ecto.Adapters.MyXQL
+    "pgx": "postgresql",  # Go drivers
+    "pq": "postgresql",
     # remote libSQL (openstatusHQ/openstatus): SQLite's dialect, but no sqlite3 file to open
     "turso": "turso",
     "libsql": "turso",
@@ -59,6 +62,13 @@ _ENV = re.compile(
 _DJANGO = re.compile(r"\bdjango\.db\.backends\.(\w+)")
 _ECTO = re.compile(r"\bEcto\.Adapters\.(\w+)")
 _JDBC = re.compile(r"\bjdbc:(\w+):")
+# go.mod: the database drivers the module requires (usememos/memos requires all three)
+_GO_DRIVERS = re.compile(
+    r"^(?![^\n]*// indirect)\s*(?:require\s+)?"
+    r"(?:github\.com/(?:jackc/(pgx)|lib/(pq)|go-sql-driver/(mysql)|mattn/go-(sqlite3))"
+    r"|modernc\.org/(sqlite))\b",
+    re.M,
+)
 _SPRING = ("application.properties", "application.yml", "application.yaml")
 _EF = re.compile(r"\b(?:Use|Add)(Npgsql|MySql|MySQL|Sqlite)\w*\s*[<(]")
 # drizzle.config.*: dialect (drizzle-kit 0.21+) or driver (before)
@@ -103,6 +113,8 @@ def detected_engines(texts: Mapping[str, str]) -> tuple[tuple[str, str, bool], .
             engines, strong = _found(_ECTO, text), True
         elif name in _SPRING:
             engines, strong = _found(_JDBC, text), True
+        elif name == "go.mod":
+            engines, strong = _found(_GO_DRIVERS, text), True
         elif name in _COMPOSE_FILES:
             engines, strong = _found(_IMAGE, text), False
         else:
