@@ -94,13 +94,7 @@ def _plan(
         (f for f in group.files if f.change == "added"), key=lambda f: posixpath.basename(f.path)
     )
     ups = [f for f in added if not is_down_migration(f.path.lower())]
-    held = [
-        f
-        for f in ups
-        if (s := shape_of[f.path]) is not None
-        and s.kind != "expand"
-        and not _unused_renames(s, evidence, searched)
-    ]
+    held = [f for f in ups if (s := shape_of[f.path]) is not None and s.kind != "expand"]
     folder = tool_folder(tool, added, paths)
     if not held:
         target, steps = undo_steps(tool, added, paths, base_ref, engine, major)
@@ -206,19 +200,6 @@ def _configured(
             deferred, commands=fix_all(deferred.commands), undo=fix_all(deferred.undo)
         )
     return replace(plan, upgrade=fix(plan.upgrade), steps=fix_all(plan.steps), deferred=deferred)
-
-
-def _unused_renames(shape: Shape, evidence: dict[str, tuple[str, ...]], searched: bool) -> bool:
-    """Whether every non-expand step is a rename of a name the base code does not use (the
-    whole base searched): the old code cannot break, and the new code may need the new name
-    from Canary on (maybe-finance/maybe c5da8ea5 renames imports.original_account_id, which no
-    code read, to account_id, which the new code does), so it runs in Stage 1."""
-    steps = [s for s in shape.steps if s.kind != "expand"]
-    return (
-        searched
-        and bool(steps)
-        and all(s.introduces and not any(evidence.get(n) for n in s.removes) for s in steps)
-    )
 
 
 def _steps(shape: Shape | None) -> tuple[SchemaStep, ...]:

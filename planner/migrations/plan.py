@@ -216,8 +216,11 @@ def _renames_both_versions_need(
     evidence: dict[str, tuple[str, ...]],
     migration_paths: set[str],
 ) -> list[str]:
-    """Held-back renames whose old name the old code uses and whose new name the new code
-    starts to use: held back, the new code fails from Canary on; run first, the old code fails.
+    """Held-back renames whose new name the new code starts to use: held back, the new code
+    fails from Canary on. When the old code uses the old name, running it first fails the old
+    code; when no base code names it, running it first may be safe, unless the framework caches
+    the table's columns at start (Rails writes every cached column, so an INSERT of the old
+    code fails): the plan cannot decide that, so it says both and keeps the migration held back.
 
     "Starts to use" is counted, not guessed: the new name occurs more often in a changed
     (non-migration) file at head than at base.
@@ -236,25 +239,38 @@ def _renames_both_versions_need(
         for f, shape in groups[key]:
             if f.path not in held or shape is None:
                 continue
-            both = [
+            renames = [
                 (s, old, new)
                 for s in shape.steps
                 for old in s.removes[:1]
                 for new in s.introduces[:1]
-                if evidence.get(old) and introduced.get(new)
+                if introduced.get(new)
             ]
-            if not both:
+            if not renames:
                 continue
-            _, old, new = both[0]
-            out.append(
-                f"Blocker: {f.path} renames what both versions need "
-                f"({'; '.join(s.what for s, _, _ in both)}): the old code uses `{old}` "
-                f"({_some(evidence[old])}) and the new code uses `{new}` "
-                f"({_some(introduced[new])}). Held back, the new code fails from Canary on; run "
-                "first, the old code fails: no order keeps both versions working. Split it: "
-                f"add `{new}` beside `{old}` and keep both written (or a view), ship the code, "
-                f"then remove `{old}` in a later release; or plan the switch as downtime."
+            both = [r for r in renames if evidence.get(r[1])]
+            _, old, new = (both or renames)[0]
+            what = "; ".join(x.what for x, _, _ in (both or renames))
+            needs = (
+                f"the new code uses `{new}` ({_some(introduced[new])}). Held back, the new code "
+                "fails from Canary on"
             )
+            if both:
+                out.append(
+                    f"Blocker: {f.path} renames what both versions need ({what}): the old code "
+                    f"uses `{old}` ({_some(evidence[old])}) and {needs}; run first, the old code "
+                    "fails: no order keeps both versions working. Split it: add "
+                    f"`{new}` beside `{old}` and keep both written (or a view), ship the code, "
+                    f"then remove `{old}` in a later release; or plan the switch as downtime."
+                )
+            else:
+                out.append(
+                    f"Blocker: {f.path} renames what the new code needs ({what}): {needs}. No "
+                    f"base code names `{old}`, so running it in Stage 1, before the code, may be "
+                    "safe, unless the framework caches the table's columns when it starts (Rails "
+                    f"does: its INSERTs would still write `{old}`; ship `self.ignored_columns` "
+                    "for it first). Decide, then run it in Stage 1 by hand or split it."
+                )
     return out
 
 
