@@ -83,6 +83,18 @@ _IMAGE = re.compile(r"^\s*image:\s*[\"']?(?:[\w.-]+/)*(postgres|postgis|mysql|ma
 # planner.change.git reads these files at head (CONTEXT_NAMES, _CONTEXT_CODE)
 
 
+# Where each source names its engine: by file name, else by suffix (code found by git grep)
+_BY_NAME: dict[str, re.Pattern[str]] = {
+    "schema.prisma": _PRISMA,
+    "database.yml": _RAILS,
+    "go.mod": _GO_DRIVERS,
+    **dict.fromkeys(_DRIZZLE_FILES, _DRIZZLE),
+    **dict.fromkeys(_ENV_FILES, _ENV),
+    **dict.fromkeys(_SPRING, _JDBC),
+}
+_BY_SUFFIX = ((".py", _DJANGO), (".cs", _EF), (".ex", _ECTO), (".exs", _ECTO))
+
+
 def _found(pattern: re.Pattern[str], text: str) -> list[str]:
     out = []
     for m in pattern.finditer(text):
@@ -97,28 +109,14 @@ def detected_engines(texts: Mapping[str, str]) -> tuple[tuple[str, str, bool], .
     out: list[tuple[str, str, bool]] = []
     for path in sorted(texts, key=lambda p: (p.count("/"), p)):
         text, name = texts[path], posixpath.basename(path)
-        if name == "schema.prisma":
-            engines, strong = _found(_PRISMA, text), True
-        elif name in _DRIZZLE_FILES:
-            engines, strong = _found(_DRIZZLE, text), True
-        elif name == "database.yml":
-            engines, strong = _found(_RAILS, text), True
-        elif name in _ENV_FILES:
-            engines, strong = _found(_ENV, text), True
-        elif path.endswith(".py"):
-            engines, strong = _found(_DJANGO, text), True
-        elif path.endswith(".cs"):
-            engines, strong = _found(_EF, text), True
-        elif path.endswith((".ex", ".exs")):
-            engines, strong = _found(_ECTO, text), True
-        elif name in _SPRING:
-            engines, strong = _found(_JDBC, text), True
-        elif name == "go.mod":
-            engines, strong = _found(_GO_DRIVERS, text), True
-        elif name in _COMPOSE_FILES:
-            engines, strong = _found(_IMAGE, text), False
-        else:
+        pattern, strong = _BY_NAME.get(name), True
+        if pattern is None:
+            pattern = next((p for suffix, p in _BY_SUFFIX if path.endswith(suffix)), None)
+        if pattern is None and name in _COMPOSE_FILES:
+            pattern, strong = _IMAGE, False
+        if pattern is None:
             continue
+        engines = _found(pattern, text)
         out += [(e, path, strong) for e in dict.fromkeys(engines)]
     return tuple(out)
 
