@@ -298,15 +298,18 @@ def _context_files(
         (p for p in repo_files if posixpath.basename(p) in CONTEXT_NAMES),
         key=lambda p: (p.count("/"), p),
     )[:_MAX_CONTEXT]
-    for glob, code in _CONTEXT_CODE.items():
-        if not any(p.endswith(glob[1:]) for p in repo_files):
-            continue
+    suffixes = {posixpath.splitext(p)[1] for p in repo_files}
+    globs = [g for g in _CONTEXT_CODE if g[1:] in suffixes]
+    if globs:  # one git grep over the tree for every kind of file, not one per kind
+        code = "|".join(f"({_CONTEXT_CODE[g]})" for g in globs)
         try:
-            found = git.run(["grep", "-l", "-I", "-E", code, head, "--", glob], "")
+            found = git.run(["grep", "-l", "-I", "-E", code, head, "--", *globs], "")
         except GitError:
             found = ""  # git grep exits 1 when nothing matches
         prefix = f"{head}:"
-        wanted += [p.removeprefix(prefix) for p in found.splitlines()][:10]
+        paths = [p.removeprefix(prefix) for p in found.splitlines()]
+        for glob in globs:  # at most 10 files of each kind, in git's order
+            wanted += [p for p in paths if posixpath.splitext(p)[1] == glob[1:]][:10]
     if not wanted:
         return ()
     listing = git.run(["ls-tree", "-z", "--full-tree", head, "--", *wanted])

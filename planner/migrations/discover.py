@@ -21,6 +21,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from planner.risk.migrations import DIESEL
+
 __all__ = ["ENGINES", "engine_of", "recognise_migration"]
 
 ENGINES = {
@@ -46,8 +48,6 @@ _POPX = re.compile(
     r"|\.autocommit)\.(?:up|down)\.sql$"
 )
 _GOLANG_MIGRATE = re.compile(r"(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$")
-# Diesel: migrations/2026-07-27-143313-0000_rename_x/up.sql, 00000000000000_diesel_initial_setup/
-_DIESEL = re.compile(r"(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$")
 _PRISMA = re.compile(r"(?:^|/)(?:prisma/)?migrations/\d{8,}[^/]*/migration\.sql$")
 _DRIZZLE = re.compile(r"(?:^|/)drizzle/\d{4}_[^/]+\.sql$")
 _MIGRATION_FOLDER = re.compile(
@@ -102,7 +102,7 @@ def recognise_migration(path: str, content: str | None) -> str | None:
         return "popx"
     if _GOLANG_MIGRATE.search(low):
         return "golang-migrate"
-    if _DIESEL.search(low):
+    if DIESEL.search(low):
         return "diesel"
     if _FLYWAY.search(path):
         return "flyway"

@@ -15,6 +15,7 @@ from planner.risk.patterns import Keyworded
 
 __all__ = [
     "DESTRUCTIVE",
+    "DIESEL",
     "is_down_migration",
     "is_edited_flyway",
     "is_migration",
@@ -23,6 +24,8 @@ __all__ = [
     "up_sections",
 ]
 
+# Diesel keeps each migration in a folder: <version>_<name>/up.sql beside down.sql (LemmyNet/lemmy)
+DIESEL = re.compile(r"(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$")
 # Paths are matched after planner.risk.rules.normalise_path (lower case, camelCase split by "_").
 _MIGRATION_PATH = re.compile(
     r"(?:^|/)(?:migrations?|migrate|(?:alembic|migrations?)/versions)/[^/]+\.[a-z]+$"
@@ -30,7 +33,7 @@ _MIGRATION_PATH = re.compile(
     r"|(?:^|/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$"  # flyway V1__x.sql, U1__x.sql, R__x.sql
     r"|(?:^|/)r__[^/]+\.sql$"
     r"|(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$"  # golang-migrate
-    r"|(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$"  # Diesel <version>_<name>/up.sql
+    rf"|{DIESEL.pattern}"
     r"|(?:^|/)drizzle/\d{4}_[^/]+\.sql$"  # drizzle-kit's default out folder
     r"|(?:^|/)changelog/(?:.+/)?[^/]+\.(?:xml|ya?ml|json|sql)$"  # liquibase
     r"|(?:^|/)db\.changelog[^/]*\.(?:xml|ya?ml|json)$"

@@ -10,12 +10,13 @@ repository root.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable, Iterable
 
 from planner.change.model import ChangedFile
 from planner.model import Step
 from planner.quoting.shell import in_folder as shell_in_folder
 
-__all__ = ["in_folder", "steps_in_folder", "tool_folder"]
+__all__ = ["in_folder", "newest_before", "steps_in_folder", "tool_folder"]
 
 _MARKERS = {
     "rails": ("Gemfile",),
@@ -63,3 +64,12 @@ def in_folder(folder: str, command: str | None) -> str | None:
 def steps_in_folder(folder: str, steps: tuple[Step, ...]) -> tuple[Step, ...]:
     """Every step's command run in ``folder``."""
     return tuple(Step(s.action, in_folder(folder, s.command)) for s in steps)
+
+
+def newest_before(
+    paths: Iterable[str], first: str, name: Callable[[str], str | None]
+) -> str | None:
+    """The greatest ``name(p)`` of ``paths`` that sorts before ``first``: the migration just
+    before the earliest added one, the target of an undo. ``name`` gives ``None`` for a path
+    that is not such a migration (another folder, another tool)."""
+    return max((n for p in paths if (n := name(p)) is not None and n < first), default=None)

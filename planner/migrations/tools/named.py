@@ -23,6 +23,7 @@ import posixpath
 import re
 
 from planner.change.model import ChangedFile
+from planner.migrations.tools.folder import newest_before
 from planner.model import Step
 from planner.quoting.shell import join
 
@@ -99,14 +100,12 @@ def efcore_undo(
             Step("EF Core migration ids not readable: undo them with dotnet ef, by hand"),
         )
     folder = posixpath.dirname(added[0].path)
-    older = [
-        m.group(1)
-        for p in paths
-        if posixpath.dirname(p) == folder
-        and (m := _ID.match(posixpath.basename(p)))
-        and m.group(1) < min(ids)
-    ]
-    target = max(older) if older else "0"
+
+    def migration_id(p: str) -> str | None:
+        m = _ID.match(posixpath.basename(p))
+        return m.group(1) if m and posixpath.dirname(p) == folder else None
+
+    target = newest_before(paths, min(ids), migration_id) or "0"
     names = ", ".join(sorted(ids, reverse=True))
     return target, (
         Step(
@@ -157,15 +156,13 @@ def doctrine_undo(
             Step("Doctrine migration classes not readable: undo them with doctrine, by hand"),
         )
     folder = posixpath.dirname(added[0].path)
-    first = min(posixpath.basename(f.path) for f, _ in classes)
-    older = sorted(
-        posixpath.basename(p)
-        for p in paths
-        if posixpath.dirname(p) == folder
-        and _DOCTRINE_ID.match(posixpath.basename(p))
-        and posixpath.basename(p) < first
-    )
-    target = older[-1].removesuffix(".php") if older else None
+
+    def version(p: str) -> str | None:
+        m = _DOCTRINE_ID.match(posixpath.basename(p))
+        return m.group(1) if m and posixpath.dirname(p) == folder else None
+
+    first = min((v for f, _ in classes if (v := version(f.path))), default="")
+    target = newest_before(paths, first, version)
     steps = tuple(
         Step(
             f"Undo {posixpath.basename(f.path)} (its down())",

@@ -16,8 +16,10 @@ import re
 from collections.abc import Iterable
 
 from planner.change.model import ChangedFile
+from planner.migrations.tools.folder import newest_before
 from planner.model import Step
 from planner.quoting.shell import join
+from planner.risk.migrations import DIESEL, is_down_migration
 
 __all__ = [
     "SQL_TOOLS",
@@ -33,7 +35,6 @@ SQL_TOOLS = ("goose", "dbmate", "golang-migrate", "diesel")
 _GOOSE = re.compile(r"^[ \t]*--[ \t]*\+goose[ \t]+Up\b", re.MULTILINE | re.IGNORECASE)
 _DBMATE = re.compile(r"^[ \t]*--[ \t]*migrate:up\b", re.MULTILINE)
 _GOLANG_MIGRATE = re.compile(r"(?:^|/)\d+_[^/]*\.(?:up|down)\.sql$")
-_DIESEL = re.compile(r"(?:^|/)\d[\d-]{7,}_[^/]+/(?:up|down)\.sql$")
 _VERSION = re.compile(r"^(\d+)")
 
 
@@ -45,7 +46,7 @@ def detect_sql_tool(files: Iterable[ChangedFile]) -> str | None:
             continue
         if _GOLANG_MIGRATE.search(f.path):
             return "golang-migrate"
-        if _DIESEL.search(f.path):
+        if DIESEL.search(f.path):
             return "diesel"
         if f.content and _GOOSE.search(f.content):
             return "goose"
@@ -91,7 +92,7 @@ def sql_tool_undo(
     tool: str, added: list[ChangedFile], paths: frozenset[str], engine: str
 ) -> tuple[str | None, tuple[Step, ...]]:
     """The version before the earliest added migration (if known) and the undo steps."""
-    ups = [f for f in added if not _is_down(f.path)]
+    ups = [f for f in added if not is_down_migration(f.path.lower())]
     folder = _folder(added)
     if tool == "diesel":
         return _diesel_previous(ups, paths, folder), tuple(
@@ -127,14 +128,9 @@ def sql_tool_undo(
 def _folder(added: list[ChangedFile]) -> str:
     """The migrations folder: the files' own, or the one above Diesel's version folders."""
     folder = posixpath.dirname(added[0].path)
-    if _DIESEL.search(added[0].path):
+    if DIESEL.search(added[0].path):
         folder = posixpath.dirname(folder)
     return folder or "."
-
-
-def _is_down(path: str) -> bool:
-    low = path.lower()
-    return low.endswith(".down.sql") or (low.endswith("/down.sql") and bool(_DIESEL.search(low)))
 
 
 def _diesel(folder: str, verb: str) -> str:
@@ -145,18 +141,19 @@ def _diesel(folder: str, verb: str) -> str:
 
 
 def _diesel_previous(ups: list[ChangedFile], paths: frozenset[str], folder: str) -> str | None:
-    """The newest Diesel version folder older than every added one (``None`` when none is)."""
-    added = {posixpath.basename(posixpath.dirname(f.path)) for f in ups}
+    """The version of the newest Diesel folder older than every added one (``None``: none)."""
     prefix = "" if folder == "." else folder + "/"
-    older = {
-        name
-        for p in paths
-        if p.startswith(prefix)
-        and _DIESEL.search(p)
-        and (name := posixpath.basename(posixpath.dirname(p))) not in added
-        and name < min(added, default="")
-    }
-    return max(older).split("_", 1)[0] if older else None
+
+    def version_folder(p: str) -> str | None:
+        return (
+            posixpath.basename(posixpath.dirname(p))
+            if p.startswith(prefix) and DIESEL.search(p)
+            else None
+        )
+
+    added = [posixpath.basename(posixpath.dirname(f.path)) for f in ups]
+    before = newest_before(paths, min(added, default=""), version_folder)
+    return None if before is None else before.split("_", 1)[0]
 
 
 def _goose_driver(engine: str) -> str:
