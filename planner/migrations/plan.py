@@ -20,7 +20,7 @@ from planner.change.model import ChangedFile, ChangeSet
 from planner.migrations.backup import Loss
 from planner.migrations.discover import engine_of, recognise_migration
 from planner.migrations.group import Group, GroupPlan, plan_group
-from planner.migrations.shape.classify import Shape, read_shape
+from planner.migrations.shape.classify import SchemaStep, Shape, read_shape
 from planner.migrations.tools.config import read_config
 from planner.migrations.tools.engine import resolve_engine
 from planner.migrations.tools.runners import detect_sql_tool
@@ -225,52 +225,60 @@ def _renames_both_versions_need(
     "Starts to use" is counted, not guessed: the new name occurs more often in a changed
     (non-migration) file at head than at base.
     """
-    introduced: dict[str, list[str]] = {}
-    for f in changes.files:
-        if f.path in migration_paths or f.content is None or _SCHEMA_DUMP.search(f.path):
-            continue
-        before = Counter(_WORD.findall(f.base_content or ""))
-        for word, n in Counter(_WORD.findall(f.content)).items():
-            if n > before[word]:
-                introduced.setdefault(word, []).append(f.path)
-    out: list[str] = []
+    held_renames: list[tuple[ChangedFile, list[tuple[SchemaStep, str, str]]]] = []
     for key, plan in plans:
         held = set(plan.deferred.files) if plan.deferred is not None else set()
         for f, shape in groups[key]:
             if f.path not in held or shape is None:
                 continue
-            renames = [
+            steps = [
                 (s, old, new)
                 for s in shape.steps
                 for old in s.removes[:1]
                 for new in s.introduces[:1]
-                if introduced.get(new)
             ]
-            if not renames:
-                continue
-            both = [r for r in renames if evidence.get(r[1])]
-            _, old, new = (both or renames)[0]
-            what = "; ".join(x.what for x, _, _ in (both or renames))
-            needs = (
-                f"the new code uses `{new}` ({_some(introduced[new])}). Held back, the new code "
-                "fails from Canary on"
+            if steps:
+                held_renames.append((f, steps))
+    wanted = {new for _, steps in held_renames for _, _, new in steps}
+    if not wanted:  # no held-back rename: the changed files need not be read
+        return []
+    introduced: dict[str, list[str]] = {}
+    for f in changes.files:
+        if f.path in migration_paths or f.content is None or _SCHEMA_DUMP.search(f.path):
+            continue
+        head = Counter(w for w in _WORD.findall(f.content) if w in wanted)
+        before = Counter(w for w in _WORD.findall(f.base_content or "") if w in wanted)
+        for word, n in head.items():
+            if n > before[word]:
+                introduced.setdefault(word, []).append(f.path)
+    out: list[str] = []
+    for f, steps in held_renames:
+        renames = [(s, old, new) for s, old, new in steps if introduced.get(new)]
+        if not renames:
+            continue
+        both = [r for r in renames if evidence.get(r[1])]
+        _, old, new = (both or renames)[0]
+        what = "; ".join(x.what for x, _, _ in (both or renames))
+        needs = (
+            f"the new code uses `{new}` ({_some(introduced[new])}). Held back, the new code "
+            "fails from Canary on"
+        )
+        if both:
+            out.append(
+                f"Blocker: {f.path} renames what both versions need ({what}): the old code "
+                f"uses `{old}` ({_some(evidence[old])}) and {needs}; run first, the old code "
+                "fails: no order keeps both versions working. Split it: add "
+                f"`{new}` beside `{old}` and keep both written (or a view), ship the code, "
+                f"then remove `{old}` in a later release; or plan the switch as downtime."
             )
-            if both:
-                out.append(
-                    f"Blocker: {f.path} renames what both versions need ({what}): the old code "
-                    f"uses `{old}` ({_some(evidence[old])}) and {needs}; run first, the old code "
-                    "fails: no order keeps both versions working. Split it: add "
-                    f"`{new}` beside `{old}` and keep both written (or a view), ship the code, "
-                    f"then remove `{old}` in a later release; or plan the switch as downtime."
-                )
-            else:
-                out.append(
-                    f"Blocker: {f.path} renames what the new code needs ({what}): {needs}. No "
-                    f"base code names `{old}`, so running it in Stage 1, before the code, may be "
-                    "safe, unless the framework caches the table's columns when it starts (Rails "
-                    f"does: its INSERTs would still write `{old}`; ship `self.ignored_columns` "
-                    "for it first). Decide, then run it in Stage 1 by hand or split it."
-                )
+        else:
+            out.append(
+                f"Blocker: {f.path} renames what the new code needs ({what}): {needs}. No "
+                f"base code names `{old}`, so running it in Stage 1, before the code, may be "
+                "safe, unless the framework caches the table's columns when it starts (Rails "
+                f"does: its INSERTs would still write `{old}`; ship `self.ignored_columns` "
+                "for it first). Decide, then run it in Stage 1 by hand or split it."
+            )
     return out
 
 
